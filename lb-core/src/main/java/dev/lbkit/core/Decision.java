@@ -1,0 +1,165 @@
+package dev.lbkit.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The answer of {@link LoadBalancer#pick} or {@link LoadBalancer#retry}: the backend to send the
+ * request to (or none), the headers to add to the response, and why.
+ *
+ * <p>Every decision with a backend counts one request in flight on it until the caller reports how
+ * the request ended with {@link LoadBalancer#report}; reporting twice counts once.
+ */
+public final class Decision {
+  /** Why a decision was made. */
+  public enum Reason {
+    /** No session persistence is configured: the selector picked. */
+    BALANCED,
+    /** The request carried no valid session: the selector picked and a session starts. */
+    NEW_SESSION,
+    /** The session's backend took the request. */
+    STICKY_HIT,
+    /** The session's backend is no longer in the upstream: the session moved. */
+    REBALANCED_GONE,
+    /** The session's backend is {@code DOWN}: the session moved. */
+    REBALANCED_DOWN,
+    /** The session's backend is failed by passive health: the session moved. */
+    REBALANCED_FAILED,
+    /** The session's backend is at its connection limit: the session moved. */
+    REBALANCED_FULL,
+    /** A retry went to another backend than the ones already tried. */
+    FAILOVER,
+    /** A retry went to the session's backend again, because the session may not change on failure. */
+    RETRY_SAME,
+    /** No backend could take the request. */
+    NO_BACKEND,
+    /** The session's backend cannot take the request and the affinity is strict: no backend. */
+    REFUSED_UNAVAILABLE,
+    /** The request already used every try it is allowed. */
+    TRIES_EXHAUSTED;
+
+    /** Whether this reason moved an existing session to another backend. */
+    public boolean isRebalance() {
+      return this == REBALANCED_GONE
+          || this == REBALANCED_DOWN
+          || this == REBALANCED_FAILED
+          || this == REBALANCED_FULL;
+    }
+  }
+
+  private static final VarHandle REPORTED;
+
+  static {
+    try {
+      REPORTED = MethodHandles.lookup().findVarHandle(Decision.class, "reported", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private static final int[] NONE_TRIED = new int[0];
+
+  private final PoolSnapshot pool;
+  private final RequestContext request;
+  private final Binding binding;
+  private final int index;
+  private final Reason reason;
+  private final List<ResponseHeader> responseHeaders;
+  private final int attempt;
+  private final int[] tried;
+
+  @SuppressWarnings("unused") // written through REPORTED
+  private volatile int reported;
+
+  Decision(
+      PoolSnapshot pool,
+      RequestContext request,
+      Binding binding,
+      int index,
+      Reason reason,
+      List<ResponseHeader> responseHeaders,
+      int attempt,
+      int[] tried) {
+    this.pool = pool;
+    this.request = request;
+    this.binding = binding;
+    this.index = index;
+    this.reason = reason;
+    this.responseHeaders = responseHeaders;
+    this.attempt = attempt;
+    this.tried = tried;
+    if (index < 0) {
+      this.reported = 1; // nothing to release
+    }
+  }
+
+  static int[] noneTried() {
+    return NONE_TRIED;
+  }
+
+  /** The backend to send the request to, or {@code null} when there is none. */
+  public @Nullable Backend backend() {
+    return index < 0 ? null : pool.backend(index);
+  }
+
+  /** Whether there is a backend. */
+  public boolean hasBackend() {
+    return index >= 0;
+  }
+
+  /** Why this decision was made. */
+  public Reason reason() {
+    return reason;
+  }
+
+  /** Headers to add to the response (a {@code Set-Cookie}, a session header), possibly none. */
+  public List<ResponseHeader> responseHeaders() {
+    return responseHeaders;
+  }
+
+  /** 1 for the first pick, 2 for the first retry, and so on. */
+  public int attempt() {
+    return attempt;
+  }
+
+  /** The snapshot the backend was picked from. */
+  public PoolSnapshot snapshot() {
+    return pool;
+  }
+
+  /** The request this decision is for. */
+  public RequestContext request() {
+    return request;
+  }
+
+  /** What the session affinity found in the request. */
+  public Binding binding() {
+    return binding;
+  }
+
+  int index() {
+    return index;
+  }
+
+  int[] tried() {
+    return tried;
+  }
+
+  /** Marks the decision reported; true only the first time. */
+  boolean markReported() {
+    return REPORTED.compareAndSet(this, 0, 1);
+  }
+
+  @Override
+  public String toString() {
+    return "Decision{"
+        + (index < 0 ? "no backend" : pool.backend(index).id())
+        + ", "
+        + reason
+        + (attempt > 1 ? ", attempt " + attempt : "")
+        + (responseHeaders.isEmpty() ? "" : ", " + responseHeaders)
+        + '}';
+  }
+}

@@ -1,0 +1,20 @@
+package dev.lbkit.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads request headers for a {@link RequestContext}. An adapter implements it over its own request
+ * type (a servlet request, a Netty request, a map in a test).
+ */
+@FunctionalInterface
+public interface HeaderSource {
+  /** A source with no headers. */
+  HeaderSource EMPTY = name -> null;
+
+  /**
+   * The value of the header, matching the name case-insensitively, or {@code null} if absent. A
+   * header sent several times is returned as its values joined with {@code ", "} ({@code "; "} for
+   * {@code Cookie}), as RFC 9110 and RFC 6265 allow.
+   */
+  @Nullable String get(String name);
+}

@@ -1,0 +1,295 @@
+package dev.lbkit.core;
+
+import static dev.lbkit.core.internal.Checks.checkArgument;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One upstream, a session affinity and a selector, composed: the place where one request's path
+ * can be read top to bottom.
+ *
+ * <pre>
+ *   snapshot  = upstream.snapshot()                      one volatile read
+ *   binding   = affinity.resolve(snapshot, request)      cookie, header, route ... or none
+ *   backend   = bound and available ? bound               sticky hit (DRAINING counts)
+ *             : bound but unavailable ? fallback/selector or refuse (strict)
+ *             : selector.select(snapshot, request)       new session, or plain balancing
+ *   headers   = affinity.responseHeaders(...)            Set-Cookie when a session starts or moves
+ *   ... the caller sends the request, then report(decision, outcome)
+ * </pre>
+ *
+ * <pre>{@code
+ * LoadBalancer lb = LoadBalancer.builder(upstream).selector(Selector.leastConn()).build();
+ * Decision d = lb.pick(request);
+ * if (!d.hasBackend()) { respond503(); return; }
+ * d.responseHeaders().forEach(h -> response.addHeader(h.name(), h.value()));
+ * try { forward(d.backend()); lb.report(d, Outcome.SUCCESS); }
+ * catch (ConnectException e) { lb.report(d, Outcome.FAILURE); d = lb.retry(d); ... }
+ * }</pre>
+ *
+ * <p>Thread-safe; a pick takes no lock.
+ */
+public final class LoadBalancer {
+  private static final Logger logger = LoggerFactory.getLogger(LoadBalancer.class);
+
+  /** ingress-nginx's default for {@code proxy-next-upstream-tries}. */
+  public static final int DEFAULT_MAX_TRIES = 3;
+
+  private final Upstream upstream;
+  private final Selector selector;
+  private final SessionAffinity affinity;
+  private final int maxTries;
+  private final Decision.Reason freshPickReason;
+
+  private LoadBalancer(Builder builder) {
+    this.upstream = builder.upstream;
+    this.selector = builder.selector;
+    this.affinity = builder.affinity;
+    this.maxTries = builder.maxTries;
+    this.freshPickReason =
+        affinity == SessionAffinity.none() ? Decision.Reason.BALANCED : Decision.Reason.NEW_SESSION;
+    List<Precomputation<?>> needed = new ArrayList<>(selector.precomputations());
+    needed.addAll(affinity.precomputations());
+    upstream.register(needed);
+  }
+
+  /** A round-robin load balancer without session persistence. */
+  public static LoadBalancer of(Upstream upstream) {
+    return builder(upstream).build();
+  }
+
+  /** Starts building a load balancer over {@code upstream}. */
+  public static Builder builder(Upstream upstream) {
+    return new Builder(upstream);
+  }
+
+  /** The upstream this load balancer picks from. */
+  public Upstream upstream() {
+    return upstream;
+  }
+
+  /** The load-balancing method. */
+  public Selector selector() {
+    return selector;
+  }
+
+  /** The session persistence, or {@link SessionAffinity#none()}. */
+  public SessionAffinity affinity() {
+    return affinity;
+  }
+
+  /** The most backends one request may try, the first pick included. */
+  public int maxTries() {
+    return maxTries;
+  }
+
+  /**
+   * Decides where a request goes. Never throws on client input: a malformed session counts as no
+   * session.
+   */
+  public Decision pick(RequestContext request) {
+    PoolSnapshot pool = upstream.snapshot();
+    Binding binding = resolve(pool, request);
+    int index;
+    Decision.Reason reason;
+    if (binding.kind() == Binding.Kind.NONE) {
+      index = selector.select(pool, request, pool.newPicks());
+      reason = freshPickReason;
+    } else {
+      Availability availability =
+          binding.kind() == Binding.Kind.GONE ? Availability.GONE : pool.availability(binding.index());
+      if (availability == Availability.AVAILABLE || availability == Availability.DRAINING) {
+        index = binding.index();
+        reason = Decision.Reason.STICKY_HIT;
+      } else if (!affinity.rebalancesUnavailable()) {
+        index = Selector.NONE;
+        reason = Decision.Reason.REFUSED_UNAVAILABLE;
+      } else {
+        index = fallback(pool, request, binding);
+        reason = rebalanceReason(availability);
+      }
+    }
+    if (index < 0 && reason != Decision.Reason.REFUSED_UNAVAILABLE) {
+      reason = Decision.Reason.NO_BACKEND;
+    }
+    return decide(pool, request, binding, index, reason, 1, Decision.noneTried());
+  }
+
+  /**
+   * Picks again for a request whose previous attempt failed, leaving out every backend it already
+   * tried. When the session may not change on failure ({@link
+   * SessionAffinity#changesOnFailure()}), a sticky request goes to its backend again. Returns a
+   * decision without a backend once {@link #maxTries()} is used up.
+   *
+   * <p>Report the previous decision first, so that its failure counts for passive health.
+   */
+  public Decision retry(Decision previous) {
+    PoolSnapshot pool = previous.snapshot();
+    RequestContext request = previous.request();
+    Binding binding = previous.binding();
+    int attempt = previous.attempt() + 1;
+    if (previous.attempt() >= maxTries || !previous.hasBackend()) {
+      return decide(pool, request, binding, Selector.NONE, Decision.Reason.TRIES_EXHAUSTED,
+          attempt, previous.tried());
+    }
+    int[] tried = Arrays.copyOf(previous.tried(), previous.tried().length + 1);
+    tried[tried.length - 1] = previous.index();
+
+    boolean sticky =
+        previous.reason() == Decision.Reason.STICKY_HIT
+            || previous.reason() == Decision.Reason.RETRY_SAME;
+    if (sticky && !affinity.changesOnFailure()
+        && pool.backend(previous.index()).state() != BackendState.DOWN) {
+      return decide(pool, request, binding, previous.index(), Decision.Reason.RETRY_SAME, attempt,
+          tried);
+    }
+    int index = selector.select(pool, request, i -> pool.isAvailable(i) && !contains(tried, i));
+    Decision.Reason reason = index < 0 ? Decision.Reason.NO_BACKEND : Decision.Reason.FAILOVER;
+    return decide(pool, request, binding, index, reason, attempt, tried);
+  }
+
+  /**
+   * Reports how the request of a decision ended: releases its in-flight count and feeds passive
+   * health. Reporting a decision more than once, or one without a backend, does nothing.
+   */
+  public void report(Decision decision, Outcome outcome) {
+    Objects.requireNonNull(outcome, "outcome");
+    if (!decision.markReported()) {
+      return;
+    }
+    PoolSnapshot pool = decision.snapshot();
+    BackendStats stats = pool.stats(decision.index());
+    stats.release();
+    switch (outcome) {
+      case SUCCESS:
+        stats.onSuccess(pool.health());
+        break;
+      case FAILURE:
+        stats.onFailure(pool.health(), pool.clock().millis());
+        break;
+      case COMPLETED:
+      default:
+        break;
+    }
+  }
+
+  private Binding resolve(PoolSnapshot pool, RequestContext request) {
+    try {
+      return Objects.requireNonNull(affinity.resolve(pool, request), "binding");
+    } catch (RuntimeException e) {
+      // Affinities treat bad client input as absent; this guards against their bugs too.
+      logger.debug("session affinity {} failed to resolve a request; treating it as none", affinity, e);
+      return Binding.none();
+    }
+  }
+
+  private int fallback(PoolSnapshot pool, RequestContext request, Binding binding) {
+    Eligibility eligible = pool.newPicks();
+    int index = affinity.fallback(pool, request, binding, eligible);
+    if (index >= 0 && index < pool.size() && eligible.isEligible(index)) {
+      return index;
+    }
+    return selector.select(pool, request, eligible);
+  }
+
+  private Decision decide(
+      PoolSnapshot pool,
+      RequestContext request,
+      Binding binding,
+      int index,
+      Decision.Reason reason,
+      int attempt,
+      int[] tried) {
+    List<ResponseHeader> headers = List.of();
+    if (index >= 0) {
+      BackendStats stats = pool.stats(index);
+      stats.acquire();
+      if (stats.fails() > 0) {
+        stats.onPicked(pool.health(), pool.clock().millis());
+      }
+      headers = responseHeaders(pool, request, binding, index, reason);
+    }
+    return new Decision(pool, request, binding, index, reason, headers, attempt, tried);
+  }
+
+  private List<ResponseHeader> responseHeaders(
+      PoolSnapshot pool, RequestContext request, Binding binding, int index, Decision.Reason reason) {
+    try {
+      return affinity.responseHeaders(pool, request, binding, index, reason);
+    } catch (RuntimeException e) {
+      logger.debug("session affinity {} failed to write its headers", affinity, e);
+      return List.of();
+    }
+  }
+
+  private static Decision.Reason rebalanceReason(Availability availability) {
+    switch (availability) {
+      case DOWN:
+        return Decision.Reason.REBALANCED_DOWN;
+      case FAILED:
+        return Decision.Reason.REBALANCED_FAILED;
+      case FULL:
+        return Decision.Reason.REBALANCED_FULL;
+      default:
+        return Decision.Reason.REBALANCED_GONE;
+    }
+  }
+
+  private static boolean contains(int[] values, int value) {
+    for (int v : values) {
+      if (v == value) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "LoadBalancer{" + upstream.name() + ", " + selector + ", affinity=" + affinity + '}';
+  }
+
+  /** Builds a {@link LoadBalancer}. */
+  public static final class Builder {
+    private final Upstream upstream;
+    private Selector selector = Selector.roundRobin();
+    private SessionAffinity affinity = SessionAffinity.none();
+    private int maxTries = DEFAULT_MAX_TRIES;
+
+    private Builder(Upstream upstream) {
+      this.upstream = Objects.requireNonNull(upstream, "upstream");
+    }
+
+    /** The load-balancing method; {@link Selector#roundRobin()} unless set. */
+    public Builder selector(Selector selector) {
+      this.selector = Objects.requireNonNull(selector, "selector");
+      return this;
+    }
+
+    /** The session persistence; {@link SessionAffinity#none()} unless set. */
+    public Builder affinity(SessionAffinity affinity) {
+      this.affinity = Objects.requireNonNull(affinity, "affinity");
+      return this;
+    }
+
+    /**
+     * The most backends one request may try, the first pick included ({@value
+     * #DEFAULT_MAX_TRIES} unless set; 1 turns retries off).
+     */
+    public Builder maxTries(int maxTries) {
+      checkArgument(maxTries >= 1, "maxTries: %s (expected: >= 1)", maxTries);
+      this.maxTries = maxTries;
+      return this;
+    }
+
+    /** Builds the load balancer and registers what its selector and affinity precompute. */
+    public LoadBalancer build() {
+      return new LoadBalancer(this);
+    }
+  }
+}

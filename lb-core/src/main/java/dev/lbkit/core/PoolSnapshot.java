@@ -1,0 +1,198 @@
+package dev.lbkit.core;
+
+import java.time.Clock;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An immutable view of an {@link Upstream}'s backends at one version, with everything the
+ * selectors and session affinities precomputed for exactly this set.
+ *
+ * <p>Backends are addressed by index ({@code 0..size()-1}) on the hot path, so that a pick works on
+ * arrays and allocates nothing. An index is only meaningful within its snapshot; sessions and
+ * routes refer to backends by {@link Backend#id()}.
+ *
+ * <p>The snapshot's backends are immutable, but their runtime state (requests in flight, passive
+ * health) is live: it is shared with later snapshots for as long as the backend stays in the
+ * upstream.
+ */
+public final class PoolSnapshot {
+  private final String upstreamName;
+  private final long version;
+  private final List<Backend> backends;
+  private final Backend[] backendArray;
+  private final BackendStats[] stats;
+  private final Map<String, Integer> indexById;
+  private final Precomputation<?>[] precomputationKeys;
+  private final Object[] precomputed;
+  private final PassiveHealth health;
+  private final Clock clock;
+  private final Eligibility newPicks = this::isAvailable;
+
+  PoolSnapshot(
+      String upstreamName,
+      long version,
+      List<Backend> backends,
+      BackendStats[] stats,
+      Precomputation<?>[] precomputationKeys,
+      PassiveHealth health,
+      Clock clock) {
+    this.upstreamName = upstreamName;
+    this.version = version;
+    this.backends = List.copyOf(backends);
+    this.backendArray = this.backends.toArray(new Backend[0]);
+    this.stats = stats;
+    Map<String, Integer> ids = new HashMap<>();
+    for (int i = 0; i < backendArray.length; i++) {
+      ids.put(backendArray[i].id(), i);
+    }
+    this.indexById = Collections.unmodifiableMap(ids);
+    this.precomputationKeys = precomputationKeys;
+    this.precomputed = new Object[precomputationKeys.length];
+    for (int i = 0; i < precomputationKeys.length; i++) {
+      precomputed[i] = precomputationKeys[i].compute(this.backends);
+    }
+    this.health = health;
+    this.clock = clock;
+  }
+
+  /** The name of the upstream this snapshot belongs to. */
+  public String upstreamName() {
+    return upstreamName;
+  }
+
+  /** Increases by one with every change of the upstream. */
+  public long version() {
+    return version;
+  }
+
+  /** The number of backends, in every state. */
+  public int size() {
+    return backendArray.length;
+  }
+
+  /** Whether the snapshot has no backend at all. */
+  public boolean isEmpty() {
+    return backendArray.length == 0;
+  }
+
+  /** The backend at {@code index}. */
+  public Backend backend(int index) {
+    return backendArray[index];
+  }
+
+  /** Every backend, in index order. */
+  public List<Backend> backends() {
+    return backends;
+  }
+
+  /** The index of the backend with this id, or -1 when it is not in this snapshot. */
+  public int indexOf(String backendId) {
+    Integer index = indexById.get(backendId);
+    return index == null ? -1 : index;
+  }
+
+  /** The number of requests currently in flight to the backend at {@code index}. */
+  public int inFlight(int index) {
+    return stats[index].inFlight();
+  }
+
+  /**
+   * The value computed for this backend set by {@code precomputation}.
+   *
+   * @throws IllegalStateException if the precomputation was not registered with the upstream (a
+   *     selector or affinity that forgot to declare it)
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T precomputed(Precomputation<T> precomputation) {
+    Precomputation<?>[] keys = precomputationKeys;
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i] == precomputation) {
+        return (T) precomputed[i];
+      }
+    }
+    throw new IllegalStateException(
+        "precomputation "
+            + precomputation
+            + " is not registered with upstream "
+            + upstreamName
+            + " (declare it in precomputations())");
+  }
+
+  /**
+   * Whether the backend may take a new pick: {@code UP}, not failed by passive health, below its
+   * connection limit.
+   */
+  public boolean isAvailable(int index) {
+    return backendArray[index].state() == BackendState.UP && isHealthyAndNotFull(index);
+  }
+
+  /**
+   * Whether the backend may take a request bound to it by a session: as {@link #isAvailable}, but
+   * {@code DRAINING} backends count too.
+   */
+  public boolean isAvailableForSession(int index) {
+    return backendArray[index].state() != BackendState.DOWN && isHealthyAndNotFull(index);
+  }
+
+  /** Whether the backend can take a request now, and if not, why. */
+  public Availability availability(int index) {
+    Backend backend = backendArray[index];
+    if (backend.state() == BackendState.DOWN) {
+      return Availability.DOWN;
+    }
+    BackendStats s = stats[index];
+    if (s.mayBeFailed(health) && s.isFailed(health, clock.millis())) {
+      return Availability.FAILED;
+    }
+    if (isFull(index)) {
+      return Availability.FULL;
+    }
+    return backend.state() == BackendState.DRAINING
+        ? Availability.DRAINING
+        : Availability.AVAILABLE;
+  }
+
+  /** The eligibility of a first pick: {@link #isAvailable}. Shared, allocation-free. */
+  public Eligibility newPicks() {
+    return newPicks;
+  }
+
+  private boolean isHealthyAndNotFull(int index) {
+    BackendStats s = stats[index];
+    if (s.mayBeFailed(health) && s.isFailed(health, clock.millis())) {
+      return false;
+    }
+    return !isFull(index);
+  }
+
+  private boolean isFull(int index) {
+    int max = backendArray[index].maxConnections();
+    return max != Backend.UNLIMITED && stats[index].inFlight() >= max;
+  }
+
+  BackendStats stats(int index) {
+    return stats[index];
+  }
+
+  PassiveHealth health() {
+    return health;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public String toString() {
+    return "PoolSnapshot{" + upstreamName + " v" + version + ", " + backends + '}';
+  }
+
+  /** Used by equals-free identity checks in tests and by the stress test. */
+  boolean contains(@Nullable Backend backend) {
+    return backend != null && indexOf(backend.id()) >= 0 && backendArray[indexOf(backend.id())] == backend;
+  }
+}

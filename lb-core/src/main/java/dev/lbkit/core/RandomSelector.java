@@ -1,0 +1,117 @@
+package dev.lbkit.core;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * nginx {@code random} and {@code random two least_conn}. A weighted random pick reads a
+ * cumulative weight table of the {@code UP} backends, computed once per set, with a binary search.
+ * With {@code two}, two distinct candidates are drawn and the one with fewer requests in flight
+ * relative to weight wins (the power of two choices).
+ */
+final class RandomSelector implements Selector {
+  /** As nginx: give up on drawing an eligible backend at random after this many draws. */
+  private static final int DRAWS = 20;
+
+  /** The cumulative weights of the {@code UP} backends of a set. */
+  static final class Table {
+    final int[] indexes;
+    final long[] cumulative;
+    final long total;
+
+    Table(List<Backend> backends) {
+      int up = 0;
+      for (Backend b : backends) {
+        if (b.state() == BackendState.UP) {
+          up++;
+        }
+      }
+      indexes = new int[up];
+      cumulative = new long[up];
+      long sum = 0;
+      int j = 0;
+      for (int i = 0; i < backends.size(); i++) {
+        Backend b = backends.get(i);
+        if (b.state() == BackendState.UP) {
+          sum += b.weight();
+          indexes[j] = i;
+          cumulative[j] = sum;
+          j++;
+        }
+      }
+      total = sum;
+    }
+
+    /** The backend index owning point {@code x} in {@code [0, total)}. */
+    int at(long x) {
+      int lo = 0;
+      int hi = cumulative.length - 1;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (cumulative[mid] > x) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      return indexes[lo];
+    }
+  }
+
+  private final boolean two;
+  private final Precomputation<Table> table = Table::new;
+
+  RandomSelector(boolean two) {
+    this.two = two;
+  }
+
+  @Override
+  public List<Precomputation<?>> precomputations() {
+    return List.of(table);
+  }
+
+  @Override
+  public int select(PoolSnapshot pool, RequestContext request, Eligibility eligible) {
+    Table t = pool.precomputed(table);
+    if (t.total == 0) {
+      return NONE;
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int first = draw(t, eligible, random, NONE);
+    if (!two || first == NONE) {
+      return first;
+    }
+    int second = draw(t, eligible, random, first);
+    if (second == NONE) {
+      return first;
+    }
+    // As nginx: keep the first unless the second has fewer in flight relative to weight.
+    long firstLoad = (long) pool.inFlight(first) * pool.backend(second).weight();
+    long secondLoad = (long) pool.inFlight(second) * pool.backend(first).weight();
+    return secondLoad < firstLoad ? second : first;
+  }
+
+  private static int draw(Table t, Eligibility eligible, ThreadLocalRandom random, int not) {
+    for (int i = 0; i < DRAWS; i++) {
+      int candidate = t.at(random.nextLong(t.total));
+      if (candidate != not && eligible.isEligible(candidate)) {
+        return candidate;
+      }
+    }
+    // Few eligible backends left: walk the table from a random start instead of drawing forever.
+    int n = t.indexes.length;
+    int start = random.nextInt(n);
+    for (int i = 0; i < n; i++) {
+      int candidate = t.indexes[(start + i) % n];
+      if (candidate != not && eligible.isEligible(candidate)) {
+        return candidate;
+      }
+    }
+    return NONE;
+  }
+
+  @Override
+  public String toString() {
+    return two ? "random two least_conn" : "random";
+  }
+}

@@ -1,0 +1,58 @@
+package dev.lbkit.core;
+
+import java.util.List;
+
+/**
+ * Picks a backend from a snapshot for a request: the load-balancing method.
+ *
+ * <p>This is the SPI a new method implements. A selector is called on every request that no
+ * session decides, so {@link #select} must not allocate, block or take a lock; whatever it needs
+ * beyond the request (a ring, a weight table, a sequence) it declares in {@link
+ * #precomputations()} and reads with {@link PoolSnapshot#precomputed}. The built-in methods are
+ * the static factories here; {@code lb-hash} adds the hash-based ones.
+ */
+public interface Selector {
+  /** Returned by {@link #select} when no eligible backend exists. */
+  int NONE = -1;
+
+  /**
+   * Smooth weighted round robin exactly as nginx: the default. With weights 5, 1, 1 it gives {@code
+   * a a b a c a a} and repeats.
+   */
+  static Selector roundRobin() {
+    return new RoundRobinSelector();
+  }
+
+  /**
+   * Weighted least connections as nginx {@code least_conn}: the fewest requests in flight relative
+   * to weight; ties are broken by round robin.
+   */
+  static Selector leastConn() {
+    return new LeastConnSelector();
+  }
+
+  /** A weighted random pick, as nginx {@code random}. */
+  static Selector random() {
+    return new RandomSelector(false);
+  }
+
+  /**
+   * Two weighted random candidates, then the one with fewer requests in flight relative to weight:
+   * nginx {@code random two least_conn}, the power of two choices (NGINX Gateway Fabric's default).
+   */
+  static Selector randomTwoLeastConn() {
+    return new RandomSelector(true);
+  }
+
+  /** What this selector reads from each snapshot; the upstream computes them on every change. */
+  default List<Precomputation<?>> precomputations() {
+    return List.of();
+  }
+
+  /**
+   * Picks an eligible backend.
+   *
+   * @return the index of the backend in {@code pool}, or {@link #NONE}
+   */
+  int select(PoolSnapshot pool, RequestContext request, Eligibility eligible);
+}

@@ -1,0 +1,269 @@
+package dev.lbkit.core;
+
+import static dev.lbkit.core.internal.Checks.checkArgument;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * A named set of backends that can change at runtime, published as immutable {@link PoolSnapshot}s.
+ *
+ * <p>Readers call {@link #snapshot()}: one volatile read, never blocked. Writers (replace all, add,
+ * remove, change state or weight) are serialised among themselves, build the next snapshot with
+ * every registered {@link Precomputation} (rings, tables) and publish it with one volatile write.
+ * Nothing is computed per request.
+ *
+ * <pre>{@code
+ * Upstream tea = Upstream.builder("tea")
+ *     .backends(Backend.of("tea-1", "10.0.0.5", 8080), Backend.of("tea-2", "10.0.0.6", 8080))
+ *     .passiveHealth(PassiveHealth.of(3, Duration.ofSeconds(30)))
+ *     .build();
+ * tea.setState("tea-2", BackendState.DRAINING);
+ * }</pre>
+ */
+public final class Upstream {
+  private final String name;
+  private final PassiveHealth health;
+  private final Clock clock;
+  private final Object writeLock = new Object();
+
+  // Guarded by writeLock.
+  private final Map<String, BackendStats> statsById = new HashMap<>();
+  private final List<Precomputation<?>> precomputations = new ArrayList<>();
+  private long version;
+
+  private volatile PoolSnapshot snapshot;
+
+  private Upstream(Builder builder) {
+    this.name = builder.name;
+    this.health = builder.health;
+    this.clock = builder.clock;
+    synchronized (writeLock) {
+      this.snapshot = buildSnapshot(builder.backends);
+    }
+  }
+
+  /** An upstream with the given backends, nginx's passive-health defaults and the system clock. */
+  public static Upstream of(String name, Collection<Backend> backends) {
+    return builder(name).backends(backends).build();
+  }
+
+  /** An upstream with the given backends, nginx's passive-health defaults and the system clock. */
+  public static Upstream of(String name, Backend... backends) {
+    return of(name, List.of(backends));
+  }
+
+  /** Starts building an upstream. */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** The upstream's name, used in logs and in session scopes. */
+  public String name() {
+    return name;
+  }
+
+  /** The passive-health policy that applies to every backend of this upstream. */
+  public PassiveHealth passiveHealth() {
+    return health;
+  }
+
+  /** The current snapshot: one volatile read. */
+  public PoolSnapshot snapshot() {
+    return snapshot;
+  }
+
+  /** Replaces every backend. Backends whose id stays keep their runtime state. */
+  public void replaceAll(Collection<Backend> backends) {
+    synchronized (writeLock) {
+      publish(List.copyOf(backends));
+    }
+  }
+
+  /**
+   * Adds a backend, or replaces the one with the same id.
+   *
+   * @return whether a backend with that id was already there
+   */
+  public boolean add(Backend backend) {
+    Objects.requireNonNull(backend, "backend");
+    synchronized (writeLock) {
+      List<Backend> next = new ArrayList<>(snapshot.backends());
+      boolean replaced = false;
+      for (int i = 0; i < next.size(); i++) {
+        if (next.get(i).id().equals(backend.id())) {
+          next.set(i, backend);
+          replaced = true;
+        }
+      }
+      if (!replaced) {
+        next.add(backend);
+      }
+      publish(next);
+      return replaced;
+    }
+  }
+
+  /**
+   * Removes the backend with this id. Sessions bound to it are rebalanced (or refused in strict
+   * mode) from the next request on.
+   *
+   * @return whether it was there
+   */
+  public boolean remove(String backendId) {
+    synchronized (writeLock) {
+      List<Backend> next = new ArrayList<>(snapshot.backends());
+      boolean removed = next.removeIf(b -> b.id().equals(backendId));
+      if (removed) {
+        publish(next);
+      }
+      return removed;
+    }
+  }
+
+  /**
+   * Changes the backend with this id.
+   *
+   * @return whether it was there
+   */
+  public boolean update(String backendId, UnaryOperator<Backend> change) {
+    synchronized (writeLock) {
+      List<Backend> next = new ArrayList<>(snapshot.backends());
+      for (int i = 0; i < next.size(); i++) {
+        Backend current = next.get(i);
+        if (current.id().equals(backendId)) {
+          Backend changed = Objects.requireNonNull(change.apply(current), "changed backend");
+          checkArgument(
+              changed.id().equals(backendId),
+              "id: %s (expected: the id of the updated backend, %s)",
+              changed.id(),
+              backendId);
+          if (changed.equals(current)) {
+            return true;
+          }
+          next.set(i, changed);
+          publish(next);
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Sets the state of the backend with this id; returns whether it was there. */
+  public boolean setState(String backendId, BackendState state) {
+    return update(backendId, b -> b.withState(state));
+  }
+
+  /** Sets the weight of the backend with this id; returns whether it was there. */
+  public boolean setWeight(String backendId, int weight) {
+    return update(backendId, b -> b.withWeight(weight));
+  }
+
+  /**
+   * Makes every snapshot from now on carry {@code precomputation}, republishing the current set if
+   * it was not registered yet. Called by {@link LoadBalancer} for its selector and affinity.
+   */
+  void register(Collection<? extends Precomputation<?>> toRegister) {
+    synchronized (writeLock) {
+      boolean added = false;
+      for (Precomputation<?> p : toRegister) {
+        if (precomputations.stream().noneMatch(existing -> existing == p)) {
+          precomputations.add(p);
+          added = true;
+        }
+      }
+      if (added) {
+        publish(snapshot.backends());
+      }
+    }
+  }
+
+  private void publish(List<Backend> backends) {
+    snapshot = buildSnapshot(backends);
+  }
+
+  private PoolSnapshot buildSnapshot(List<Backend> backends) {
+    Set<String> ids = new HashSet<>();
+    for (Backend b : backends) {
+      Objects.requireNonNull(b, "backend");
+      checkArgument(
+          ids.add(b.id()),
+          "backends of upstream %s: duplicate id %s (expected: unique ids)",
+          name,
+          b.id());
+    }
+    statsById.keySet().retainAll(ids);
+    BackendStats[] stats = new BackendStats[backends.size()];
+    for (int i = 0; i < stats.length; i++) {
+      stats[i] = statsById.computeIfAbsent(backends.get(i).id(), id -> new BackendStats());
+    }
+    return new PoolSnapshot(
+        name,
+        ++version,
+        backends,
+        stats,
+        precomputations.toArray(new Precomputation<?>[0]),
+        health,
+        clock);
+  }
+
+  @Override
+  public String toString() {
+    return "Upstream{" + name + ", " + snapshot.backends() + '}';
+  }
+
+  /** Builds an {@link Upstream}. */
+  public static final class Builder {
+    private final String name;
+    private List<Backend> backends = List.of();
+    private PassiveHealth health = PassiveHealth.defaults();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(String name) {
+      Objects.requireNonNull(name, "name");
+      checkArgument(!name.isBlank(), "name: \"%s\" (expected: a non-blank upstream name)", name);
+      this.name = name;
+    }
+
+    /** The initial backends (none by default). */
+    public Builder backends(Collection<Backend> backends) {
+      this.backends = List.copyOf(backends);
+      return this;
+    }
+
+    /** The initial backends (none by default). */
+    public Builder backends(Backend... backends) {
+      return backends(List.of(backends));
+    }
+
+    /** Passive health for every backend; {@link PassiveHealth#defaults()} unless set. */
+    public Builder passiveHealth(PassiveHealth health) {
+      this.health = Objects.requireNonNull(health, "passiveHealth");
+      return this;
+    }
+
+    /** The clock passive health reads; the system clock unless set (tests inject their own). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Builds the upstream and its first snapshot.
+     *
+     * @throws IllegalArgumentException if two backends share an id
+     */
+    public Upstream build() {
+      return new Upstream(this);
+    }
+  }
+}
