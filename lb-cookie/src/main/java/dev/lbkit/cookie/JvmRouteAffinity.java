@@ -1,0 +1,349 @@
+package dev.lbkit.cookie;
+
+import static dev.lbkit.core.internal.Checks.checkArgument;
+
+import dev.lbkit.cookie.internal.RouteScan;
+import dev.lbkit.cookie.internal.RouteTable;
+import dev.lbkit.core.Backend;
+import dev.lbkit.core.Binding;
+import dev.lbkit.core.Decision;
+import dev.lbkit.core.PoolSnapshot;
+import dev.lbkit.core.Precomputation;
+import dev.lbkit.core.RequestContext;
+import dev.lbkit.core.ResponseHeader;
+import dev.lbkit.core.SessionAffinity;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Stickiness read from the application's own session id, as Tomcat's {@code jvmRoute} and Apache
+ * mod_proxy_balancer's {@code stickysession=JSESSIONID|jsessionid} do: a session id such as {@code
+ * 8F3A21C1.node1} names its route after the last dot, and the request goes to the backend whose
+ * {@link Backend#route()} is {@code node1}.
+ *
+ * <pre>{@code
+ * Upstream app = Upstream.of("app",
+ *     Backend.of("a", "10.0.0.5", 8080).withRoute("node1"),
+ *     Backend.of("b", "10.0.0.6", 8080).withRoute("node2"));
+ * LoadBalancer lb = LoadBalancer.builder(app)
+ *     .affinity(JvmRouteAffinity.ofDefaults())
+ *     .selector(Selector.leastConn())
+ *     .build();
+ * }</pre>
+ *
+ * <p>Where the route is read, in order:
+ *
+ * <ol>
+ *   <li>lbkit's own route cookie, when {@linkplain Builder#routeCookie(String) enabled} (value
+ *       {@code .node1}, as mod_proxy_balancer's {@code ROUTEID}): it is what lbkit last told the
+ *       client, so it is never staler than the application's id;
+ *   <li>the {@code ;jsessionid=} path parameter (name matched ignoring case), which
+ *       mod_proxy_balancer also reads before the cookie;
+ *   <li>every {@code JSESSIONID} cookie (name configurable, matched ignoring case), the first one
+ *       with a known route winning.
+ * </ol>
+ *
+ * <p>No route, or a route no backend carries: {@link Binding#none()}, and the selector decides. A
+ * route whose backend is down, failed or full is rebalanced by the {@link
+ * dev.lbkit.core.LoadBalancer} (mod_proxy_balancer's failover) unless {@link
+ * Builder#failover(boolean) failover} is off ({@code nofailover=On}).
+ *
+ * <p>Read-only by default: the application owns its session id and appends its own route. When it
+ * does not, {@link Builder#routeCookie(String)} makes lbkit write its own route cookie whenever a
+ * session starts or moves. Resolving allocates nothing; nothing a client sends reaches a response
+ * header (the cookie value is the backend's configured label).
+ */
+public final class JvmRouteAffinity implements SessionAffinity {
+  /** The servlet default session cookie name. */
+  public static final String DEFAULT_SESSION_COOKIE = "JSESSIONID";
+
+  /** mod_proxy_balancer's customary route cookie name. */
+  public static final String DEFAULT_ROUTE_COOKIE = "ROUTEID";
+
+  private final String sessionCookie;
+  private final @Nullable String pathParameter;
+  private final @Nullable String routeCookie;
+  private final String routeCookiePath;
+  private final @Nullable String routeCookieDomain;
+  private final boolean routeCookieSecure;
+  private final boolean routeCookieHttpOnly;
+  private final @Nullable String routeCookieSameSite;
+  private final boolean failover;
+  private final Precomputation<RouteTable> table;
+
+  private JvmRouteAffinity(Builder b) {
+    this.sessionCookie = b.sessionCookie;
+    this.pathParameter = b.pathParameter;
+    this.routeCookie = b.routeCookie;
+    this.routeCookiePath = b.routeCookiePath;
+    this.routeCookieDomain = b.routeCookieDomain;
+    this.routeCookieSecure = b.routeCookieSecure;
+    this.routeCookieHttpOnly = b.routeCookieHttpOnly;
+    this.routeCookieSameSite = b.routeCookieSameSite;
+    this.failover = b.failover;
+    this.table = backends -> RouteTable.of(backends, this::routeCookieHeaders);
+  }
+
+  /**
+   * Reads the route from the {@code JSESSIONID} cookie and the {@code ;jsessionid=} path
+   * parameter, writes nothing, and fails over when the route's backend is unavailable.
+   */
+  public static JvmRouteAffinity ofDefaults() {
+    return builder().build();
+  }
+
+  /** Starts building a route affinity. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The session cookie whose value carries the route (matched ignoring case). */
+  public String sessionCookie() {
+    return sessionCookie;
+  }
+
+  /** The path parameter that carries the session id, or {@code null} when not read. */
+  public @Nullable String pathParameter() {
+    return pathParameter;
+  }
+
+  /** lbkit's own route cookie, or {@code null} when lbkit writes none. */
+  public @Nullable String routeCookie() {
+    return routeCookie;
+  }
+
+  /** Whether a session whose route's backend is unavailable moves to another backend. */
+  public boolean failover() {
+    return failover;
+  }
+
+  @Override
+  public List<Precomputation<?>> precomputations() {
+    return List.of(table);
+  }
+
+  @Override
+  public Binding resolve(PoolSnapshot pool, RequestContext request) {
+    RouteTable routes = pool.precomputed(table);
+    String cookies = request.cookieHeader();
+    Binding binding = null;
+    if (routeCookie != null) {
+      binding = RouteScan.inCookies(pool, routes, cookies, routeCookie, false);
+    }
+    if (binding == null && pathParameter != null) {
+      binding = RouteScan.inPathParameters(pool, routes, request.path(), pathParameter);
+    }
+    if (binding == null) {
+      binding = RouteScan.inCookies(pool, routes, cookies, sessionCookie, true);
+    }
+    return binding == null ? Binding.none() : binding;
+  }
+
+  @Override
+  public boolean rebalancesUnavailable() {
+    return failover;
+  }
+
+  @Override
+  public boolean changesOnFailure() {
+    return failover;
+  }
+
+  /**
+   * The route cookie when lbkit writes one and the request goes to a backend other than the one
+   * its route named (a new session, a rebalance or a failover), as mod_proxy_balancer sets {@code
+   * ROUTEID} when {@code BALANCER_ROUTE_CHANGED}. A backend without a route label gets none.
+   */
+  @Override
+  public List<ResponseHeader> responseHeaders(
+      PoolSnapshot pool,
+      RequestContext request,
+      Binding binding,
+      int chosen,
+      Decision.Reason reason) {
+    if (routeCookie == null
+        || (binding.kind() == Binding.Kind.BOUND && binding.index() == chosen)) {
+      return List.of();
+    }
+    return pool.precomputed(table).routeCookie(chosen);
+  }
+
+  private List<ResponseHeader> routeCookieHeaders(String route) {
+    if (routeCookie == null) {
+      return List.of();
+    }
+    StringBuilder value = new StringBuilder(routeCookie).append("=.").append(route);
+    value.append("; Path=").append(routeCookiePath);
+    if (routeCookieDomain != null) {
+      value.append("; Domain=").append(routeCookieDomain);
+    }
+    if (routeCookieSecure) {
+      value.append("; Secure");
+    }
+    if (routeCookieHttpOnly) {
+      value.append("; HttpOnly");
+    }
+    if (routeCookieSameSite != null) {
+      value.append("; SameSite=").append(routeCookieSameSite);
+    }
+    return List.of(new ResponseHeader("Set-Cookie", value.toString()));
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("JvmRouteAffinity{cookie=").append(sessionCookie);
+    if (pathParameter != null) {
+      sb.append(", pathParameter=").append(pathParameter);
+    }
+    if (routeCookie != null) {
+      sb.append(", routeCookie=").append(routeCookie);
+    }
+    if (!failover) {
+      sb.append(", nofailover");
+    }
+    return sb.append('}').toString();
+  }
+
+  /** Builds a {@link JvmRouteAffinity}. */
+  public static final class Builder {
+    private String sessionCookie = DEFAULT_SESSION_COOKIE;
+    private @Nullable String pathParameter = "jsessionid";
+    private @Nullable String routeCookie;
+    private String routeCookiePath = "/";
+    private @Nullable String routeCookieDomain;
+    private boolean routeCookieSecure;
+    private boolean routeCookieHttpOnly = true;
+    private @Nullable String routeCookieSameSite;
+    private boolean failover = true;
+
+    private Builder() {}
+
+    /**
+     * The session cookie that carries the route, {@value #DEFAULT_SESSION_COOKIE} unless set
+     * (Tomcat's {@code sessionCookieName}); matched ignoring ASCII case.
+     */
+    public Builder sessionCookie(String name) {
+      this.sessionCookie = checkToken("sessionCookie", name);
+      return this;
+    }
+
+    /**
+     * The path parameter that carries the session id when the client takes no cookies, {@code
+     * jsessionid} unless set (matched ignoring ASCII case); {@code null} not to read one.
+     */
+    public Builder pathParameter(@Nullable String name) {
+      this.pathParameter = name == null ? null : checkToken("pathParameter", name);
+      return this;
+    }
+
+    /**
+     * Makes lbkit write its own route cookie with this name (value {@code .route}) when a session
+     * starts or moves, and read it first: for applications that do not append a route to their
+     * session id, as mod_proxy_balancer's {@code ROUTEID} recipe. {@code null} (the default)
+     * writes nothing.
+     */
+    public Builder routeCookie(@Nullable String name) {
+      this.routeCookie = name == null ? null : checkToken("routeCookie", name);
+      return this;
+    }
+
+    /** The route cookie's {@code Path}, {@code /} unless set. */
+    public Builder routeCookiePath(String path) {
+      Objects.requireNonNull(path, "path");
+      checkArgument(
+          path.startsWith("/") && isAttributeValue(path),
+          "routeCookiePath: \"%s\" (expected: a path starting with '/', without ';' or control"
+              + " characters)",
+          path);
+      this.routeCookiePath = path;
+      return this;
+    }
+
+    /** The route cookie's {@code Domain}, none unless set. */
+    public Builder routeCookieDomain(@Nullable String domain) {
+      if (domain != null) {
+        checkArgument(
+            !domain.isEmpty() && isAttributeValue(domain) && domain.indexOf(' ') < 0,
+            "routeCookieDomain: \"%s\" (expected: a domain name without ';', spaces or control"
+                + " characters)",
+            domain);
+      }
+      this.routeCookieDomain = domain;
+      return this;
+    }
+
+    /** Whether the route cookie is marked {@code Secure}; false unless set. */
+    public Builder routeCookieSecure(boolean secure) {
+      this.routeCookieSecure = secure;
+      return this;
+    }
+
+    /** Whether the route cookie is marked {@code HttpOnly}; true unless set. */
+    public Builder routeCookieHttpOnly(boolean httpOnly) {
+      this.routeCookieHttpOnly = httpOnly;
+      return this;
+    }
+
+    /**
+     * The route cookie's {@code SameSite}: {@code Strict}, {@code Lax} or {@code None} (any
+     * case), or {@code null} (the default) for no attribute.
+     */
+    public Builder routeCookieSameSite(@Nullable String sameSite) {
+      if (sameSite == null) {
+        this.routeCookieSameSite = null;
+        return this;
+      }
+      String lower = sameSite.toLowerCase(Locale.ROOT);
+      checkArgument(
+          lower.equals("strict") || lower.equals("lax") || lower.equals("none"),
+          "routeCookieSameSite: \"%s\" (expected: Strict, Lax or None)",
+          sameSite);
+      this.routeCookieSameSite =
+          Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
+      return this;
+    }
+
+    /**
+     * Whether a session whose route's backend is down, failed or full moves to another backend
+     * (true, the default), or gets no backend so that the caller answers 503 (mod_proxy_balancer
+     * {@code nofailover=On}, for applications without session replication). Off also keeps a
+     * retry after a failure on the route's backend.
+     */
+    public Builder failover(boolean failover) {
+      this.failover = failover;
+      return this;
+    }
+
+    /** Builds the affinity. */
+    public JvmRouteAffinity build() {
+      return new JvmRouteAffinity(this);
+    }
+
+    private static String checkToken(String field, String name) {
+      Objects.requireNonNull(name, field);
+      boolean token = !name.isEmpty();
+      for (int i = 0; token && i < name.length(); i++) {
+        char c = name.charAt(i);
+        token =
+            (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      }
+      checkArgument(token, "%s: \"%s\" (expected: an RFC 6265 cookie name token)", field, name);
+      return name;
+    }
+
+    private static boolean isAttributeValue(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c < 0x20 || c == 0x7f || c == ';') {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.lbkit.cookie.internal;
+
+import dev.lbkit.core.Binding;
+import dev.lbkit.core.PoolSnapshot;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Finds a route in a raw {@code Cookie} header or request path without allocating: a session id
+ * such as {@code 8F3A...C1.node1} carries its route after the last dot (Tomcat appends {@code
+ * "." + jvmRoute}; mod_proxy_balancer's own {@code ROUTEID} cookie holds {@code ".route"}).
+ *
+ * <p>Everything here is lenient and total: any input, however malformed, yields a binding or
+ * {@code null}, never an exception.
+ */
+public final class RouteScan {
+  private RouteScan() {}
+
+  /**
+   * The binding for the first cookie named {@code name} whose value ends in a known route, or
+   * {@code null}. Several cookies of that name may be sent (one per path or domain); an unknown or
+   * missing route in one does not hide a known one in the next.
+   *
+   * @param ignoreCase whether the name matches ignoring ASCII case (as for {@code JSESSIONID},
+   *     which servers and clients spell variously)
+   */
+  public static @Nullable Binding inCookies(
+      PoolSnapshot pool, RouteTable table, @Nullable String header, String name, boolean ignoreCase) {
+    if (header == null) {
+      return null;
+    }
+    int length = header.length();
+    int nameLength = name.length();
+    int pos = 0;
+    while (pos < length) {
+      int pairEnd = indexOf(header, ';', pos, length);
+      int nameStart = skipSpace(header, pos, pairEnd);
+      if (pairEnd - nameStart > nameLength
+          && header.regionMatches(ignoreCase, nameStart, name, 0, nameLength)) {
+        int eq = skipSpace(header, nameStart + nameLength, pairEnd);
+        if (eq < pairEnd && header.charAt(eq) == '=') {
+          int from = skipSpace(header, eq + 1, pairEnd);
+          int to = trimSpace(header, from, pairEnd);
+          if (to - from >= 2 && header.charAt(from) == '"' && header.charAt(to - 1) == '"') {
+            from++;
+            to--;
+          }
+          Binding binding = routeOf(pool, table, header, from, to);
+          if (binding != null) {
+            return binding;
+          }
+        }
+      }
+      pos = pairEnd + 1;
+    }
+    return null;
+  }
+
+  /**
+   * The binding for the first {@code ;name=value} path parameter (name matched ignoring ASCII case)
+   * whose value ends in a known route, or {@code null}. The value ends at the next {@code ;},
+   * {@code /}, {@code ?} or {@code #}, as a servlet container reads {@code ;jsessionid=}.
+   */
+  public static @Nullable Binding inPathParameters(
+      PoolSnapshot pool, RouteTable table, String path, String name) {
+    int length = path.length();
+    int nameLength = name.length();
+    int semi = path.indexOf(';');
+    while (semi >= 0 && semi < length) {
+      int nameStart = semi + 1;
+      int eq = nameStart + nameLength;
+      if (eq < length
+          && path.charAt(eq) == '='
+          && path.regionMatches(true, nameStart, name, 0, nameLength)) {
+        int from = eq + 1;
+        int to = from;
+        while (to < length && !isParameterEnd(path.charAt(to))) {
+          to++;
+        }
+        Binding binding = routeOf(pool, table, path, from, to);
+        if (binding != null) {
+          return binding;
+        }
+      }
+      semi = path.indexOf(';', semi + 1);
+    }
+    return null;
+  }
+
+  private static @Nullable Binding routeOf(
+      PoolSnapshot pool, RouteTable table, String s, int from, int to) {
+    for (int i = to - 1; i >= from; i--) {
+      if (s.charAt(i) == '.') {
+        return table.lookup(pool, s, i + 1, to);
+      }
+    }
+    return null; // no dot: the session id names no route
+  }
+
+  private static boolean isParameterEnd(char c) {
+    return c == ';' || c == '/' || c == '?' || c == '#';
+  }
+
+  private static int indexOf(String s, char c, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) == c) {
+        return i;
+      }
+    }
+    return to;
+  }
+
+  private static int skipSpace(String s, int from, int to) {
+    while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+      from++;
+    }
+    return from;
+  }
+
+  private static int trimSpace(String s, int from, int to) {
+    while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
+      to--;
+    }
+    return to;
+  }
+}
