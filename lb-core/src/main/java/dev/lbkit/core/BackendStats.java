@@ -80,6 +80,12 @@ final class BackendStats {
     checkedMillis = nowMillis;
   }
 
+  void resetFailures() {
+    if (fails != 0) {
+      fails = 0;
+    }
+  }
+
   void onSuccess(PassiveHealth health) {
     if (health.isEnabled() && accessedMillis < checkedMillis) {
       fails = 0;

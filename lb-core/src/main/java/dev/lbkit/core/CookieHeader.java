@@ -2,6 +2,7 @@ package dev.lbkit.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,11 +49,11 @@ public final class CookieHeader {
   }
 
   /** Every cookie as name and value, in the order sent. */
-  public static List<java.util.Map.Entry<String, String>> parse(@Nullable String header) {
+  public static List<Map.Entry<String, String>> parse(@Nullable String header) {
     if (header == null || header.isEmpty()) {
       return List.of();
     }
-    List<java.util.Map.Entry<String, String>> cookies = new ArrayList<>();
+    List<Map.Entry<String, String>> cookies = new ArrayList<>();
     int length = header.length();
     int pos = 0;
     while (pos < length) {
@@ -63,7 +64,7 @@ public final class CookieHeader {
         int nameEnd = trimSpace(header, nameStart, eq);
         if (nameEnd > nameStart) {
           cookies.add(
-              java.util.Map.entry(
+              Map.entry(
                   header.substring(nameStart, nameEnd), value(header, eq + 1, pairEnd)));
         }
       }

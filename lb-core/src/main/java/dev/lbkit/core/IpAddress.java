@@ -1,6 +1,5 @@
 package dev.lbkit.core;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -29,14 +28,19 @@ public final class IpAddress {
    * @return the address, or {@code null} if {@code text} is not an address literal
    */
   public static @Nullable IpAddress parse(@Nullable CharSequence text) {
-    if (text == null) {
+    return text == null ? null : parse(text, 0, text.length());
+  }
+
+  /** As {@link #parse(CharSequence)} for {@code text[start, end)}, without copying it. */
+  static @Nullable IpAddress parse(CharSequence text, int start, int end) {
+    if (start < 0 || end > text.length() || start > end) {
       return null;
     }
-    int start = 0;
-    int end = text.length();
-    if (end >= 2 && text.charAt(0) == '[' && text.charAt(end - 1) == ']') {
-      start = 1;
+    boolean bracketed = false;
+    if (end - start >= 2 && text.charAt(start) == '[' && text.charAt(end - 1) == ']') {
+      start++;
       end--;
+      bracketed = true;
     }
     if (end - start < 2 || end - start > 45) {
       return null;
@@ -47,8 +51,8 @@ public final class IpAddress {
         return parseIpv6(text, start, end, v6) ? new IpAddress(v6) : null;
       }
     }
-    if (start != 0) {
-      return null;
+    if (bracketed) {
+      return null; // brackets are for IPv6 only
     }
     byte[] v4 = new byte[4];
     return parseIpv4(text, start, end, v4, 0) ? new IpAddress(v4) : null;
@@ -110,10 +114,15 @@ public final class IpAddress {
     return isIpv4Mapped() ? new IpAddress(Arrays.copyOfRange(bytes, 12, 16)) : this;
   }
 
-  /** This address as a JDK {@link InetAddress} (no name lookup). */
+  /**
+   * This address as a JDK {@link InetAddress} (no name lookup). An IPv4-mapped address stays an
+   * {@link Inet6Address}, where {@link InetAddress#getByAddress(byte[])} would turn it into IPv4.
+   */
   public InetAddress toInetAddress() {
     try {
-      return InetAddress.getByAddress(bytes);
+      return bytes.length == 4
+          ? InetAddress.getByAddress(bytes)
+          : Inet6Address.getByAddress(null, bytes, -1);
     } catch (UnknownHostException e) {
       throw new AssertionError("4 or 16 bytes are always an address", e);
     }
@@ -129,23 +138,30 @@ public final class IpAddress {
     return Arrays.hashCode(bytes);
   }
 
-  /** The canonical text: dotted quad, or RFC 5952 IPv6 (as the JDK prints it, compressed). */
+  /**
+   * The canonical text: a dotted quad for IPv4, RFC 5952 for IPv6 (lowercase, no leading zeros,
+   * the longest run of two or more zero groups as {@code ::}, the first of equal runs), with an
+   * IPv4-mapped address as {@code ::ffff:192.0.2.1} (RFC 5952 section 5). {@link #parse} reads it
+   * back to an equal address.
+   */
   @Override
   public String toString() {
-    InetAddress address = toInetAddress();
-    if (address instanceof Inet4Address) {
-      return address.getHostAddress();
+    StringBuilder sb = new StringBuilder(bytes.length == 4 ? 15 : 39);
+    if (bytes.length == 4) {
+      appendIpv4(sb, 0);
+      return sb.toString();
     }
-    return compressIpv6((Inet6Address) address);
-  }
-
-  private static String compressIpv6(Inet6Address address) {
+    if (isIpv4Mapped()) {
+      sb.append("::ffff:");
+      appendIpv4(sb, 12);
+      return sb.toString();
+    }
     int[] groups = new int[8];
     for (int i = 0; i < 8; i++) {
-      groups[i] = ((bytes(address)[2 * i] & 0xff) << 8) | (bytes(address)[2 * i + 1] & 0xff);
+      groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
     }
     int bestStart = -1;
-    int bestLength = 0;
+    int bestLength = 1; // a single zero group is not compressed
     for (int i = 0; i < 8; ) {
       if (groups[i] != 0) {
         i++;
@@ -155,13 +171,12 @@ public final class IpAddress {
       while (j < 8 && groups[j] == 0) {
         j++;
       }
-      if (j - i > bestLength && j - i >= 2) {
+      if (j - i > bestLength) {
         bestStart = i;
         bestLength = j - i;
       }
       i = j;
     }
-    StringBuilder sb = new StringBuilder(39);
     for (int i = 0; i < 8; i++) {
       if (i == bestStart) {
         sb.append("::");
@@ -176,8 +191,13 @@ public final class IpAddress {
     return sb.toString();
   }
 
-  private static byte[] bytes(Inet6Address address) {
-    return address.getAddress();
+  private void appendIpv4(StringBuilder sb, int offset) {
+    for (int i = 0; i < 4; i++) {
+      if (i > 0) {
+        sb.append('.');
+      }
+      sb.append(bytes[offset + i] & 0xff);
+    }
   }
 
   /** ASCII only: {@link Character#digit} would also accept other scripts' digits. */

@@ -5,18 +5,21 @@ import java.util.List;
 /**
  * Weighted least connections as nginx {@code least_conn}: the eligible backend with the fewest
  * requests in flight relative to its weight ({@code conns / weight}, compared by cross
- * multiplication as nginx does). Ties are broken by smooth weighted round robin, so that with no
- * load at all the picks follow the weights exactly as {@link RoundRobinSelector} does.
+ * multiplication as nginx does). Ties are broken by smooth weighted round robin among the tied
+ * backends, so that with no load at all the picks follow the weights exactly as {@link
+ * RoundRobinSelector} does.
  *
  * <p>In-flight counts are read without a lock; two concurrent picks may both see the same minimum,
  * which nginx's per-worker counters allow too.
  */
 final class LeastConnSelector implements Selector {
-  private final RoundRobinSelector tieBreak = new RoundRobinSelector();
+  /** Its own turns, apart from round robin's, as nginx's least_conn keeps its own current weights. */
+  private static final Precomputation<SmoothWeightedSequence> TIE_TURNS =
+      SmoothWeightedSequence::of;
 
   @Override
   public List<Precomputation<?>> precomputations() {
-    return tieBreak.precomputations();
+    return List.of(TIE_TURNS);
   }
 
   @Override
@@ -44,15 +47,9 @@ final class LeastConnSelector implements Selector {
     if (ties <= 1) {
       return best;
     }
-    long minConns = bestConns;
-    long minWeight = bestWeight;
-    // Among the tied backends, the next one in the smooth weighted sequence.
-    int chosen =
-        tieBreak.select(
-            pool,
-            request,
-            i -> eligible.isEligible(i)
-                && pool.inFlight(i) * minWeight == minConns * pool.backend(i).weight());
+    // Among the tied backends, the next one in turn. Counts may have moved since the scan; then
+    // no backend matches the tie any more and the first minimum found stands.
+    int chosen = pool.precomputed(TIE_TURNS).nextTied(pool, eligible, bestConns, bestWeight);
     return chosen == NONE ? best : chosen;
   }
 

@@ -98,7 +98,7 @@ public final class LoadBalancer {
     int index;
     Decision.Reason reason;
     if (binding.kind() == Binding.Kind.NONE) {
-      index = selector.select(pool, request, pool.newPicks());
+      index = select(pool, request, pool.newPicks());
       reason = freshPickReason;
     } else {
       Availability availability =
@@ -116,6 +116,7 @@ public final class LoadBalancer {
     }
     if (index < 0 && reason != Decision.Reason.REFUSED_UNAVAILABLE) {
       reason = Decision.Reason.NO_BACKEND;
+      pool.resetFailures();
     }
     return decide(pool, request, binding, index, reason, 1, Decision.noneTried());
   }
@@ -133,7 +134,11 @@ public final class LoadBalancer {
     RequestContext request = previous.request();
     Binding binding = previous.binding();
     int attempt = previous.attempt() + 1;
-    if (previous.attempt() >= maxTries || !previous.hasBackend()) {
+    if (!previous.hasBackend()) {
+      return decide(pool, request, binding, Selector.NONE, Decision.Reason.NO_BACKEND, attempt,
+          previous.tried());
+    }
+    if (previous.attempt() >= maxTries) {
       return decide(pool, request, binding, Selector.NONE, Decision.Reason.TRIES_EXHAUSTED,
           attempt, previous.tried());
     }
@@ -148,8 +153,16 @@ public final class LoadBalancer {
       return decide(pool, request, binding, previous.index(), Decision.Reason.RETRY_SAME, attempt,
           tried);
     }
+    // Retries are rare: this one small allocation is not on the path of every request.
     int index = selector.select(pool, request, i -> pool.isAvailable(i) && !contains(tried, i));
-    Decision.Reason reason = index < 0 ? Decision.Reason.NO_BACKEND : Decision.Reason.FAILOVER;
+    if (index >= pool.size() || (index >= 0 && contains(tried, index))) {
+      index = Selector.NONE; // a selector that ignored its eligibility
+    }
+    Decision.Reason reason = Decision.Reason.FAILOVER;
+    if (index < 0) {
+      reason = Decision.Reason.NO_BACKEND;
+      pool.resetFailures();
+    }
     return decide(pool, request, binding, index, reason, attempt, tried);
   }
 
@@ -170,7 +183,9 @@ public final class LoadBalancer {
         stats.onSuccess(pool.health());
         break;
       case FAILURE:
-        stats.onFailure(pool.health(), pool.clock().millis());
+        if (pool.tracksFailures()) {
+          stats.onFailure(pool.health(), pool.clock().millis());
+        }
         break;
       case COMPLETED:
       default:
@@ -180,7 +195,12 @@ public final class LoadBalancer {
 
   private Binding resolve(PoolSnapshot pool, RequestContext request) {
     try {
-      return Objects.requireNonNull(affinity.resolve(pool, request), "binding");
+      Binding binding = Objects.requireNonNull(affinity.resolve(pool, request), "binding");
+      if (binding.kind() == Binding.Kind.BOUND && binding.index() >= pool.size()) {
+        logger.debug("session affinity {} bound index {} outside {}", affinity, binding.index(), pool);
+        return Binding.none();
+      }
+      return binding;
     } catch (RuntimeException e) {
       // Affinities treat bad client input as absent; this guards against their bugs too.
       logger.debug("session affinity {} failed to resolve a request; treating it as none", affinity, e);
@@ -190,11 +210,23 @@ public final class LoadBalancer {
 
   private int fallback(PoolSnapshot pool, RequestContext request, Binding binding) {
     Eligibility eligible = pool.newPicks();
-    int index = affinity.fallback(pool, request, binding, eligible);
+    int index;
+    try {
+      index = affinity.fallback(pool, request, binding, eligible);
+    } catch (RuntimeException e) {
+      logger.debug("session affinity {} failed to choose a fallback", affinity, e);
+      index = Selector.NONE;
+    }
+    // Only honoured when eligible: an affinity may not send a session to a backend that is down.
     if (index >= 0 && index < pool.size() && eligible.isEligible(index)) {
       return index;
     }
-    return selector.select(pool, request, eligible);
+    return select(pool, request, eligible);
+  }
+
+  private int select(PoolSnapshot pool, RequestContext request, Eligibility eligible) {
+    int index = selector.select(pool, request, eligible);
+    return index < pool.size() ? index : Selector.NONE;
   }
 
   private Decision decide(

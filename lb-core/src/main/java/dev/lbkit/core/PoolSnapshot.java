@@ -144,8 +144,7 @@ public final class PoolSnapshot {
     if (backend.state() == BackendState.DOWN) {
       return Availability.DOWN;
     }
-    BackendStats s = stats[index];
-    if (s.mayBeFailed(health) && s.isFailed(health, clock.millis())) {
+    if (isFailed(index)) {
       return Availability.FAILED;
     }
     if (isFull(index)) {
@@ -162,11 +161,32 @@ public final class PoolSnapshot {
   }
 
   private boolean isHealthyAndNotFull(int index) {
+    return !isFailed(index) && !isFull(index);
+  }
+
+  /**
+   * Whether passive health keeps the backend out. As nginx, a set of one backend is never marked
+   * failed: there would be nothing to fail over to.
+   */
+  private boolean isFailed(int index) {
     BackendStats s = stats[index];
-    if (s.mayBeFailed(health) && s.isFailed(health, clock.millis())) {
-      return false;
+    return backendArray.length > 1 && s.mayBeFailed(health) && s.isFailed(health, clock.millis());
+  }
+
+  /**
+   * Forgets every backend's passive-health failures. As nginx does when no backend can be picked
+   * ("all peers failed, mark them as live for quick recovery"): the request that found none is
+   * refused, and the next ones try the backends again instead of waiting out the fail timeout.
+   */
+  void resetFailures() {
+    for (BackendStats s : stats) {
+      s.resetFailures();
     }
-    return !isFull(index);
+  }
+
+  /** Whether passive health counts failures for this snapshot (never for a set of one, as nginx). */
+  boolean tracksFailures() {
+    return backendArray.length > 1 && health.isEnabled();
   }
 
   private boolean isFull(int index) {
@@ -191,8 +211,15 @@ public final class PoolSnapshot {
     return "PoolSnapshot{" + upstreamName + " v" + version + ", " + backends + '}';
   }
 
-  /** Used by equals-free identity checks in tests and by the stress test. */
+  /**
+   * Whether this very backend instance (not merely an equal one, nor one with the same id) is part
+   * of this snapshot. A decision's backend always is; tests use this to prove it.
+   */
   boolean contains(@Nullable Backend backend) {
-    return backend != null && indexOf(backend.id()) >= 0 && backendArray[indexOf(backend.id())] == backend;
+    if (backend == null) {
+      return false;
+    }
+    int index = indexOf(backend.id());
+    return index >= 0 && backendArray[index] == backend;
   }
 }

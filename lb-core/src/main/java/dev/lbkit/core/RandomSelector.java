@@ -8,6 +8,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * cumulative weight table of the {@code UP} backends, computed once per set, with a binary search.
  * With {@code two}, two distinct candidates are drawn and the one with fewer requests in flight
  * relative to weight wins (the power of two choices).
+ *
+ * <p>As nginx, a draw that lands on a backend that cannot be picked is drawn again, 20 times at
+ * most; then, where nginx falls back to round robin, the table is walked from a random start.
+ * On a tie between the two candidates the first one is kept. nginx keeps the second, which is
+ * drawn conditioned on being different from the first and so, at equal load, favours the lighter
+ * backends (with weights 9:1 and no load the lighter one would get about 9 picks in 10); keeping
+ * the first makes an idle pool follow the weights, as the method's documentation promises.
  */
 final class RandomSelector implements Selector {
   /** As nginx: give up on drawing an eligible backend at random after this many draws. */
@@ -85,7 +92,7 @@ final class RandomSelector implements Selector {
     if (second == NONE) {
       return first;
     }
-    // As nginx: keep the first unless the second has fewer in flight relative to weight.
+    // The second wins only with strictly fewer in flight relative to weight (see above).
     long firstLoad = (long) pool.inFlight(first) * pool.backend(second).weight();
     long secondLoad = (long) pool.inFlight(second) * pool.backend(first).weight();
     return secondLoad < firstLoad ? second : first;

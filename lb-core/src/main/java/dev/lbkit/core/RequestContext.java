@@ -26,13 +26,16 @@ public final class RequestContext {
   private static final String COOKIE = "Cookie";
   private static final RequestContext EMPTY = builder().build();
 
+  /** Marks {@link #cookieHeader} as not read yet; compared by identity. */
+  private static final String NOT_READ = new String("");
+
   private final @Nullable IpAddress clientAddress;
   private final HeaderSource headers;
   private final String path;
   private final @Nullable String query;
   private final boolean secure;
-  private @Nullable String cookieHeader;
-  private boolean cookieHeaderRead;
+  // One field, so that a request handed between threads never sees "read" without the value.
+  private @Nullable String cookieHeader = NOT_READ;
 
   private RequestContext(Builder builder) {
     this.clientAddress = builder.clientAddress;
@@ -74,11 +77,12 @@ public final class RequestContext {
 
   /** The raw {@code Cookie} header, read once. */
   public @Nullable String cookieHeader() {
-    if (!cookieHeaderRead) {
-      cookieHeader = header(COOKIE);
-      cookieHeaderRead = true;
+    String value = cookieHeader;
+    if (value == NOT_READ) {
+      value = header(COOKIE);
+      cookieHeader = value;
     }
-    return cookieHeader;
+    return value;
   }
 
   /** The value of the first cookie with this exact name, or {@code null}. */

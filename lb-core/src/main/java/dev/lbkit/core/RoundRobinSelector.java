@@ -1,48 +1,27 @@
 package dev.lbkit.core;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * nginx's smooth weighted round robin over a precomputed period (see {@link
- * SmoothWeightedSequence}). A backend that is not eligible when its turn comes is passed over for
- * the next one in the sequence, which is how nginx behaves for a peer that is failed or full.
+ * nginx's smooth weighted round robin (see {@link SmoothWeightedSequence}): the default method.
+ * A backend that cannot take a pick when its turn comes loses that turn, so the others keep their
+ * relative weights, as nginx leaves a failed or full peer out of its loop.
+ *
+ * <p>The sequence and its cursor are precomputed per backend set. The precomputation is shared by
+ * every round-robin selector (it is one non-capturing lambda), so load balancers that share an
+ * upstream also share its turns and, together, still follow the weights.
  */
 final class RoundRobinSelector implements Selector {
-  /** The sequence of a set, with the cursor that all picks of that set share. */
-  static final class State {
-    final int[] order;
-    final AtomicLong cursor = new AtomicLong();
-
-    State(int[] order) {
-      this.order = order;
-    }
-  }
-
-  private final Precomputation<State> state =
-      backends -> new State(SmoothWeightedSequence.of(backends).order);
+  private static final Precomputation<SmoothWeightedSequence> TURNS = SmoothWeightedSequence::of;
 
   @Override
   public List<Precomputation<?>> precomputations() {
-    return List.of(state);
+    return List.of(TURNS);
   }
 
   @Override
   public int select(PoolSnapshot pool, RequestContext request, Eligibility eligible) {
-    State s = pool.precomputed(state);
-    int[] order = s.order;
-    int length = order.length;
-    if (length == 0) {
-      return NONE;
-    }
-    long start = s.cursor.getAndIncrement();
-    for (int i = 0; i < length; i++) {
-      int candidate = order[(int) ((start + i) % length)];
-      if (eligible.isEligible(candidate)) {
-        return candidate;
-      }
-    }
-    return NONE;
+    return pool.precomputed(TURNS).next(pool, eligible);
   }
 
   @Override
