@@ -1,0 +1,577 @@
+package dev.lbkit.demo;
+
+import dev.lbkit.core.Backend;
+import dev.lbkit.core.BackendState;
+import dev.lbkit.demo.GatewayConfig.BackendRef;
+import dev.lbkit.demo.GatewayConfig.HashKey;
+import dev.lbkit.demo.GatewayConfig.HostPort;
+import dev.lbkit.demo.GatewayConfig.Method;
+import dev.lbkit.demo.GatewayConfig.PathMatch;
+import dev.lbkit.demo.GatewayConfig.RouteSpec;
+import dev.lbkit.demo.GatewayConfig.SessionSpec;
+import dev.lbkit.demo.GatewayConfig.TrustedProxies;
+import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.representer.Representer;
+
+/**
+ * Reads a gateway file and checks everything that can be checked without starting anything, so
+ * that a bad file stops the gateway before it binds a port, with an error that names the file,
+ * the line, the field, the value and what is allowed.
+ */
+final class GatewayConfigReader {
+  /** The file in the jar that reproduces the cafe walkthroughs. */
+  static final String DEFAULT_RESOURCE = "cafe.yaml";
+
+  private static final List<String> TOP_LEVEL =
+      List.of("listen", "tokenSecrets", "trustedProxies", "demoBackends", "upstreams", "routes");
+  private static final List<String> TRUSTED_PROXY_FIELDS =
+      List.of("addresses", "header", "recursive");
+  private static final List<String> TRUSTED_PROXY_HEADERS =
+      List.of("X-Forwarded-For", "X-Real-IP", "Forwarded");
+  private static final List<String> UPSTREAM_FIELDS =
+      List.of("name", "method", "key", "maxFails", "failTimeout", "backends");
+  private static final List<String> BACKEND_FIELDS =
+      List.of("name", "address", "weight", "state", "route", "maxConnections");
+  private static final List<String> ROUTE_FIELDS =
+      List.of(
+          "name", "hostnames", "path", "backendRefs", "sessionPersistence", "annotations",
+          "maxTries");
+  private static final List<String> PATH_FIELDS = List.of("type", "value");
+  private static final List<String> BACKEND_REF_FIELDS = List.of("name", "weight");
+  private static final List<String> METHODS = methodSpellings();
+  private static final List<String> STATES = List.of("UP", "DRAINING", "DOWN");
+  private static final List<String> PATH_TYPES = List.of("Exact", "PathPrefix");
+  private static final String INGRESS_NGINX_PREFIX = "nginx.ingress.kubernetes.io/";
+
+  // An RFC 1123 host name, optionally with a leading "*." as the Gateway API allows.
+  private static final Pattern HOSTNAME =
+      Pattern.compile(
+          "^(\\*\\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$");
+  // RFC 3986 path characters; no query, fragment, wildcard or regex.
+  private static final Pattern PATH = Pattern.compile("^/[A-Za-z0-9\\-._~!$&'()+,;=:@%/]*$");
+  private static final Pattern NGINX_TIME = Pattern.compile("(\\d+)(ms|s|m|h|d|w|M|y)?");
+
+  private GatewayConfigReader() {}
+
+  /** Reads the file at {@code path}; errors name it as given. */
+  static GatewayConfig read(Path path) {
+    String name = path.toString();
+    if (!Files.isRegularFile(path)) {
+      throw new ConfigException(name, 0, "", "no such file (expected: a YAML gateway file)");
+    }
+    try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      return read(name, reader);
+    } catch (IOException e) {
+      throw new ConfigException(name, 0, "", "cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads the default file from the jar. */
+  static GatewayConfig readDefault() {
+    InputStream in = GatewayConfigReader.class.getResourceAsStream(DEFAULT_RESOURCE);
+    if (in == null) {
+      throw new IllegalStateException("the jar has no " + DEFAULT_RESOURCE);
+    }
+    try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+      return read("classpath:" + DEFAULT_RESOURCE, reader);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + DEFAULT_RESOURCE, e);
+    }
+  }
+
+  /** The default file's text, as shipped. */
+  static String defaultText() {
+    try (InputStream in = GatewayConfigReader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("the jar has no " + DEFAULT_RESOURCE);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + DEFAULT_RESOURCE, e);
+    }
+  }
+
+  /** Reads YAML text; {@code name} is what errors call the file. */
+  static GatewayConfig read(String name, String text) {
+    return read(name, new StringReader(text));
+  }
+
+  static GatewayConfig read(String name, Reader reader) {
+    return parse(ConfigNode.root(name, compose(name, reader)));
+  }
+
+  private static @Nullable Node compose(String name, Reader reader) {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(20);
+    options.setCodePointLimit(1 << 20);
+    DumperOptions dumper = new DumperOptions();
+    Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options);
+    try {
+      return yaml.compose(reader);
+    } catch (MarkedYAMLException e) {
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      int line = mark == null ? 0 : mark.getLine() + 1;
+      String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
+      throw new ConfigException(name, line, "", "not valid YAML: " + problem, e);
+    } catch (YAMLException e) {
+      throw new ConfigException(name, 0, "", "not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
+  private static GatewayConfig parse(ConfigNode root) {
+    if (root.isMissing()) {
+      throw root.error("the file is empty (expected: a mapping with %s)", String.join(", ", TOP_LEVEL));
+    }
+    root.checkMapping(TOP_LEVEL.toArray(new String[0]));
+
+    HostPort listen = hostPort(root.require("listen"), 0);
+    List<String> secrets = secrets(root.get("tokenSecrets"));
+    TrustedProxies trusted = trustedProxies(root.get("trustedProxies"));
+    boolean demoBackends = root.get("demoBackends").bool(false);
+
+    List<UpstreamSpec> upstreams = new ArrayList<>();
+    Map<String, UpstreamSpec> byName = new HashMap<>();
+    ConfigNode upstreamList = root.require("upstreams");
+    for (ConfigNode u : upstreamList.elements()) {
+      UpstreamSpec spec = upstream(u);
+      if (byName.putIfAbsent(spec.name(), spec) != null) {
+        throw u.get("name").error("\"%s\" is used twice (expected: unique upstream names)", spec.name());
+      }
+      upstreams.add(spec);
+    }
+    if (upstreams.isEmpty()) {
+      throw upstreamList.error("an empty list (expected: at least one upstream)");
+    }
+    if (demoBackends) {
+      checkDemoBackends(upstreamList, upstreams);
+    }
+
+    List<RouteSpec> routes = new ArrayList<>();
+    Set<String> routeNames = new HashSet<>();
+    ConfigNode routeList = root.require("routes");
+    for (ConfigNode r : routeList.elements()) {
+      RouteSpec route = route(r, byName);
+      if (!routeNames.add(route.name())) {
+        throw r.get("name").error("\"%s\" is used twice (expected: unique route names)", route.name());
+      }
+      for (RouteSpec other : routes) {
+        if (other.path().equals(route.path()) && sharesHost(other.hostnames(), route.hostnames())) {
+          throw r.get("path")
+              .error(
+                  "%s for the same host as route %s (expected: one route per host and path)",
+                  route.path(),
+                  other.name());
+        }
+      }
+      routes.add(route);
+    }
+    if (routes.isEmpty()) {
+      throw routeList.error("an empty list (expected: at least one route)");
+    }
+    return new GatewayConfig(
+        root.file(), listen, secrets, trusted, demoBackends, upstreams, routes);
+  }
+
+  private static List<String> secrets(ConfigNode node) {
+    List<String> secrets = node.texts();
+    for (int i = 0; i < secrets.size(); i++) {
+      if (secrets.get(i).length() < 16) {
+        ConfigNode at = node.isSequence() ? node.elements().get(i) : node;
+        throw at.error(
+            "a secret of %s characters (expected: at least 16, so that tokens cannot be forged"
+                + " by guessing it)",
+            secrets.get(i).length());
+      }
+    }
+    return secrets;
+  }
+
+  private static @Nullable TrustedProxies trustedProxies(ConfigNode node) {
+    if (node.isMissing()) {
+      return null;
+    }
+    node.checkMapping(TRUSTED_PROXY_FIELDS.toArray(new String[0]));
+    ConfigNode addresses = node.require("addresses");
+    List<String> cidrs = addresses.texts();
+    List<ConfigNode> elements = addresses.isSequence() ? addresses.elements() : List.of(addresses);
+    for (int i = 0; i < cidrs.size(); i++) {
+      if (!isCidr(cidrs.get(i))) {
+        throw elements.get(i)
+            .error(
+                "%s (expected: an address or network such as 10.0.0.0/8, 127.0.0.1 or ::1/128)",
+                elements.get(i).quoted());
+      }
+    }
+    String header = node.get("header").oneOf("X-Forwarded-For", TRUSTED_PROXY_HEADERS);
+    boolean recursive = node.get("recursive").bool(false);
+    return new TrustedProxies(cidrs, header, recursive);
+  }
+
+  private static UpstreamSpec upstream(ConfigNode u) {
+    u.checkMapping(UPSTREAM_FIELDS.toArray(new String[0]));
+    String name = u.require("name").text();
+    ConfigNode methodNode = u.get("method");
+    Method method = Method.parse(methodNode.text("round_robin"));
+    if (method == null) {
+      throw methodNode.error("%s (expected: %s)", methodNode.quoted(), ConfigNode.orList(METHODS));
+    }
+    ConfigNode keyNode = u.get("key");
+    HashKey key = null;
+    if (method.needsKey()) {
+      if (keyNode.isMissing()) {
+        throw keyNode.error(
+            "missing (expected: what method %s hashes: %s)", method, HashKey.ALLOWED);
+      }
+      key = HashKey.parse(keyNode.text());
+      if (key == null) {
+        throw keyNode.error("%s (expected: %s)", keyNode.quoted(), HashKey.ALLOWED);
+      }
+    } else if (!keyNode.isMissing()) {
+      throw keyNode.error(
+          "%s (expected: no key for method %s; only hash, hash consistent, ketama and maglev"
+              + " hash a key)",
+          keyNode.quoted(),
+          method);
+    }
+    int maxFails = u.get("maxFails").integer(1, 0, 1_000);
+    Duration failTimeout = nginxTime(u.get("failTimeout"), Duration.ofSeconds(10));
+
+    List<Backend> backends = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (ConfigNode b : u.require("backends").elements()) {
+      Backend backend = backend(b);
+      if (!ids.add(backend.id())) {
+        throw b.get("name")
+            .error("\"%s\" is used twice in upstream %s (expected: unique backend names)",
+                backend.id(), name);
+      }
+      backends.add(backend);
+    }
+    return new UpstreamSpec(name, method, key, backends, maxFails, failTimeout, u.line());
+  }
+
+  private static Backend backend(ConfigNode b) {
+    b.checkMapping(BACKEND_FIELDS.toArray(new String[0]));
+    ConfigNode nameNode = b.require("name");
+    ConfigNode addressNode = b.require("address");
+    HostPort address = hostPort(addressNode, 1);
+    Backend backend;
+    try {
+      backend = Backend.of(nameNode.text(), address.host(), address.port());
+    } catch (IllegalArgumentException e) {
+      throw nameNode.error(e);
+    }
+    ConfigNode weight = b.get("weight");
+    backend = backend.withWeight(weight.integer(1, 1, Backend.MAX_WEIGHT));
+    ConfigNode state = b.get("state");
+    String stateName = state.text("UP").toUpperCase(Locale.ROOT);
+    if (!STATES.contains(stateName)) {
+      throw state.error("%s (expected: %s)", state.quoted(), ConfigNode.orList(STATES));
+    }
+    backend = backend.withState(BackendState.valueOf(stateName));
+    ConfigNode route = b.get("route");
+    if (!route.isMissing()) {
+      try {
+        backend = backend.withRoute(route.text());
+      } catch (IllegalArgumentException e) {
+        throw route.error(e);
+      }
+    }
+    return backend.withMaxConnections(b.get("maxConnections").integer(0, 0, 1_000_000));
+  }
+
+  private static void checkDemoBackends(ConfigNode upstreamList, List<UpstreamSpec> upstreams) {
+    Map<String, String> nameByAddress = new HashMap<>();
+    List<ConfigNode> nodes = upstreamList.elements();
+    for (int u = 0; u < upstreams.size(); u++) {
+      List<ConfigNode> backendNodes = nodes.get(u).require("backends").elements();
+      List<Backend> backends = upstreams.get(u).backends();
+      for (int i = 0; i < backends.size(); i++) {
+        Backend b = backends.get(i);
+        ConfigNode address = backendNodes.get(i).get("address");
+        if (!isLoopback(b.host())) {
+          throw address.error(
+              "%s (expected: a loopback address such as 127.0.0.1:PORT, because demoBackends"
+                  + " starts a local server for every backend)",
+              address.quoted());
+        }
+        String previous = nameByAddress.putIfAbsent(b.authority(), b.id());
+        if (previous != null && !previous.equals(b.id())) {
+          throw address.error(
+              "%s is already backend %s (expected: one name per demo server address)",
+              address.quoted(),
+              previous);
+        }
+      }
+    }
+  }
+
+  private static RouteSpec route(ConfigNode r, Map<String, UpstreamSpec> upstreams) {
+    r.checkMapping(ROUTE_FIELDS.toArray(new String[0]));
+    String name = r.require("name").text();
+
+    List<String> hostnames = new ArrayList<>();
+    ConfigNode hostNode = r.get("hostnames");
+    List<ConfigNode> hostNodes = hostNode.isSequence() ? hostNode.elements() : List.of(hostNode);
+    for (ConfigNode h : hostNodes) {
+      if (h.isMissing()) {
+        continue;
+      }
+      String host = h.text().toLowerCase(Locale.ROOT);
+      if (!HOSTNAME.matcher(host).matches() || host.length() > 253) {
+        throw h.error(
+            "%s (expected: a DNS name such as cafe.example.com, or *.example.com; no port or"
+                + " address)",
+            h.quoted());
+      }
+      hostnames.add(host);
+    }
+
+    PathMatch path = pathMatch(r.require("path"));
+
+    List<BackendRef> refs = new ArrayList<>();
+    ConfigNode refList = r.require("backendRefs");
+    for (ConfigNode ref : refList.elements()) {
+      String upstream;
+      int weight = 1;
+      if (ref.isMapping()) {
+        ref.checkMapping(BACKEND_REF_FIELDS.toArray(new String[0]));
+        upstream = ref.require("name").text();
+        weight = ref.get("weight").integer(1, 0, 1_000_000);
+      } else {
+        upstream = ref.text();
+      }
+      if (!upstreams.containsKey(upstream)) {
+        ConfigNode at = ref.isMapping() ? ref.get("name") : ref;
+        throw at.error(
+            "\"%s\" (expected: the name of an upstream: %s)",
+            upstream,
+            ConfigNode.orList(new ArrayList<>(upstreams.keySet())));
+      }
+      refs.add(new BackendRef(upstream, weight));
+    }
+    if (refs.isEmpty()) {
+      throw refList.error("an empty list (expected: at least one upstream)");
+    }
+
+    ConfigNode persistence = r.get("sessionPersistence");
+    ConfigNode annotations = r.get("annotations");
+    SessionSpec session = null;
+    if (!persistence.isMissing() && !annotations.isMissing()) {
+      throw annotations.error(
+          "given with sessionPersistence (expected: one of sessionPersistence, Gateway API"
+              + " fields, or annotations, ingress-nginx affinity)");
+    }
+    if (!persistence.isMissing()) {
+      session = sessionSpec(persistence, SessionSpec.Kind.GATEWAY_API);
+    } else if (!annotations.isMissing()) {
+      session = sessionSpec(annotations, SessionSpec.Kind.INGRESS_NGINX);
+      for (String key : session.fields().keySet()) {
+        if (!key.startsWith(INGRESS_NGINX_PREFIX)) {
+          throw annotations.get(key).error(
+              "unknown annotation (expected: ingress-nginx annotations, %s...)",
+              INGRESS_NGINX_PREFIX);
+        }
+      }
+    }
+    int maxTries = r.get("maxTries").integer(3, 1, 20);
+    return new RouteSpec(name, hostnames, path, refs, session, maxTries, r.line());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static SessionSpec sessionSpec(ConfigNode node, SessionSpec.Kind kind) {
+    if (!node.isMapping()) {
+      throw node.error("%s (expected: a mapping)", node.quoted());
+    }
+    Map<String, Object> fields = (Map<String, Object>) node.plain();
+    return new SessionSpec(kind, new LinkedHashMap<>(fields), node.line(), node.path());
+  }
+
+  private static PathMatch pathMatch(ConfigNode node) {
+    node.checkMapping(PATH_FIELDS.toArray(new String[0]));
+    // The Gateway API's defaults: PathPrefix, "/".
+    PathMatch.Type type = PathMatch.Type.valueOf(node.get("type").oneOf("PathPrefix", PATH_TYPES));
+    ConfigNode valueNode = node.get("value");
+    String value = valueNode.text("/");
+    if (!PATH.matcher(value).matches() || value.contains("//")) {
+      throw valueNode.error(
+          "%s (expected: an absolute path such as /coffee, without query, wildcard or regex)",
+          valueNode.quoted());
+    }
+    if (type == PathMatch.Type.PathPrefix && value.length() > 1 && value.endsWith("/")) {
+      // The Gateway API compares whole path elements: "/coffee/" and "/coffee" match the same.
+      value = value.substring(0, value.length() - 1);
+    }
+    return new PathMatch(type, value);
+  }
+
+  /** {@code host:port} or {@code [v6]:port}; {@code minPort} 0 allows an ephemeral port. */
+  static HostPort hostPort(ConfigNode node, int minPort) {
+    String text = node.text();
+    String expected =
+        String.format(
+            Locale.ROOT, "host:port such as 127.0.0.1:8080, [::1]:8080; port %s..65535", minPort);
+    String host;
+    String port;
+    if (text.startsWith("[")) {
+      int close = text.indexOf(']');
+      if (close < 0 || close + 1 >= text.length() || text.charAt(close + 1) != ':') {
+        throw node.error("%s (expected: %s)", node.quoted(), expected);
+      }
+      host = text.substring(1, close);
+      port = text.substring(close + 2);
+    } else {
+      int colon = text.lastIndexOf(':');
+      if (colon <= 0 || text.indexOf(':') != colon) {
+        throw node.error("%s (expected: %s)", node.quoted(), expected);
+      }
+      host = text.substring(0, colon);
+      port = text.substring(colon + 1);
+    }
+    int p;
+    try {
+      p = Integer.parseInt(port);
+    } catch (NumberFormatException e) {
+      p = -1;
+    }
+    if (host.isEmpty() || p < minPort || p > 65535) {
+      throw node.error("%s (expected: %s)", node.quoted(), expected);
+    }
+    return new HostPort(host, p);
+  }
+
+  /** An nginx time ({@code 10s}, {@code 1h30m}, {@code 500ms}, a bare number is seconds). */
+  static Duration nginxTime(ConfigNode node, Duration defaultValue) {
+    if (node.isMissing()) {
+      return defaultValue;
+    }
+    String text = node.text().trim();
+    Matcher m = NGINX_TIME.matcher(text);
+    long millis = 0;
+    int end = 0;
+    while (m.find() && m.start() == end) {
+      long n = Long.parseLong(m.group(1).length() > 12 ? "999999999999" : m.group(1));
+      String unit = m.group(2) == null ? "s" : m.group(2);
+      millis += n * unitMillis(unit);
+      end = m.end();
+    }
+    if (end != text.length() || text.isEmpty()) {
+      throw node.error("%s (expected: an nginx time such as 10s, 1m30s, 500ms or 2h)", node.quoted());
+    }
+    return Duration.ofMillis(millis);
+  }
+
+  private static long unitMillis(String unit) {
+    switch (unit) {
+      case "ms":
+        return 1;
+      case "m":
+        return 60_000;
+      case "h":
+        return 3_600_000;
+      case "d":
+        return 86_400_000;
+      case "w":
+        return 7 * 86_400_000L;
+      case "M":
+        return 30 * 86_400_000L;
+      case "y":
+        return 365 * 86_400_000L;
+      case "s":
+      default:
+        return 1_000;
+    }
+  }
+
+  private static boolean sharesHost(List<String> a, List<String> b) {
+    if (a.isEmpty() || b.isEmpty()) {
+      return a.isEmpty() && b.isEmpty();
+    }
+    for (String host : a) {
+      if (b.contains(host)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isCidr(String text) {
+    int slash = text.indexOf('/');
+    String address = slash < 0 ? text : text.substring(0, slash);
+    if (!isAddressLiteral(address)) {
+      return false;
+    }
+    if (slash < 0) {
+      return true;
+    }
+    int max = address.indexOf(':') >= 0 ? 128 : 32;
+    try {
+      int bits = Integer.parseInt(text.substring(slash + 1));
+      return bits >= 0 && bits <= max;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static boolean isAddressLiteral(String text) {
+    // Literals only: InetAddress would otherwise look a name up in DNS.
+    boolean v4 = text.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    boolean v6 = text.indexOf(':') >= 0 && text.matches("[0-9A-Fa-f:.]+");
+    if (!v4 && !v6) {
+      return false;
+    }
+    if (v4) {
+      return Arrays.stream(text.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255);
+    }
+    try {
+      InetAddress.getByName(text);
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.startsWith("127.") || host.equals("::1");
+  }
+
+  private static List<String> methodSpellings() {
+    List<String> out = new ArrayList<>();
+    for (Method m : Method.values()) {
+      out.add(m.spelling());
+    }
+    return out;
+  }
+}

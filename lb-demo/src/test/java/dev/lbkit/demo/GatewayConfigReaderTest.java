@@ -1,0 +1,377 @@
+package dev.lbkit.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lbkit.core.Backend;
+import dev.lbkit.core.BackendState;
+import dev.lbkit.demo.GatewayConfig.HashKey;
+import dev.lbkit.demo.GatewayConfig.Method;
+import dev.lbkit.demo.GatewayConfig.PathMatch;
+import dev.lbkit.demo.GatewayConfig.RouteSpec;
+import dev.lbkit.demo.GatewayConfig.SessionSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigReaderTest {
+  private static final String MINIMAL =
+      "listen: 127.0.0.1:0\n"
+          + "upstreams:\n"
+          + "  - name: tea\n"
+          + "    backends:\n"
+          + "      - {name: tea-1, address: 127.0.0.1:9001}\n"
+          + "routes:\n"
+          + "  - name: tea\n"
+          + "    path: {type: Exact, value: /tea}\n"
+          + "    backendRefs: [tea]\n";
+
+  @Test
+  void theDefaultFileReproducesTheCafeGuides() {
+    GatewayConfig config = GatewayConfigReader.readDefault();
+
+    assertThat(config.listen().authority()).isEqualTo("127.0.0.1:8080");
+    assertThat(config.demoBackends()).isTrue();
+    assertThat(config.tokenSecrets()).hasSize(1);
+    assertThat(config.trustedProxies().addresses()).containsExactly("127.0.0.1/32", "::1/128");
+    assertThat(config.routes())
+        .extracting(RouteSpec::name)
+        .containsExactly("coffee", "tea", "latte", "header", "balanced", "persistent");
+    for (RouteSpec route : config.routes()) {
+      assertThat(route.hostnames()).containsExactly("cafe.example.com");
+    }
+
+    assertThat(config.upstream("coffee").method()).isEqualTo(Method.IP_HASH);
+    assertThat(config.upstream("coffee").backends())
+        .extracting(Backend::id, Backend::authority)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("coffee-1", "127.0.0.1:18001"),
+            org.assertj.core.groups.Tuple.tuple("coffee-2", "127.0.0.1:18002"));
+    assertThat(config.routes().get(0).path()).isEqualTo(new PathMatch(PathMatch.Type.PathPrefix, "/coffee"));
+    assertThat(config.routes().get(0).session()).isNull();
+
+    RouteSpec tea = config.routes().get(1);
+    assertThat(tea.path()).isEqualTo(new PathMatch(PathMatch.Type.Exact, "/tea"));
+    assertThat(tea.session().kind()).isEqualTo(SessionSpec.Kind.GATEWAY_API);
+    assertThat(tea.session().fields())
+        .containsEntry("sessionName", "cookie-tea")
+        .containsEntry("type", "Cookie")
+        .containsEntry("absoluteTimeout", "24h")
+        .containsEntry("cookieConfig", Map.of("lifetimeType", "Permanent"));
+    assertThat(config.upstream("tea").backends())
+        .extracting(Backend::id, Backend::route)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("tea-1", "t1"),
+            org.assertj.core.groups.Tuple.tuple("tea-2", "t2"));
+
+    assertThat(config.upstream("latte").method()).isEqualTo(Method.RANDOM_TWO_LEAST_CONN);
+    assertThat(config.routes().get(2).session()).isNull();
+
+    assertThat(config.routes().get(3).session().fields()).containsEntry("type", "Header");
+    assertThat(config.routes().get(4).session().kind()).isEqualTo(SessionSpec.Kind.INGRESS_NGINX);
+    assertThat(config.routes().get(4).session().fields())
+        .containsEntry("nginx.ingress.kubernetes.io/affinity-mode", "balanced");
+    assertThat(config.routes().get(5).session().fields())
+        .containsEntry("nginx.ingress.kubernetes.io/affinity-mode", "persistent");
+    assertThat(config.upstream("persistent").failTimeout()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void defaultsFollowNginxAndTheGatewayApi() {
+    GatewayConfig config = GatewayConfigReader.read("min.yaml", MINIMAL.replace("{type: Exact, value: /tea}", "{}"));
+
+    assertThat(config.upstreams().get(0).method()).isEqualTo(Method.ROUND_ROBIN);
+    assertThat(config.upstreams().get(0).maxFails()).isEqualTo(1);
+    assertThat(config.upstreams().get(0).failTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.routes().get(0).path()).isEqualTo(new PathMatch(PathMatch.Type.PathPrefix, "/"));
+    assertThat(config.routes().get(0).maxTries()).isEqualTo(3);
+    assertThat(config.routes().get(0).backendRefs().get(0).weight()).isEqualTo(1);
+    assertThat(config.tokenSecrets()).isEmpty();
+    assertThat(config.trustedProxies()).isNull();
+    assertThat(config.demoBackends()).isFalse();
+  }
+
+  @Test
+  void readsEveryBackendField() {
+    GatewayConfig config =
+        GatewayConfigReader.read(
+            "b.yaml",
+            MINIMAL.replace(
+                "{name: tea-1, address: 127.0.0.1:9001}",
+                "{name: tea-1, address: '[::1]:9001', weight: 3, state: draining, route: n1,"
+                    + " maxConnections: 10}"));
+
+    Backend b = config.upstreams().get(0).backends().get(0);
+    assertThat(b)
+        .isEqualTo(
+            Backend.of("tea-1", "::1", 9001)
+                .withWeight(3)
+                .withState(BackendState.DRAINING)
+                .withRoute("n1")
+                .withMaxConnections(10));
+  }
+
+  @Test
+  void readsEveryMethodAndHashKey() {
+    for (Method m : Method.values()) {
+      String key = m.needsKey() ? "\n    key: $http_x_user" : "";
+      GatewayConfig config =
+          GatewayConfigReader.read(
+              "m.yaml", MINIMAL.replace("  - name: tea\n    backends:", "  - name: tea\n    method: " + m.spelling() + key + "\n    backends:"));
+      assertThat(config.upstreams().get(0).method()).isEqualTo(m);
+      if (m.needsKey()) {
+        assertThat(config.upstreams().get(0).key())
+            .isEqualTo(new HashKey(HashKey.Kind.HEADER, "x-user", "$http_x_user"));
+      }
+    }
+    assertThat(HashKey.parse("$remote_addr").kind()).isEqualTo(HashKey.Kind.CLIENT_ADDRESS);
+    assertThat(HashKey.parse("$request_uri").kind()).isEqualTo(HashKey.Kind.REQUEST_URI);
+    assertThat(HashKey.parse("$uri").kind()).isEqualTo(HashKey.Kind.PATH);
+    assertThat(HashKey.parse("$cookie_user")).isEqualTo(new HashKey(HashKey.Kind.COOKIE, "user", "$cookie_user"));
+    assertThat(HashKey.parse("$arg_id")).isEqualTo(new HashKey(HashKey.Kind.QUERY_PARAMETER, "id", "$arg_id"));
+    assertThat(HashKey.parse("$http_")).isNull();
+    assertThat(HashKey.parse("remote_addr")).isNull();
+  }
+
+  @Test
+  void aPrefixEndingInSlashMatchesWholeElements() {
+    GatewayConfig config =
+        GatewayConfigReader.read(
+            "p.yaml", MINIMAL.replace("{type: Exact, value: /tea}", "{type: PathPrefix, value: /tea/}"));
+    PathMatch path = config.routes().get(0).path();
+    assertThat(path.value()).isEqualTo("/tea");
+    assertThat(path.matches("/tea")).isTrue();
+    assertThat(path.matches("/tea/")).isTrue();
+    assertThat(path.matches("/tea/green")).isTrue();
+    assertThat(path.matches("/teapot")).isFalse();
+    assertThat(new PathMatch(PathMatch.Type.Exact, "/tea").matches("/tea/")).isFalse();
+  }
+
+  // Each bad file: the error names the file, the line, the field, the value and what is allowed.
+
+  @Test
+  void unknownField() {
+    assertError(
+        MINIMAL.replace("    path:", "    hostname: cafe.example.com\n    path:"),
+        "bad.yaml:8: routes[0].hostname: unknown field (expected one of: name, hostnames, path,"
+            + " backendRefs, sessionPersistence, annotations, maxTries)");
+  }
+
+  @Test
+  void badPathType() {
+    assertError(
+        MINIMAL.replace("type: Exact", "type: Prefix"),
+        "bad.yaml:8: routes[0].path.type: \"Prefix\" (expected: Exact or PathPrefix)");
+  }
+
+  @Test
+  void badPathValue() {
+    assertError(
+        MINIMAL.replace("value: /tea", "value: '/tea/*'"),
+        "bad.yaml:8: routes[0].path.value: \"/tea/*\" (expected: an absolute path such as"
+            + " /coffee, without query, wildcard or regex)");
+  }
+
+  @Test
+  void badMethod() {
+    assertError(
+        MINIMAL.replace("  - name: tea\n    backends:", "  - name: tea\n    method: sticky\n    backends:"),
+        "bad.yaml:4: upstreams[0].method: \"sticky\" (expected: round_robin, least_conn, random,"
+            + " random two least_conn, ip_hash, hash, hash consistent, ketama or maglev)");
+  }
+
+  @Test
+  void hashWithoutKey() {
+    assertError(
+        MINIMAL.replace("  - name: tea\n    backends:", "  - name: tea\n    method: hash consistent\n    backends:"),
+        "bad.yaml:3: upstreams[0].key: missing (expected: what method hash consistent hashes:"
+            + " $remote_addr, $binary_remote_addr, $request_uri, $uri, $http_NAME, $cookie_NAME or"
+            + " $arg_NAME)");
+  }
+
+  @Test
+  void keyForAMethodThatHashesNothing() {
+    assertError(
+        MINIMAL.replace("  - name: tea\n    backends:", "  - name: tea\n    key: $uri\n    backends:"),
+        "bad.yaml:4: upstreams[0].key: \"$uri\" (expected: no key for method round_robin; only"
+            + " hash, hash consistent, ketama and maglev hash a key)");
+  }
+
+  @Test
+  void badState() {
+    assertError(
+        MINIMAL.replace("address: 127.0.0.1:9001}", "address: 127.0.0.1:9001, state: sleeping}"),
+        "bad.yaml:5: upstreams[0].backends[0].state: \"sleeping\" (expected: UP, DRAINING or DOWN)");
+  }
+
+  @Test
+  void badWeight() {
+    assertError(
+        MINIMAL.replace("address: 127.0.0.1:9001}", "address: 127.0.0.1:9001, weight: 0}"),
+        "bad.yaml:5: upstreams[0].backends[0].weight: \"0\" (expected: a whole number in 1..10000)");
+  }
+
+  @Test
+  void badRouteLabel() {
+    assertError(
+        MINIMAL.replace("address: 127.0.0.1:9001}", "address: 127.0.0.1:9001, route: 'a.b'}"),
+        "bad.yaml:5: upstreams[0].backends[0].route: route of backend tea-1: \"a.b\" (expected:"
+            + " letters, digits, '-' or '_')");
+  }
+
+  @Test
+  void badAddress() {
+    assertError(
+        MINIMAL.replace("127.0.0.1:9001", "127.0.0.1"),
+        "bad.yaml:5: upstreams[0].backends[0].address: \"127.0.0.1\" (expected: host:port such"
+            + " as 127.0.0.1:8080, [::1]:8080; port 1..65535)");
+    assertError(
+        MINIMAL.replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:70000"),
+        "bad.yaml:1: listen: \"127.0.0.1:70000\" (expected: host:port such as 127.0.0.1:8080,"
+            + " [::1]:8080; port 0..65535)");
+  }
+
+  @Test
+  void missingField() {
+    assertError(
+        MINIMAL.replace("listen: 127.0.0.1:0\n", ""),
+        "bad.yaml:1: listen: missing (expected: a value)");
+  }
+
+  @Test
+  void unknownUpstream() {
+    assertError(
+        MINIMAL.replace("backendRefs: [tea]", "backendRefs: [{name: coffee}]"),
+        "bad.yaml:9: routes[0].backendRefs[0].name: \"coffee\" (expected: the name of an"
+            + " upstream: tea)");
+  }
+
+  @Test
+  void duplicates() {
+    assertError(
+        MINIMAL.replace(
+            "      - {name: tea-1, address: 127.0.0.1:9001}\n",
+            "      - {name: tea-1, address: 127.0.0.1:9001}\n      - {name: tea-1, address: 127.0.0.1:9002}\n"),
+        "bad.yaml:6: upstreams[0].backends[1].name: \"tea-1\" is used twice in upstream tea"
+            + " (expected: unique backend names)");
+    assertError(
+        MINIMAL + "  - name: tea2\n    path: {type: Exact, value: /tea}\n    backendRefs: [tea]\n",
+        "bad.yaml:11: routes[1].path: Exact /tea for the same host as route tea (expected: one"
+            + " route per host and path)");
+    assertError(
+        MINIMAL.replace("listen: 127.0.0.1:0\n", "listen: 127.0.0.1:0\nlisten: 127.0.0.1:1\n"),
+        "bad.yaml:2: listen: written twice (expected: each field once)");
+  }
+
+  @Test
+  void badHostname() {
+    assertError(
+        MINIMAL.replace("    path:", "    hostnames: ['cafe.example.com:8080']\n    path:"),
+        "bad.yaml:8: routes[0].hostnames[0]: \"cafe.example.com:8080\" (expected: a DNS name such"
+            + " as cafe.example.com, or *.example.com; no port or address)");
+  }
+
+  @Test
+  void shortSecret() {
+    assertError(
+        "tokenSecrets: [short]\n" + MINIMAL,
+        "bad.yaml:1: tokenSecrets[0]: a secret of 5 characters (expected: at least 16, so that"
+            + " tokens cannot be forged by guessing it)");
+  }
+
+  @Test
+  void badTrustedProxies() {
+    assertError(
+        "trustedProxies: {addresses: [10.0.0.0/33]}\n" + MINIMAL,
+        "bad.yaml:1: trustedProxies.addresses[0]: \"10.0.0.0/33\" (expected: an address or"
+            + " network such as 10.0.0.0/8, 127.0.0.1 or ::1/128)");
+    assertError(
+        "trustedProxies: {addresses: [10.0.0.0/8], header: X-Client-IP}\n" + MINIMAL,
+        "bad.yaml:1: trustedProxies.header: \"X-Client-IP\" (expected: X-Forwarded-For, X-Real-IP"
+            + " or Forwarded)");
+  }
+
+  @Test
+  void demoBackendsListenOnLoopbackOnly() {
+    assertError(
+        "demoBackends: true\n" + MINIMAL.replace("127.0.0.1:9001", "10.0.0.5:9001"),
+        "bad.yaml:6: upstreams[0].backends[0].address: \"10.0.0.5:9001\" (expected: a loopback"
+            + " address such as 127.0.0.1:PORT, because demoBackends starts a local server for"
+            + " every backend)");
+  }
+
+  @Test
+  void bothKindsOfPersistence() {
+    assertError(
+        MINIMAL
+            + "    sessionPersistence: {sessionName: a}\n"
+            + "    annotations: {nginx.ingress.kubernetes.io/affinity: cookie}\n",
+        "bad.yaml:11: routes[0].annotations: given with sessionPersistence (expected: one of"
+            + " sessionPersistence, Gateway API fields, or annotations, ingress-nginx affinity)");
+  }
+
+  @Test
+  void badDuration() {
+    assertError(
+        MINIMAL.replace("  - name: tea\n    backends:", "  - name: tea\n    failTimeout: 10 seconds\n    backends:"),
+        "bad.yaml:4: upstreams[0].failTimeout: \"10 seconds\" (expected: an nginx time such as"
+            + " 10s, 1m30s, 500ms or 2h)");
+  }
+
+  @Test
+  void notYamlOrEmpty() {
+    assertThatThrownBy(() -> GatewayConfigReader.read("bad.yaml", "routes: [\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("bad.yaml:2: not valid YAML: ");
+    assertError("", "bad.yaml: the file is empty (expected: a mapping with listen, tokenSecrets,"
+        + " trustedProxies, demoBackends, upstreams, routes)");
+    assertError(
+        "- a\n- b\n",
+        "bad.yaml:1: a list (expected: a mapping with the fields listen, tokenSecrets,"
+            + " trustedProxies, demoBackends, upstreams, routes)");
+  }
+
+  @Test
+  void aMissingFileIsNamed() {
+    Path missing = Path.of("no-such-dir", "gateway.yaml");
+    assertThatThrownBy(() -> GatewayConfigReader.read(missing))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(missing + ": no such file (expected: a YAML gateway file)");
+  }
+
+  @Test
+  void tagsInstantiateNothing() {
+    // The reader composes nodes and never constructs objects, and refuses global tags outright.
+    assertError(
+        "listen: !!javax.script.ScriptEngineManager [x]\n" + MINIMAL.substring(MINIMAL.indexOf('\n') + 1),
+        "bad.yaml:1: not valid YAML: Global tag is not allowed:"
+            + " tag:yaml.org,2002:javax.script.ScriptEngineManager");
+  }
+
+  @Test
+  void errorsKeepTheirParts() {
+    ConfigException e =
+        (ConfigException)
+            catchThrowable(() -> GatewayConfigReader.read("bad.yaml", MINIMAL.replace("type: Exact", "type: Prefix")));
+    assertThat(e.file()).isEqualTo("bad.yaml");
+    assertThat(e.line()).isEqualTo(8);
+    assertThat(e.field()).isEqualTo("routes[0].path.type");
+    assertThat(e.problem()).isEqualTo("\"Prefix\" (expected: Exact or PathPrefix)");
+  }
+
+  private static Throwable catchThrowable(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      return e;
+    }
+    throw new AssertionError("expected an exception");
+  }
+
+  private static void assertError(String yaml, String message) {
+    assertThatThrownBy(() -> GatewayConfigReader.read("bad.yaml", yaml))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message);
+  }
+}
