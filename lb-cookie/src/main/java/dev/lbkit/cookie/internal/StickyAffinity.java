@@ -1,0 +1,498 @@
+package dev.lbkit.cookie.internal;
+
+import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.core.Binding;
+import dev.lbkit.core.Decision;
+import dev.lbkit.core.Eligibility;
+import dev.lbkit.core.PoolSnapshot;
+import dev.lbkit.core.Precomputation;
+import dev.lbkit.core.RequestContext;
+import dev.lbkit.core.ResponseHeader;
+import dev.lbkit.core.SessionAffinity;
+import dev.lbkit.core.Selector;
+import dev.lbkit.hash.ConsistentRing;
+import dev.lbkit.hash.Rings;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link SessionAffinity} of a {@link SessionPersistence}: sticky cookies and header sessions
+ * carrying {@link TokenCodec tokens}, in persistent or balanced mode.
+ *
+ * <p>Per request: find every value of the session's cookie (or header) in the raw header, decode
+ * and verify each until one is genuine, live and of this scope, and resolve it to a snapshot index
+ * (persistent: through the {@link BackendTable}; balanced: through the consistent ring). The scan,
+ * the decoding and the SipHash verification allocate nothing; a genuine token allocates its {@link
+ * SessionToken} and the {@link Binding}.
+ */
+public final class StickyAffinity implements SessionAffinity {
+  private static final Logger logger = LoggerFactory.getLogger(StickyAffinity.class);
+
+  /** Tokens dated further ahead than this are refused, whatever the clocks of the replicas. */
+  private static final long MAX_FUTURE_SECONDS = 86_400;
+
+  private static final long MAX_EPOCH_SECOND = 0xffffffffL;
+  private static final Eligibility EVERY_BACKEND = index -> true;
+  private static final String SET_COOKIE = "Set-Cookie";
+  private static final String USER_AGENT = "User-Agent";
+  private static final byte[] MAX_AGE = ascii("; Max-Age=");
+  private static final byte[] EXPIRES = ascii("; Expires=");
+
+  private final SessionPersistence config;
+  private final String name;
+  private final boolean cookie;
+  private final boolean persistent;
+  private final boolean strict;
+  private final boolean changeOnFailure;
+  private final boolean permanent;
+  private final boolean everyResponse;
+  private final long absoluteSeconds;
+  private final long idleSeconds;
+  private final Clock clock;
+  private final TokenCodec codec;
+  private final List<byte[]> secrets;
+  private final @Nullable TokenKeys fixedScopeKeys;
+  private final ConcurrentHashMap<String, TokenKeys> keysByUpstream = new ConcurrentHashMap<>();
+  private volatile @Nullable TokenKeys lastUpstreamKeys;
+  private final Precomputation<ConsistentRing> ring = Rings.defaultRing();
+  private final BackendTable.Builder table;
+  private final List<Precomputation<?>> precomputations;
+  private final byte[] prefix;
+  /** Attributes after the value: index bit 0 = Secure, bit 1 = SameSite=None left out. */
+  private final byte[][] suffixes;
+  private final boolean sameSiteNoneConditional;
+
+  /** Use {@link SessionPersistence#toAffinity()}. */
+  public StickyAffinity(SessionPersistence config) {
+    this.config = config;
+    this.name = config.name();
+    this.cookie = config.type() == SessionPersistence.Type.COOKIE;
+    this.persistent = config.mode() == SessionPersistence.Mode.PERSISTENT;
+    this.strict = config.onUnavailable() == SessionPersistence.OnUnavailable.STRICT;
+    this.changeOnFailure = config.changeOnFailure();
+    this.permanent = cookie && config.lifetime() == SessionPersistence.Lifetime.PERMANENT;
+    this.everyResponse = config.refresh() == SessionPersistence.Refresh.EVERY_RESPONSE;
+    this.absoluteSeconds = seconds(config.absoluteTimeout());
+    this.idleSeconds = seconds(config.idleTimeout());
+    this.clock = config.clock();
+    this.codec = new TokenCodec(config.macAlgorithm());
+    List<byte[]> keys = new ArrayList<>();
+    for (String secret : config.secrets()) {
+      keys.add(secret.getBytes(StandardCharsets.UTF_8));
+    }
+    if (keys.isEmpty()) {
+      keys.add(TokenKeys.PUBLIC_SECRET);
+      logger.warn(
+          "Session persistence {} has no secret: its tokens are opaque but not tamper-proof, so a"
+              + " client can forge one to choose its backend. Configure secrets (32 random bytes,"
+              + " the same on every gateway replica).",
+          name);
+    }
+    this.secrets = List.copyOf(keys);
+    String scope = config.scope();
+    this.fixedScopeKeys = scope == null ? null : new TokenKeys(secrets, scope);
+    this.table = new BackendTable.Builder(TokenKeys.backendIdKeys(secrets), config.legacyCookies());
+    this.precomputations = List.of(ring, table);
+    this.prefix = ascii(name + '=');
+    this.sameSiteNoneConditional = config.omitSameSiteNoneForIncompatibleClients();
+    this.suffixes = new byte[4][];
+    for (int variant = 0; variant < 4; variant++) {
+      suffixes[variant] = ascii(attributes(config, (variant & 1) != 0, (variant & 2) != 0));
+    }
+  }
+
+  /** The configuration this affinity follows. */
+  public SessionPersistence config() {
+    return config;
+  }
+
+  @Override
+  public List<Precomputation<?>> precomputations() {
+    return precomputations;
+  }
+
+  @Override
+  public Binding resolve(PoolSnapshot pool, RequestContext request) {
+    TokenKeys keys = keysFor(pool);
+    long now = nowSeconds();
+    if (cookie) {
+      return resolveCookie(pool, request.cookieHeader(), keys, now);
+    }
+    return resolveHeader(pool, request.header(name), keys, now);
+  }
+
+  @Override
+  public int fallback(
+      PoolSnapshot pool, RequestContext request, Binding binding, Eligibility eligible) {
+    Object session = binding.session();
+    if (!(session instanceof SessionToken)) {
+      return Selector.NONE;
+    }
+    SessionToken token = (SessionToken) session;
+    // Balanced: the session key's next eligible owner, so that it returns when its backend does.
+    // Persistent: a point unique to the token, so that the stale sessions of one backend spread.
+    long position = !persistent && !token.isLegacy() ? token.key : token.spread;
+    return pool.precomputed(ring).locate(position, eligible);
+  }
+
+  @Override
+  public boolean rebalancesUnavailable() {
+    return !strict;
+  }
+
+  @Override
+  public boolean changesOnFailure() {
+    return changeOnFailure;
+  }
+
+  @Override
+  public List<ResponseHeader> responseHeaders(
+      PoolSnapshot pool,
+      RequestContext request,
+      Binding binding,
+      int chosen,
+      Decision.Reason reason) {
+    Object session = binding.session();
+    SessionToken token = session instanceof SessionToken ? (SessionToken) session : null;
+    long now = nowSeconds();
+    switch (reason) {
+      case STICKY_HIT:
+      case RETRY_SAME:
+        if (token == null) {
+          return List.of();
+        }
+        if (token.isLegacy()) {
+          return issue(pool, request, keyFor(pool, chosen), now, now);
+        }
+        if (token.secretIndex != 0 || everyResponse) {
+          long key = persistent ? pool.precomputed(table).idHash(chosen) : token.key;
+          return issue(pool, request, key, token.issued, now);
+        }
+        return List.of();
+      case REBALANCED_GONE:
+      case REBALANCED_DOWN:
+      case REBALANCED_FAILED:
+      case REBALANCED_FULL:
+        if (token == null) {
+          return issue(pool, request, keyFor(pool, chosen), now, now);
+        }
+        if (!persistent
+            && !token.isLegacy()
+            && pool.precomputed(ring).locate(token.key, pool.newPicks()) == chosen) {
+          // The key already leads here while its own backend is away: no new token needed.
+          return token.secretIndex != 0 || everyResponse
+              ? issue(pool, request, token.key, token.issued, now)
+              : List.of();
+        }
+        return issue(pool, request, keyFor(pool, chosen), token.isLegacy() ? now : token.issued, now);
+      case FAILOVER:
+        long issued = token == null || token.isLegacy() ? now : token.issued;
+        return issue(pool, request, keyFor(pool, chosen), issued, now);
+      default:
+        return issue(pool, request, keyFor(pool, chosen), now, now);
+    }
+  }
+
+  // -- resolving -----------------------------------------------------------------------------
+
+  private Binding resolveCookie(
+      PoolSnapshot pool, @Nullable String header, TokenKeys keys, long now) {
+    if (header == null) {
+      return Binding.none();
+    }
+    int length = header.length();
+    int nameLength = name.length();
+    int rejected = 0;
+    int pos = 0;
+    while (pos < length) {
+      int pairEnd = indexOf(header, ';', pos, length);
+      int valueStart = valueStart(header, pos, pairEnd, nameLength);
+      if (valueStart >= 0) {
+        int valueEnd = valueEnd(header, valueStart, pairEnd);
+        int from = unquotedStart(header, valueStart, valueEnd);
+        int to = from == valueStart ? valueEnd : valueEnd - 1;
+        SessionToken token = codec.read(keys, header, from, to);
+        if (token != null && isLive(token, now)) {
+          return bind(pool, token);
+        }
+        rejected++;
+      }
+      pos = pairEnd + 1;
+    }
+    if (rejected > 0 && !config.legacyCookies().isEmpty()) {
+      Binding legacy = resolveLegacy(pool, header, now);
+      if (legacy != null) {
+        return legacy;
+      }
+    }
+    if (rejected > 0 && logger.isDebugEnabled()) {
+      logger.debug("{}: ignored {} invalid, expired or foreign session cookie(s)", name, rejected);
+    }
+    return Binding.none();
+  }
+
+  private @Nullable Binding resolveLegacy(PoolSnapshot pool, String header, long now) {
+    BackendTable backends = pool.precomputed(table);
+    int length = header.length();
+    int nameLength = name.length();
+    int pos = 0;
+    while (pos < length) {
+      int pairEnd = indexOf(header, ';', pos, length);
+      int valueStart = valueStart(header, pos, pairEnd, nameLength);
+      if (valueStart >= 0) {
+        int valueEnd = valueEnd(header, valueStart, pairEnd);
+        int from = unquotedStart(header, valueStart, valueEnd);
+        int to = from == valueStart ? valueEnd : valueEnd - 1;
+        // Legacy values are at most 65 characters (32 hex, '|', 32 hex) or a short route.
+        if (to - from <= 65) {
+          String value = header.substring(from, to);
+          int index = backends.legacyIndexOf(value);
+          if (index >= 0) {
+            return Binding.bound(index, new SessionToken(0, now, now, Rings.hashKey(value), -1));
+          }
+        }
+      }
+      pos = pairEnd + 1;
+    }
+    return null;
+  }
+
+  private Binding resolveHeader(PoolSnapshot pool, @Nullable String value, TokenKeys keys, long now) {
+    if (value == null) {
+      return Binding.none();
+    }
+    // A header sent more than once arrives joined with ", ": each element is a candidate.
+    int length = value.length();
+    int pos = 0;
+    while (pos < length) {
+      int end = indexOf(value, ',', pos, length);
+      int from = skipSpace(value, pos, end);
+      int to = trimSpace(value, from, end);
+      SessionToken token = codec.read(keys, value, from, to);
+      if (token != null && isLive(token, now)) {
+        return bind(pool, token);
+      }
+      pos = end + 1;
+    }
+    return Binding.none();
+  }
+
+  private Binding bind(PoolSnapshot pool, SessionToken token) {
+    int index =
+        persistent
+            ? pool.precomputed(table).indexOf(token.secretIndex, token.key)
+            : pool.precomputed(ring).locate(token.key, EVERY_BACKEND);
+    return index >= 0 ? Binding.bound(index, token) : Binding.gone(token);
+  }
+
+  private boolean isLive(SessionToken token, long now) {
+    if (token.issued > now + MAX_FUTURE_SECONDS
+        || token.lastSeen > now + MAX_FUTURE_SECONDS
+        || token.lastSeen < token.issued) {
+      return false;
+    }
+    if (absoluteSeconds > 0 && now - token.issued >= absoluteSeconds) {
+      return false;
+    }
+    return idleSeconds == 0 || now - token.lastSeen <= idleSeconds;
+  }
+
+  private TokenKeys keysFor(PoolSnapshot pool) {
+    TokenKeys fixed = fixedScopeKeys;
+    if (fixed != null) {
+      return fixed;
+    }
+    String upstream = pool.upstreamName();
+    TokenKeys last = lastUpstreamKeys;
+    if (last != null && last.scope.equals(upstream)) {
+      return last;
+    }
+    TokenKeys keys = keysByUpstream.get(upstream);
+    if (keys == null) {
+      keys = keysByUpstream.computeIfAbsent(upstream, u -> new TokenKeys(secrets, u));
+    }
+    lastUpstreamKeys = keys;
+    return keys;
+  }
+
+  // -- issuing -------------------------------------------------------------------------------
+
+  private long keyFor(PoolSnapshot pool, int chosen) {
+    if (persistent) {
+      return pool.precomputed(table).idHash(chosen);
+    }
+    // A random key that the ring maps to the backend the selector chose: the selector's choice
+    // holds, and the ring keeps it there through changes of the other backends.
+    ConsistentRing r = pool.precomputed(ring);
+    int tries = pool.precomputed(table).keyTries(chosen);
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long key = random.nextLong();
+    for (int i = 1; i < tries && r.locate(key, EVERY_BACKEND) != chosen; i++) {
+      key = random.nextLong();
+    }
+    return key;
+  }
+
+  private List<ResponseHeader> issue(
+      PoolSnapshot pool, RequestContext request, long key, long issued, long now) {
+    TokenKeys keys = keysFor(pool);
+    if (!cookie) {
+      byte[] token = new byte[codec.tokenChars()];
+      codec.write(keys, key, issued, now, token, 0);
+      return List.of(new ResponseHeader(name, new String(token, StandardCharsets.ISO_8859_1)));
+    }
+    return List.of(new ResponseHeader(SET_COOKIE, setCookie(request, keys, key, issued, now)));
+  }
+
+  /**
+   * {@code NAME=TOKEN[; Max-Age=N; Expires=DATE][; Path=P][; Domain=D][; Secure][; HttpOnly][;
+   * SameSite=S]}, written into one exactly sized array.
+   */
+  private String setCookie(RequestContext request, TokenKeys keys, long key, long issued, long now) {
+    SessionPersistence.Secure secure = config.secure();
+    boolean isSecure =
+        secure == SessionPersistence.Secure.ALWAYS
+            || (secure == SessionPersistence.Secure.WHEN_REQUEST_SECURE && request.isSecure());
+    boolean omitSameSite =
+        sameSiteNoneConditional && !SameSiteNone.isCompatible(request.header(USER_AGENT));
+    byte[] suffix = suffixes[(isSecure ? 1 : 0) | (omitSameSite ? 2 : 0)];
+    long maxAge = 0;
+    int maxAgeDigits = 0;
+    if (permanent) {
+      // The cookie never outlives the session: what is left of the absolute timeout, and no more
+      // than the idle timeout that the next response would renew.
+      maxAge = Math.min(absoluteSeconds, absoluteSeconds - (now - issued));
+      if (idleSeconds > 0) {
+        maxAge = Math.min(maxAge, idleSeconds);
+      }
+      maxAge = Math.max(1, maxAge);
+      maxAgeDigits = digits(maxAge);
+    }
+    int length =
+        prefix.length
+            + codec.tokenChars()
+            + (permanent ? MAX_AGE.length + maxAgeDigits + EXPIRES.length + CookieDate.LENGTH : 0)
+            + suffix.length;
+    byte[] out = new byte[length];
+    System.arraycopy(prefix, 0, out, 0, prefix.length);
+    int p = codec.write(keys, key, issued, now, out, prefix.length);
+    if (permanent) {
+      System.arraycopy(MAX_AGE, 0, out, p, MAX_AGE.length);
+      p += MAX_AGE.length;
+      long rest = maxAge;
+      for (int d = maxAgeDigits - 1; d >= 0; d--) {
+        out[p + d] = (byte) ('0' + rest % 10);
+        rest /= 10;
+      }
+      p += maxAgeDigits;
+      System.arraycopy(EXPIRES, 0, out, p, EXPIRES.length);
+      p += EXPIRES.length;
+      p = CookieDate.write(now + maxAge, out, p);
+    }
+    System.arraycopy(suffix, 0, out, p, suffix.length);
+    return new String(out, StandardCharsets.ISO_8859_1);
+  }
+
+  private static String attributes(SessionPersistence config, boolean secure, boolean omitSameSite) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("; Path=").append(config.path());
+    if (config.domain() != null) {
+      sb.append("; Domain=").append(config.domain());
+    }
+    if (secure) {
+      sb.append("; Secure");
+    }
+    if (config.httpOnly()) {
+      sb.append("; HttpOnly");
+    }
+    SessionPersistence.SameSite sameSite = config.sameSite();
+    if (sameSite != null && !omitSameSite) {
+      sb.append("; SameSite=").append(sameSite.attributeValue());
+    }
+    return sb.toString();
+  }
+
+  private long nowSeconds() {
+    long now = Math.floorDiv(clock.millis(), 1000L);
+    return Math.max(0, Math.min(MAX_EPOCH_SECOND, now));
+  }
+
+  // -- scanning helpers, lenient as CookieHeader ---------------------------------------------
+
+  /** The start of the value if the pair in [start, end) is named {@link #name}, else -1. */
+  private int valueStart(String header, int start, int end, int nameLength) {
+    int nameStart = skipSpace(header, start, end);
+    if (end - nameStart <= nameLength || !header.regionMatches(nameStart, name, 0, nameLength)) {
+      return -1;
+    }
+    int eq = skipSpace(header, nameStart + nameLength, end);
+    if (eq >= end || header.charAt(eq) != '=') {
+      return -1;
+    }
+    return skipSpace(header, eq + 1, end);
+  }
+
+  private static int valueEnd(String header, int valueStart, int end) {
+    return trimSpace(header, valueStart, end);
+  }
+
+  /** The start of the value without its double quotes, if it has a pair of them. */
+  private static int unquotedStart(String header, int from, int to) {
+    return to - from >= 2 && header.charAt(from) == '"' && header.charAt(to - 1) == '"'
+        ? from + 1
+        : from;
+  }
+
+  private static int indexOf(String s, char c, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) == c) {
+        return i;
+      }
+    }
+    return to;
+  }
+
+  private static int skipSpace(String s, int from, int to) {
+    while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+      from++;
+    }
+    return from;
+  }
+
+  private static int trimSpace(String s, int from, int to) {
+    while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
+      to--;
+    }
+    return to;
+  }
+
+  private static int digits(long value) {
+    int digits = 1;
+    while (value >= 10) {
+      value /= 10;
+      digits++;
+    }
+    return digits;
+  }
+
+  private static long seconds(@Nullable Duration duration) {
+    return duration == null ? 0 : duration.getSeconds();
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Override
+  public String toString() {
+    return "StickyAffinity{" + config + '}';
+  }
+}
