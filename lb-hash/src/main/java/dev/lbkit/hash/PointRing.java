@@ -1,14 +1,22 @@
 package dev.lbkit.hash;
 
 import dev.lbkit.core.Eligibility;
+import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.Selector;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every sorted-points ring shares: the owners of the points in ring order, and for each
  * position the next position owned by a different backend, so that a walk past an ineligible
  * backend skips all its consecutive points in one step.
+ *
+ * <p>A walk that has passed {@value #CHECK_AFTER} backends first makes sure that some backend can
+ * be taken at all, so that a ring whose backends are all down answers {@link Selector#NONE} after
+ * visiting each backend once, not each of its 160,000 points.
  */
-abstract class PointRing implements ConsistentRing {
+abstract class PointRing implements BoundedRing {
+  static final int CHECK_AFTER = 32;
+
   /** owners[p]: the snapshot index of the backend owning the p-th point in ring order. */
   final int[] owners;
   /** nextOther[p]: the next position (wrapping) whose owner differs from owners[p]. */
@@ -30,7 +38,7 @@ abstract class PointRing implements ConsistentRing {
       int next = -1;
       for (int k = 2 * n - 1; k >= 0; k--) {
         int p = k % n;
-        int q = (p + 1) % n;
+        int q = p + 1 == n ? 0 : p + 1;
         if (owners[q] != owners[p]) {
           next = q;
         }
@@ -39,7 +47,7 @@ abstract class PointRing implements ConsistentRing {
         }
       }
       for (int p = 0; p < n; p++) {
-        if (owners[p] != owners[(p + n - 1) % n]) {
+        if (owners[p] != owners[p == 0 ? n - 1 : p - 1]) {
           runCount++;
         }
       }
@@ -64,18 +72,65 @@ abstract class PointRing implements ConsistentRing {
   }
 
   @Override
-  public int locate(long keyHash, Eligibility eligible) {
+  public final int locate(long keyHash, Eligibility eligible) {
     if (owners.length == 0) {
       return Selector.NONE;
     }
-    int p = position(keyHash);
+    return walk(position(keyHash), eligible, null, 0, 0, 0);
+  }
+
+  @Override
+  public final int locateBounded(
+      long keyHash,
+      Eligibility eligible,
+      PoolSnapshot pool,
+      double factor,
+      long totalInFlight,
+      long totalWeight) {
+    if (owners.length == 0) {
+      return Selector.NONE;
+    }
+    return walk(position(keyHash), eligible, pool, factor, totalInFlight, totalWeight);
+  }
+
+  /**
+   * The first backend from {@code start} clockwise that is eligible and, when {@code pool} is
+   * given, has room under bounded load with {@code factor}.
+   */
+  final int walk(
+      int start,
+      Eligibility eligible,
+      @Nullable PoolSnapshot pool,
+      double factor,
+      long totalInFlight,
+      long totalWeight) {
+    int p = start;
     for (int step = 0; step < runs; step++) {
+      if (step == CHECK_AFTER && !anyTakes(eligible, pool, factor, totalInFlight, totalWeight)) {
+        return Selector.NONE;
+      }
       int owner = owners[p];
-      if (eligible.isEligible(owner)) {
+      if (eligible.isEligible(owner)
+          && (pool == null || BoundedLoad.hasRoom(pool, owner, factor, totalInFlight, totalWeight))) {
         return owner;
       }
       p = nextOther[p];
     }
     return Selector.NONE;
+  }
+
+  private boolean anyTakes(
+      Eligibility eligible,
+      @Nullable PoolSnapshot pool,
+      double factor,
+      long totalInFlight,
+      long totalWeight) {
+    for (int i = 0; i < backendCount; i++) {
+      if (eligible.isEligible(i)
+          && (pool == null || BoundedLoad.hasRoom(pool, i, factor, totalInFlight, totalWeight))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

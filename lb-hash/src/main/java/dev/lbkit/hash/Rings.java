@@ -69,6 +69,39 @@ public final class Rings {
     return Hash64.hashChars(key);
   }
 
+  /**
+   * A Ketama ring as libketama and spymemcached build it (see {@link HashSelectors#ketama}),
+   * {@code pointsPerServer} points per server ({@value #DEFAULT_POINTS_PER_WEIGHT} in both),
+   * placed by {@code key}. Look keys up with {@link #ketamaHash}.
+   *
+   * @throws IllegalArgumentException unless 1 <= pointsPerServer <= {@value
+   *     #MAX_POINTS_PER_WEIGHT}
+   */
+  public static Precomputation<ConsistentRing> ketama(int pointsPerServer, BackendKey key) {
+    checkPointsPerWeight(pointsPerServer);
+    return new KetamaRingBuilder(pointsPerServer, Objects.requireNonNull(key, "key"));
+  }
+
+  /**
+   * libketama's key hash: the first four bytes of the MD5 digest of the key's UTF-8 encoding,
+   * little-endian, as an unsigned value. Allocation-free for ASCII keys.
+   */
+  public static long ketamaHash(CharSequence key) {
+    return Md5.ketamaHash(key);
+  }
+
+  /**
+   * A Maglev table of {@code tableSize} entries (a prime; see {@link HashSelectors#maglev}),
+   * placed by {@code key}. Look keys up with {@link #hashKey}.
+   *
+   * @throws IllegalArgumentException if {@code tableSize} is not a prime in 3..{@value
+   *     HashOptions#MAX_TABLE_SIZE}
+   */
+  public static Precomputation<ConsistentRing> maglev(int tableSize, BackendKey key) {
+    HashOptions.builder().tableSize(tableSize); // validates
+    return MaglevTable.precomputation(tableSize, Objects.requireNonNull(key, "key"));
+  }
+
   static void checkPointsPerWeight(int pointsPerWeight) {
     checkArgument(
         pointsPerWeight >= 1 && pointsPerWeight <= MAX_POINTS_PER_WEIGHT,

@@ -1,0 +1,89 @@
+package dev.lbkit.hash;
+
+import dev.lbkit.core.Eligibility;
+import dev.lbkit.core.PoolSnapshot;
+import dev.lbkit.core.Precomputation;
+import dev.lbkit.core.RequestContext;
+import dev.lbkit.core.Selector;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * nginx {@code hash $key consistent}, reproduced from {@code ngx_http_upstream_get_chash_peer}.
+ *
+ * <p>The key's CRC-32 finds the first point at or after it (wrapping). If that point's server is
+ * not eligible, the next point is tried, point by point, not server by server: after 21 points
+ * (nginx's {@code tries > 20}), with fewer than two backends, or with an empty key, it is round
+ * robin. With bounded load on (beyond nginx), a server without room counts as not eligible and
+ * the walk continues past 21 points while some eligible server has room.
+ */
+final class NginxConsistentSelector implements Selector {
+  private static final int TRIES = 21;
+
+  private final KeyExtractor key;
+  private final HashOptions options;
+  private final Precomputation<NginxRing> ring;
+  private final Selector roundRobin = Selector.roundRobin();
+
+  NginxConsistentSelector(KeyExtractor key, HashOptions options) {
+    this.key = key;
+    this.options = options;
+    this.ring = NginxRing.precomputation(options.pointsPerWeight(), options.backendKey());
+  }
+
+  @Override
+  public List<Precomputation<?>> precomputations() {
+    List<Precomputation<?>> all = new ArrayList<>(roundRobin.precomputations());
+    all.add(ring);
+    return List.copyOf(all);
+  }
+
+  @Override
+  public int select(PoolSnapshot pool, RequestContext request, Eligibility eligible) {
+    CharSequence k = KeyExtractors.safeKey(key, request);
+    if (k == null || k.length() == 0 || pool.size() < 2) {
+      return roundRobin.select(pool, request, eligible);
+    }
+    NginxRing r = pool.precomputed(ring);
+    int start = r.find(Crc32.ofUtf8(k));
+    if (!options.hasBoundedLoad()) {
+      for (int tries = 0; tries < TRIES; tries++) {
+        int peer = r.pick(start + tries, eligible);
+        if (peer >= 0) {
+          return peer;
+        }
+      }
+      return roundRobin.select(pool, request, eligible);
+    }
+    // Bounded load goes beyond nginx: round robin would ignore the bound, so the walk goes on
+    // around the ring for as long as some eligible backend has room.
+    double factor = options.boundedLoad();
+    long inFlight = BoundedLoad.totalInFlight(pool, eligible);
+    long weight = BoundedLoad.totalWeight(pool, eligible);
+    for (int tries = 0, points = r.pointCount(); tries < points; tries++) {
+      if (tries == TRIES && !anyHasRoom(pool, eligible, factor, inFlight, weight)) {
+        break;
+      }
+      int peer = r.pick(start + tries, eligible);
+      if (peer >= 0 && BoundedLoad.hasRoom(pool, peer, factor, inFlight, weight)) {
+        return peer;
+      }
+    }
+    return roundRobin.select(pool, request, eligible);
+  }
+
+  private static boolean anyHasRoom(
+      PoolSnapshot pool, Eligibility eligible, double factor, long inFlight, long weight) {
+    for (int i = 0, n = pool.size(); i < n; i++) {
+      if (eligible.isEligible(i) && BoundedLoad.hasRoom(pool, i, factor, inFlight, weight)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "hash " + key + " consistent " + options;
+  }
+}
