@@ -1,0 +1,212 @@
+package dev.lbkit.servlet;
+
+import dev.lbkit.core.Backend;
+import dev.lbkit.core.Decision;
+import dev.lbkit.core.LoadBalancer;
+import dev.lbkit.core.Outcome;
+import dev.lbkit.core.ResponseHeader;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request's journey through a {@link LoadBalancer}: the current decision (the first pick, or
+ * the latest retry), the session headers already written to the response, and the report of how
+ * the request ended.
+ *
+ * <p>Lives in a request attribute so that the filter and the proxy servlet share it. Fields are
+ * volatile because an asynchronous request moves between threads (the container's, the proxy
+ * client's) over its life.
+ */
+final class Exchange implements AsyncListener {
+  private static final Logger logger = LoggerFactory.getLogger(Exchange.class);
+
+  /** The request attribute holding the exchange; private to this package. */
+  static final String ATTRIBUTE = Exchange.class.getName();
+
+  private final LoadBalancer loadBalancer;
+  private final ServletRequest request;
+  private final boolean[] failureStatuses;
+  private volatile Decision decision;
+  private volatile List<ResponseHeader> written = List.of();
+  private volatile boolean failed;
+  private volatile boolean listening;
+
+  Exchange(
+      LoadBalancer loadBalancer,
+      ServletRequest request,
+      Decision decision,
+      boolean[] failureStatuses) {
+    this.loadBalancer = loadBalancer;
+    this.request = request;
+    this.decision = decision;
+    this.failureStatuses = failureStatuses;
+  }
+
+  /** The exchange of a request, or {@code null} if no load balancer has seen it. */
+  static @Nullable Exchange of(ServletRequest request) {
+    Object value = request.getAttribute(ATTRIBUTE);
+    return value instanceof Exchange ? (Exchange) value : null;
+  }
+
+  LoadBalancer loadBalancer() {
+    return loadBalancer;
+  }
+
+  Decision decision() {
+    return decision;
+  }
+
+  /** Publishes the exchange in the request and writes the first decision's session headers. */
+  void begin(HttpServletResponse response) {
+    request.setAttribute(ATTRIBUTE, this);
+    request.setAttribute(LoadBalancingFilter.DECISION_ATTRIBUTE, decision);
+    request.setAttribute(LoadBalancingFilter.LOAD_BALANCER_ATTRIBUTE, loadBalancer);
+    List<ResponseHeader> headers = decision.responseHeaders();
+    for (int i = 0; i < headers.size(); i++) {
+      ResponseHeader header = headers.get(i);
+      response.addHeader(header.name(), header.value());
+    }
+    written = headers;
+  }
+
+  /**
+   * Makes {@code next} (a retry) the current decision. If the response is not committed yet, the
+   * session headers of the previous decision are replaced by the new ones, so that a session that
+   * failed over is rebound in the answer the client gets; a retry on the same backend without
+   * headers of its own keeps the ones written.
+   */
+  void move(Decision next, HttpServletResponse response) {
+    Decision previous = decision;
+    decision = next;
+    request.setAttribute(LoadBalancingFilter.DECISION_ATTRIBUTE, next);
+    List<ResponseHeader> old = written;
+    List<ResponseHeader> headers = next.responseHeaders();
+    boolean sameBackend = Objects.equals(idOf(previous.backend()), idOf(next.backend()));
+    if (headers.isEmpty() && (sameBackend || old.isEmpty())) {
+      return;
+    }
+    if (response.isCommitted()) {
+      logger.debug("response already committed; cannot replace session headers {} with {}", old, headers);
+      return;
+    }
+    remove(response, old);
+    for (int i = 0; i < headers.size(); i++) {
+      ResponseHeader header = headers.get(i);
+      response.addHeader(header.name(), header.value());
+    }
+    written = headers;
+  }
+
+  /** Removes exactly the values we wrote, keeping any other value of the same header. */
+  private static void remove(HttpServletResponse response, List<ResponseHeader> ours) {
+    List<String> names = new ArrayList<>(2);
+    for (ResponseHeader header : ours) {
+      if (!containsIgnoreCase(names, header.name())) {
+        names.add(header.name());
+      }
+    }
+    for (String name : names) {
+      Collection<String> present = response.getHeaders(name);
+      List<String> keep = new ArrayList<>(present);
+      for (ResponseHeader header : ours) {
+        if (header.name().equalsIgnoreCase(name)) {
+          keep.remove(header.value());
+        }
+      }
+      response.setHeader(name, null);
+      for (String value : keep) {
+        response.addHeader(name, value);
+      }
+    }
+  }
+
+  private static boolean containsIgnoreCase(List<String> names, String name) {
+    for (String n : names) {
+      if (n.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static @Nullable String idOf(@Nullable Backend backend) {
+    return backend == null ? null : backend.id();
+  }
+
+  /** Marks the request failed: its end is reported as {@link Outcome#FAILURE}. */
+  void fail() {
+    failed = true;
+  }
+
+  /** Reports the current decision; a decision already reported (by the proxy) stays as it was. */
+  void finish(Outcome outcome) {
+    loadBalancer.report(decision, outcome);
+  }
+
+  /**
+   * Reports the current decision from what the container saw: a failure (exception, async error
+   * or timeout) or a failure status is {@link Outcome#FAILURE}, anything else {@link
+   * Outcome#SUCCESS}. Used when nothing downstream reported a verdict of its own.
+   */
+  void finish(int status) {
+    boolean failure =
+        failed || (status >= 0 && status < failureStatuses.length && failureStatuses[status]);
+    finish(failure ? Outcome.FAILURE : Outcome.SUCCESS);
+  }
+
+  /** Reports when the asynchronous request completes; registering twice registers once. */
+  void listenTo(AsyncContext async) {
+    if (listening) {
+      return;
+    }
+    listening = true;
+    async.addListener(this);
+  }
+
+  boolean isListening() {
+    return listening;
+  }
+
+  @Override
+  public void onComplete(AsyncEvent event) {
+    ServletResponse response = event.getSuppliedResponse();
+    int status =
+        response instanceof HttpServletResponse ? ((HttpServletResponse) response).getStatus() : 200;
+    finish(status);
+  }
+
+  @Override
+  public void onTimeout(AsyncEvent event) {
+    failed = true;
+  }
+
+  @Override
+  public void onError(AsyncEvent event) {
+    failed = true;
+  }
+
+  @Override
+  public void onStartAsync(AsyncEvent event) {
+    // A new asynchronous cycle drops its listeners (Servlet 6, AsyncContext#startAsync): stay on.
+    AsyncContext async = event.getAsyncContext();
+    if (async != null) {
+      async.addListener(this);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Exchange{" + decision + '}';
+  }
+}

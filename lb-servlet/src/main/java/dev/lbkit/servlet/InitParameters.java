@@ -1,0 +1,381 @@
+package dev.lbkit.servlet;
+
+import dev.lbkit.core.Backend;
+import dev.lbkit.core.BackendState;
+import dev.lbkit.core.ClientAddressResolver;
+import dev.lbkit.core.LoadBalancer;
+import dev.lbkit.core.PassiveHealth;
+import dev.lbkit.core.Selector;
+import dev.lbkit.core.Upstream;
+import jakarta.servlet.ServletException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code web.xml} configuration of {@link LoadBalancingFilter} and {@link
+ * LoadBalancingProxyServlet}: a small set of init-params, each parsed with an error that names the
+ * parameter, the value and what is allowed. {@code docs/servlet.md} documents them.
+ */
+final class InitParameters {
+  static final String BACKENDS = "backends";
+  static final String UPSTREAM = "upstream";
+  static final String METHOD = "method";
+  static final String MAX_TRIES = "maxTries";
+  static final String MAX_FAILS = "maxFails";
+  static final String FAIL_TIMEOUT = "failTimeout";
+  static final String RETRY_AFTER = "retryAfter";
+  static final String NO_BACKEND = "noBackend";
+  static final String FAILURE_STATUSES = "failureStatuses";
+  static final String TRUSTED_PROXIES = "trustedProxies";
+  static final String REAL_IP_HEADER = "realIpHeader";
+  static final String REAL_IP_RECURSIVE = "realIpRecursive";
+
+  static final int[] DEFAULT_FAILURE_STATUSES = {502, 504};
+
+  private InitParameters() {}
+
+  /** Builds the shared configuration from the init-params of a filter or servlet. */
+  static ServletBalancer balancer(String name, Function<String, @Nullable String> params)
+      throws ServletException {
+    List<Backend> backends = backends(required(params, BACKENDS));
+    String upstreamName = optional(params, UPSTREAM, name == null || name.isBlank() ? "upstream" : name);
+    PassiveHealth health =
+        passiveHealth(
+            integer(params, MAX_FAILS, PassiveHealth.defaults().maxFails(), 0, Integer.MAX_VALUE),
+            duration(params, FAIL_TIMEOUT, PassiveHealth.defaults().failTimeout()));
+    Upstream upstream;
+    try {
+      upstream = Upstream.builder(upstreamName).backends(backends).passiveHealth(health).build();
+    } catch (IllegalArgumentException e) {
+      throw invalid(BACKENDS, e.getMessage());
+    }
+    LoadBalancer loadBalancer =
+        LoadBalancer.builder(upstream)
+            .selector(selector(optional(params, METHOD, "round_robin")))
+            .maxTries(integer(params, MAX_TRIES, LoadBalancer.DEFAULT_MAX_TRIES, 1, 100))
+            .build();
+    Duration retryAfter = duration(params, RETRY_AFTER, LoadBalancingFilter.DEFAULT_RETRY_AFTER);
+    boolean continueChain = noBackend(optional(params, NO_BACKEND, "503"));
+    int[] failureStatuses = failureStatuses(params.apply(FAILURE_STATUSES));
+    return new ServletBalancer(
+        loadBalancer,
+        resolver(params),
+        seconds(retryAfter),
+        continueChain,
+        statusTable(failureStatuses));
+  }
+
+  /** nginx's realip module: {@code set_real_ip_from}, {@code real_ip_header}, {@code real_ip_recursive}. */
+  static ClientAddressResolver resolver(Function<String, @Nullable String> params)
+      throws ServletException {
+    String trusted = params.apply(TRUSTED_PROXIES);
+    ClientAddressResolver.Builder builder = ClientAddressResolver.builder();
+    if (trusted != null) {
+      for (String cidr : trusted.trim().split("[,;\\s]+")) {
+        if (cidr.isEmpty()) {
+          continue;
+        }
+        try {
+          builder.trustedProxies(cidr);
+        } catch (IllegalArgumentException e) {
+          throw invalid(TRUSTED_PROXIES, e.getMessage());
+        }
+      }
+    }
+    try {
+      builder.header(optional(params, REAL_IP_HEADER, ClientAddressResolver.DEFAULT_HEADER));
+    } catch (IllegalArgumentException e) {
+      throw invalid(REAL_IP_HEADER, e.getMessage());
+    }
+    builder.recursive(bool(params, REAL_IP_RECURSIVE, false));
+    return builder.build();
+  }
+
+  private static boolean bool(
+      Function<String, @Nullable String> params, String name, boolean defaultValue)
+      throws ServletException {
+    String value = params.apply(name);
+    if (value == null || value.isBlank()) {
+      return defaultValue;
+    }
+    switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true":
+      case "on":
+        return true;
+      case "false":
+      case "off":
+        return false;
+      default:
+        throw invalid(name, "\"" + value + "\" (expected: true or false)");
+    }
+  }
+
+  private static PassiveHealth passiveHealth(int maxFails, Duration failTimeout)
+      throws ServletException {
+    try {
+      return PassiveHealth.of(maxFails, failTimeout);
+    } catch (IllegalArgumentException e) {
+      throw invalid(FAIL_TIMEOUT, e.getMessage());
+    }
+  }
+
+  /**
+   * Parses {@code id host:port [weight=N] [max_conns=N] [route=LABEL] [down|drain]} entries,
+   * separated by commas, semicolons or line breaks: nginx's {@code server} line with an id first.
+   */
+  static List<Backend> backends(String value) throws ServletException {
+    List<Backend> backends = new ArrayList<>();
+    for (String entry : value.split("[,;\\r\\n]+")) {
+      String trimmed = entry.trim();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      backends.add(backend(trimmed));
+    }
+    if (backends.isEmpty()) {
+      throw invalid(BACKENDS, "\"" + value + "\" (expected: at least one \"id host:port\")");
+    }
+    return backends;
+  }
+
+  private static Backend backend(String entry) throws ServletException {
+    String[] tokens = entry.split("\\s+");
+    if (tokens.length < 2) {
+      throw invalid(
+          BACKENDS,
+          "\"" + entry + "\" (expected: \"id host:port [weight=N] [max_conns=N] [route=LABEL]"
+              + " [down|drain]\")");
+    }
+    try {
+      Backend backend = address(tokens[0], tokens[1]);
+      for (int i = 2; i < tokens.length; i++) {
+        String token = tokens[i];
+        if (token.equals("down")) {
+          backend = backend.withState(BackendState.DOWN);
+        } else if (token.equals("drain")) {
+          backend = backend.withState(BackendState.DRAINING);
+        } else if (token.startsWith("weight=")) {
+          backend = backend.withWeight(parseInt(token.substring(7), "weight of backend " + tokens[0]));
+        } else if (token.startsWith("max_conns=")) {
+          backend =
+              backend.withMaxConnections(
+                  parseInt(token.substring(10), "max_conns of backend " + tokens[0]));
+        } else if (token.startsWith("route=")) {
+          backend = backend.withRoute(token.substring(6));
+        } else {
+          throw new IllegalArgumentException(
+              "\"" + token + "\" in \"" + entry
+                  + "\" (expected: weight=N, max_conns=N, route=LABEL, down or drain)");
+        }
+      }
+      return backend;
+    } catch (IllegalArgumentException e) {
+      throw invalid(BACKENDS, e.getMessage());
+    }
+  }
+
+  private static Backend address(String id, String address) {
+    int colon = address.lastIndexOf(':');
+    if (colon <= 0 || colon == address.length() - 1 || address.indexOf(']') > colon) {
+      throw new IllegalArgumentException(
+          "address of backend " + id + ": \"" + address
+              + "\" (expected: host:port, [ipv6]:port)");
+    }
+    String host = address.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return Backend.of(id, host, parseInt(address.substring(colon + 1), "port of backend " + id));
+  }
+
+  private static int parseInt(String text, String what) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(what + ": \"" + text + "\" (expected: an integer)");
+    }
+  }
+
+  /** The load-balancing method, in nginx's words. */
+  static Selector selector(String value) throws ServletException {
+    String method = value.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+    switch (method) {
+      case "round_robin":
+      case "round-robin":
+        return Selector.roundRobin();
+      case "least_conn":
+        return Selector.leastConn();
+      case "random":
+        return Selector.random();
+      case "random two":
+      case "random two least_conn":
+        return Selector.randomTwoLeastConn();
+      default:
+        throw invalid(
+            METHOD,
+            "\"" + value + "\" (expected: round_robin, least_conn, random or random two least_conn)");
+    }
+  }
+
+  private static boolean noBackend(String value) throws ServletException {
+    switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "503":
+        return false;
+      case "chain":
+        return true;
+      default:
+        throw invalid(NO_BACKEND, "\"" + value + "\" (expected: 503 or chain)");
+    }
+  }
+
+  private static int[] failureStatuses(@Nullable String value) throws ServletException {
+    if (value == null) {
+      return DEFAULT_FAILURE_STATUSES.clone();
+    }
+    String trimmed = value.trim();
+    if (trimmed.equalsIgnoreCase("none")) {
+      return new int[0];
+    }
+    String[] parts = trimmed.split("[,\\s]+");
+    int[] statuses = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      int status;
+      try {
+        status = Integer.parseInt(parts[i]);
+      } catch (NumberFormatException e) {
+        status = -1;
+      }
+      if (status < 100 || status > 599) {
+        throw invalid(
+            FAILURE_STATUSES,
+            "\"" + value + "\" (expected: statuses 100..599 separated by commas, or none)");
+      }
+      statuses[i] = status;
+    }
+    return statuses;
+  }
+
+  private static String required(Function<String, @Nullable String> params, String name)
+      throws ServletException {
+    String value = params.apply(name);
+    if (value == null || value.isBlank()) {
+      throw invalid(name, "missing (expected: a value; see docs/servlet.md)");
+    }
+    return value;
+  }
+
+  private static String optional(
+      Function<String, @Nullable String> params, String name, String defaultValue) {
+    String value = params.apply(name);
+    return value == null || value.isBlank() ? defaultValue : value.trim();
+  }
+
+  private static int integer(
+      Function<String, @Nullable String> params, String name, int defaultValue, int min, int max)
+      throws ServletException {
+    String value = params.apply(name);
+    if (value == null || value.isBlank()) {
+      return defaultValue;
+    }
+    try {
+      int parsed = Integer.parseInt(value.trim());
+      if (parsed >= min && parsed <= max) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw invalid(name, "\"" + value + "\" (expected: an integer in " + min + ".." + max + ")");
+  }
+
+  private static Duration duration(
+      Function<String, @Nullable String> params, String name, Duration defaultValue)
+      throws ServletException {
+    String value = params.apply(name);
+    if (value == null || value.isBlank()) {
+      return defaultValue;
+    }
+    Duration parsed = parseDuration(value.trim());
+    if (parsed == null) {
+      throw invalid(
+          name, "\"" + value + "\" (expected: seconds, or a duration such as 500ms, 10s, 1m, 1h30m)");
+    }
+    return parsed;
+  }
+
+  /** Seconds ({@code 10}) or nginx/Gateway API units ({@code 500ms}, {@code 1h30m}); null if neither. */
+  static @Nullable Duration parseDuration(String text) {
+    if (text.isEmpty() || text.length() > 32) {
+      return null;
+    }
+    long millis = 0;
+    int i = 0;
+    int n = text.length();
+    boolean any = false;
+    while (i < n) {
+      long number = 0;
+      int digits = 0;
+      while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+        number = number * 10 + (text.charAt(i) - '0');
+        digits++;
+        i++;
+      }
+      if (digits == 0 || digits > 9) {
+        return null;
+      }
+      long unit;
+      if (i == n) {
+        if (any) {
+          return null;
+        }
+        unit = 1000; // a bare number is seconds
+      } else if (text.startsWith("ms", i)) {
+        unit = 1;
+        i += 2;
+      } else {
+        char c = text.charAt(i++);
+        switch (c) {
+          case 's':
+            unit = 1000;
+            break;
+          case 'm':
+            unit = 60_000;
+            break;
+          case 'h':
+            unit = 3_600_000;
+            break;
+          case 'd':
+            unit = 86_400_000;
+            break;
+          default:
+            return null;
+        }
+      }
+      millis += number * unit;
+      any = true;
+    }
+    return Duration.ofMillis(millis);
+  }
+
+  /** Whole seconds, rounded up. */
+  static long seconds(Duration duration) {
+    long seconds = duration.getSeconds();
+    return duration.getNano() > 0 ? seconds + 1 : seconds;
+  }
+
+  static boolean[] statusTable(int[] statuses) {
+    boolean[] table = new boolean[600];
+    for (int status : statuses) {
+      table[status] = true;
+    }
+    return table;
+  }
+
+  static ServletException invalid(String param, @Nullable String detail) {
+    return new ServletException("init-param " + param + ": " + detail);
+  }
+}

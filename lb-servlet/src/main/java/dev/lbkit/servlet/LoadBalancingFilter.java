@@ -1,0 +1,244 @@
+package dev.lbkit.servlet;
+
+import static dev.lbkit.core.internal.Checks.checkArgument;
+
+import dev.lbkit.core.ClientAddressResolver;
+import dev.lbkit.core.Decision;
+import dev.lbkit.core.LoadBalancer;
+import dev.lbkit.core.Outcome;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A servlet filter that routes each request through a {@link LoadBalancer}: it picks the backend,
+ * writes the session headers ({@code Set-Cookie} or the session header) to the response, stores
+ * the {@link Decision} in the request attribute {@value #DECISION_ATTRIBUTE} for the servlet that
+ * forwards the request (such as {@link LoadBalancingProxyServlet}), and reports how the request
+ * ended once it really ends, asynchronous requests included.
+ *
+ * <p>When no backend can take the request it answers {@code 503 Service Unavailable} with {@code
+ * Retry-After}, or lets the chain decide if so configured.
+ *
+ * <p>Register it in code:
+ *
+ * <pre>{@code
+ * FilterRegistration.Dynamic lb = servletContext.addFilter("tea",
+ *     LoadBalancingFilter.builder(loadBalancer).retryAfter(Duration.ofSeconds(5)).build());
+ * lb.setAsyncSupported(true);
+ * lb.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/tea");
+ * }</pre>
+ *
+ * <p>or in {@code web.xml}, configured by init-params (see {@code docs/servlet.md} for every
+ * parameter):
+ *
+ * <pre>{@code
+ * <filter>
+ *   <filter-name>tea</filter-name>
+ *   <filter-class>dev.lbkit.servlet.LoadBalancingFilter</filter-class>
+ *   <async-supported>true</async-supported>
+ *   <init-param><param-name>backends</param-name>
+ *     <param-value>tea-1 10.0.0.5:8080, tea-2 10.0.0.6:8080</param-value></init-param>
+ *   <init-param><param-name>method</param-name><param-value>least_conn</param-value></init-param>
+ * </filter>
+ * }</pre>
+ *
+ * <p>Thread-safe. Bad client input (cookies, forwarding headers, session headers) never makes it
+ * throw: it counts as absent.
+ */
+public final class LoadBalancingFilter implements Filter {
+  /** The request attribute holding the current {@link Decision} (after a retry, the retry's). */
+  public static final String DECISION_ATTRIBUTE = "dev.lbkit.servlet.decision";
+
+  /** The request attribute holding the {@link LoadBalancer} that made the decision. */
+  public static final String LOAD_BALANCER_ATTRIBUTE = "dev.lbkit.servlet.loadBalancer";
+
+  /**
+   * The default {@code Retry-After} of a 503: nginx's default {@code fail_timeout}, the earliest a
+   * backend failed by passive health is tried again.
+   */
+  public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(10);
+
+  private volatile @Nullable ServletBalancer balancer;
+
+  /**
+   * Creates a filter configured by its init-params when the container calls {@link #init}: the
+   * constructor {@code web.xml} uses. Code should use {@link #builder}.
+   */
+  public LoadBalancingFilter() {}
+
+  private LoadBalancingFilter(ServletBalancer balancer) {
+    this.balancer = balancer;
+  }
+
+  /** Starts building a filter over {@code loadBalancer}. */
+  public static Builder builder(LoadBalancer loadBalancer) {
+    return new Builder(loadBalancer);
+  }
+
+  /** The current decision of a request this filter (or the proxy servlet) has routed, or null. */
+  public static @Nullable Decision decision(ServletRequest request) {
+    Object value = request.getAttribute(DECISION_ATTRIBUTE);
+    return value instanceof Decision ? (Decision) value : null;
+  }
+
+  /**
+   * Reads the init-params, unless the filter was built in code (then they are ignored).
+   *
+   * @throws ServletException naming the parameter, when one is missing or invalid
+   */
+  @Override
+  public void init(FilterConfig config) throws ServletException {
+    if (balancer != null) {
+      return;
+    }
+    balancer = InitParameters.balancer(config.getFilterName(), config::getInitParameter);
+  }
+
+  /**
+   * The load balancer this filter routes through.
+   *
+   * @throws IllegalStateException if the filter was created for {@code web.xml} and not yet
+   *     initialised
+   */
+  public LoadBalancer loadBalancer() {
+    return balancer().loadBalancer();
+  }
+
+  private ServletBalancer balancer() {
+    ServletBalancer b = balancer;
+    if (b == null) {
+      throw new IllegalStateException(
+          "LoadBalancingFilter has no configuration: the container did not call init(), or it was"
+              + " created with the no-argument constructor outside web.xml (use builder())");
+    }
+    return b;
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    if (!(req instanceof HttpServletRequest)
+        || !(res instanceof HttpServletResponse)
+        || Exchange.of(req) != null) {
+      // Not HTTP, or routed already (a forward, an error or async dispatch through this filter).
+      chain.doFilter(req, res);
+      return;
+    }
+    HttpServletRequest request = (HttpServletRequest) req;
+    HttpServletResponse response = (HttpServletResponse) res;
+    Exchange exchange = balancer().start(request, response);
+    if (exchange == null) {
+      return; // answered 503
+    }
+    try {
+      chain.doFilter(request, response);
+    } catch (IOException e) {
+      // An I/O error here is most often the client going away: no verdict on the backend.
+      exchange.finish(Outcome.COMPLETED);
+      throw e;
+    } catch (ServletException | RuntimeException | Error e) {
+      exchange.fail();
+      exchange.finish(Outcome.FAILURE);
+      throw e;
+    }
+    if (request.isAsyncStarted()) {
+      try {
+        exchange.listenTo(request.getAsyncContext());
+        return;
+      } catch (IllegalStateException e) {
+        // The asynchronous cycle already ended: it can be reported now.
+      }
+    }
+    exchange.finish(response.getStatus());
+  }
+
+  @Override
+  public void destroy() {}
+
+  @Override
+  public String toString() {
+    ServletBalancer b = balancer;
+    return "LoadBalancingFilter{" + (b == null ? "not initialised" : b.loadBalancer()) + '}';
+  }
+
+  /** Builds a {@link LoadBalancingFilter}. */
+  public static final class Builder {
+    private final LoadBalancer loadBalancer;
+    private ClientAddressResolver clientAddressResolver = ClientAddressResolver.direct();
+    private Duration retryAfter = DEFAULT_RETRY_AFTER;
+    private boolean continueChainWhenNoBackend;
+    private int[] failureStatuses = InitParameters.DEFAULT_FAILURE_STATUSES.clone();
+
+    private Builder(LoadBalancer loadBalancer) {
+      this.loadBalancer = Objects.requireNonNull(loadBalancer, "loadBalancer");
+    }
+
+    /**
+     * How the client's address is found behind trusted proxies (nginx's realip module); {@link
+     * ClientAddressResolver#direct()} (the connection's peer, no header trusted) unless set.
+     */
+    public Builder clientAddressResolver(ClientAddressResolver resolver) {
+      this.clientAddressResolver = Objects.requireNonNull(resolver, "clientAddressResolver");
+      return this;
+    }
+
+    /**
+     * The {@code Retry-After} of a 503 when no backend can take a request, rounded up to whole
+     * seconds; {@link Duration#ZERO} sends none. {@link #DEFAULT_RETRY_AFTER} unless set.
+     */
+    public Builder retryAfter(Duration retryAfter) {
+      Objects.requireNonNull(retryAfter, "retryAfter");
+      checkArgument(!retryAfter.isNegative(), "retryAfter: %s (expected: >= 0)", retryAfter);
+      this.retryAfter = retryAfter;
+      return this;
+    }
+
+    /**
+     * Whether a request no backend can take goes on down the chain, with a decision without
+     * backend in {@link #DECISION_ATTRIBUTE}, instead of being answered 503 here (false unless
+     * set).
+     */
+    public Builder continueChainWhenNoBackend(boolean continueChain) {
+      this.continueChainWhenNoBackend = continueChain;
+      return this;
+    }
+
+    /**
+     * The response statuses reported as {@link Outcome#FAILURE} when nothing downstream reported
+     * the request itself: 502 and 504 unless set (what a proxy answers when it cannot reach or
+     * hear from the backend). None makes every completed response a success.
+     */
+    public Builder failureStatuses(int... statuses) {
+      for (int status : statuses) {
+        checkArgument(
+            status >= 100 && status <= 599, "failureStatuses: %s (expected: 100..599)", status);
+      }
+      this.failureStatuses = statuses.clone();
+      return this;
+    }
+
+    /** Builds the filter. */
+    public LoadBalancingFilter build() {
+      return new LoadBalancingFilter(balancer());
+    }
+
+    ServletBalancer balancer() {
+      return new ServletBalancer(
+          loadBalancer,
+          clientAddressResolver,
+          InitParameters.seconds(retryAfter),
+          continueChainWhenNoBackend,
+          InitParameters.statusTable(failureStatuses));
+    }
+  }
+}

@@ -1,0 +1,392 @@
+package dev.lbkit.servlet;
+
+import dev.lbkit.core.Backend;
+import dev.lbkit.core.Decision;
+import dev.lbkit.core.LoadBalancer;
+import dev.lbkit.core.Outcome;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.ee10.proxy.ProxyServlet;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Jetty 12 reverse proxy that forwards each request to the backend its {@link LoadBalancer}
+ * chose, reports how the upstream exchange ended, and retries a request whose backend could not be
+ * connected to on another backend through {@link LoadBalancer#retry}, as nginx's {@code
+ * proxy_next_upstream error timeout} does for connection failures.
+ *
+ * <p>Behind a {@link LoadBalancingFilter} it forwards to the filter's decision. Alone, constructed
+ * with a {@link LoadBalancer} (or given a {@code backends} init-param), it picks itself, with the
+ * same 503 when no backend can take the request. Either way a retry that moves the session
+ * replaces the session headers written for the failed backend, since nothing has been sent to the
+ * client yet.
+ *
+ * <p>Only connection failures are retried (refused, unreachable, unresolved, connect timeout): the
+ * request never reached the backend, so repeating it is safe for every method, and its body, not
+ * yet read, is sent to the next backend. A failure after the request was sent answers 502 (504 on
+ * timeout) and counts as a failure for passive health. A client that goes away counts as neither.
+ *
+ * <p>Requires asynchronous support on the servlet (and on every filter before it), as any Jetty
+ * {@link ProxyServlet} does. Backends are reached over plain HTTP.
+ */
+public class LoadBalancingProxyServlet extends ProxyServlet {
+  private static final long serialVersionUID = 1L;
+  private static final Logger logger = LoggerFactory.getLogger(LoadBalancingProxyServlet.class);
+
+  private static final String DECISION_KEY = LoadBalancingProxyServlet.class.getName() + ".decision";
+  private static final String EXCHANGE_KEY = LoadBalancingProxyServlet.class.getName() + ".exchange";
+  private static final String BODY_KEY = LoadBalancingProxyServlet.class.getName() + ".body";
+  private static final String CLIENT_GONE_KEY =
+      LoadBalancingProxyServlet.class.getName() + ".clientGone";
+  private static final String CONTINUE_KEY =
+      LoadBalancingProxyServlet.class.getName() + ".continueAction";
+
+  private transient volatile @Nullable ServletBalancer own;
+  private final AtomicBoolean warnedUnconfigured = new AtomicBoolean();
+
+  /**
+   * A proxy that forwards to the decision of a {@link LoadBalancingFilter} mapped in front of it,
+   * or, given a {@code backends} init-param, picks itself with the filter's init-params.
+   */
+  public LoadBalancingProxyServlet() {}
+
+  /**
+   * A proxy that picks with {@code loadBalancer} when no {@link LoadBalancingFilter} ran before
+   * it, and otherwise forwards to the filter's decision.
+   */
+  public LoadBalancingProxyServlet(LoadBalancer loadBalancer) {
+    this.own = LoadBalancingFilter.builder(loadBalancer).balancer();
+  }
+
+  /**
+   * A proxy that picks with the configuration of {@code filter} (its load balancer, 503 and
+   * failure settings) when the filter did not run before it.
+   */
+  public LoadBalancingProxyServlet(LoadBalancingFilter.Builder filter) {
+    this.own = filter.balancer();
+  }
+
+  @Override
+  public void init() throws ServletException {
+    super.init();
+    if (own == null && getInitParameter(InitParameters.BACKENDS) != null) {
+      own = InitParameters.balancer(getServletName(), this::getInitParameter);
+    }
+  }
+
+  /** The load balancer this proxy picks with when no filter ran, or {@code null}. */
+  public @Nullable LoadBalancer loadBalancer() {
+    ServletBalancer b = own;
+    return b == null ? null : b.loadBalancer();
+  }
+
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws ServletException, IOException {
+    Exchange exchange = Exchange.of(request);
+    ServletBalancer balancer = own;
+    if (exchange == null) {
+      if (balancer == null) {
+        if (warnedUnconfigured.compareAndSet(false, true)) {
+          logger.warn(
+              "{}: no LoadBalancingFilter ran before this servlet and it has no load balancer of"
+                  + " its own; answering 500",
+              getServletName());
+        }
+        response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+        return;
+      }
+      exchange = balancer.start(request, response);
+      if (exchange == null) {
+        return; // answered 503
+      }
+    }
+    Decision decision = exchange.decision();
+    if (!decision.hasBackend()) {
+      // The filter let the request through without a backend: nowhere to forward it.
+      ServletBalancer.respondNoBackend(
+          response,
+          balancer == null
+              ? InitParameters.seconds(LoadBalancingFilter.DEFAULT_RETRY_AFTER)
+              : balancer.retryAfterSeconds());
+      return;
+    }
+    AsyncContext async;
+    try {
+      async = request.startAsync();
+    } catch (IllegalStateException e) {
+      exchange.finish(Outcome.COMPLETED);
+      throw e;
+    }
+    // The proxy request has its own timeout; the asynchronous cycle waits for it.
+    async.setTimeout(0);
+    exchange.listenTo(async);
+    send(request, response, exchange, decision);
+  }
+
+  /** Sends one attempt to the decision's backend; called again for each retry. */
+  private void send(
+      HttpServletRequest request, HttpServletResponse response, Exchange exchange, Decision decision) {
+    String target = rewriteTarget(request);
+    if (target == null) {
+      exchange.finish(Outcome.COMPLETED);
+      onProxyRewriteFailed(request, response);
+      return;
+    }
+    Request proxyRequest;
+    try {
+      proxyRequest = newProxyRequest(request, target);
+    } catch (IllegalArgumentException e) {
+      // A request target the server accepted but the client cannot send (rare, odd characters).
+      logger.debug("cannot proxy {}", target, e);
+      exchange.finish(Outcome.COMPLETED);
+      sendProxyResponseError(request, response, HttpServletResponse.SC_BAD_REQUEST);
+      return;
+    }
+    proxyRequest.attribute(EXCHANGE_KEY, exchange).attribute(DECISION_KEY, decision);
+    copyRequestHeaders(request, proxyRequest);
+    addProxyHeaders(request, proxyRequest);
+    proxyRequest.timeout(getTimeout(), TimeUnit.MILLISECONDS);
+    try {
+      if (hasContent(request)) {
+        if (expects100Continue(request)) {
+          // As ProxyServlet: reading the body sends "100 Continue", so wait for the backend's.
+          AsyncRequestContent delegate = new AsyncRequestContent();
+          proxyRequest.body(delegate);
+          proxyRequest.attribute(
+              CONTINUE_KEY,
+              (Runnable)
+                  () -> {
+                    try {
+                      Request.Content content = proxyRequestContent(request, response, proxyRequest);
+                      Content.copy(
+                          content,
+                          delegate,
+                          Callback.from(
+                              delegate::close,
+                              x -> onClientRequestFailure(request, proxyRequest, response, x)));
+                    } catch (Throwable x) {
+                      onClientRequestFailure(request, proxyRequest, response, x);
+                    }
+                  });
+        } else {
+          proxyRequest.body(proxyRequestContent(request, response, proxyRequest));
+        }
+      }
+    } catch (IOException e) {
+      exchange.finish(Outcome.COMPLETED);
+      onClientRequestFailure(request, proxyRequest, response, e);
+      return;
+    }
+    sendProxyRequest(request, response, proxyRequest);
+  }
+
+  /**
+   * {@code http://} + the backend's authority + the request's raw path and query. Returns {@code
+   * null} (answered 403 by {@link #onProxyRewriteFailed}) when there is no backend or the
+   * backend is not allowed by the {@code whiteList}/{@code blackList} init-params.
+   */
+  @Override
+  protected @Nullable String rewriteTarget(HttpServletRequest request) {
+    Decision decision = LoadBalancingFilter.decision(request);
+    Backend backend = decision == null ? null : decision.backend();
+    if (backend == null || !validateDestination(backend.host(), backend.port())) {
+      return null;
+    }
+    String path = request.getRequestURI();
+    String query = request.getQueryString();
+    StringBuilder target = new StringBuilder(64).append("http://").append(backend.authority());
+    target.append(path == null || path.isEmpty() ? "/" : path);
+    if (query != null) {
+      target.append('?').append(query);
+    }
+    return target.toString();
+  }
+
+  /** Keeps the client's body stream open across a failed attempt, and records whether it was read. */
+  @Override
+  protected Request.Content proxyRequestContent(
+      HttpServletRequest request, HttpServletResponse response, Request proxyRequest)
+      throws IOException {
+    BodyStream body = new BodyStream(request.getInputStream());
+    proxyRequest.attribute(BODY_KEY, body);
+    // Anonymous: the constructor is protected to subclasses of the inner class.
+    return new ProxyInputStreamRequestContent(request, response, proxyRequest, body) {};
+  }
+
+  @Override
+  protected @Nullable Runnable onContinue(HttpServletRequest clientRequest, Request proxyRequest) {
+    return (Runnable) proxyRequest.getAttributes().get(CONTINUE_KEY);
+  }
+
+  @Override
+  protected void onResponseContent(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Response proxyResponse,
+      byte[] buffer,
+      int offset,
+      int length,
+      Callback callback) {
+    Request proxyRequest = proxyResponse.getRequest();
+    super.onResponseContent(
+        request,
+        response,
+        proxyResponse,
+        buffer,
+        offset,
+        length,
+        Callback.from(
+            callback::succeeded,
+            x -> {
+              // Writing to the client failed: the client went away, the backend did nothing wrong.
+              proxyRequest.attribute(CLIENT_GONE_KEY, Boolean.TRUE);
+              callback.failed(x);
+            }));
+  }
+
+  @Override
+  protected void onClientRequestFailure(
+      HttpServletRequest clientRequest,
+      Request proxyRequest,
+      HttpServletResponse proxyResponse,
+      Throwable failure) {
+    proxyRequest.attribute(CLIENT_GONE_KEY, Boolean.TRUE);
+    super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
+  }
+
+  @Override
+  protected void onProxyResponseSuccess(
+      HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
+    report(serverResponse.getRequest(), Outcome.SUCCESS);
+    super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
+  }
+
+  @Override
+  protected void onProxyResponseFailure(
+      HttpServletRequest clientRequest,
+      HttpServletResponse proxyResponse,
+      @Nullable Response serverResponse,
+      Throwable failure) {
+    Request proxyRequest = serverResponse == null ? null : serverResponse.getRequest();
+    Exchange exchange = proxyRequest == null ? Exchange.of(clientRequest) : exchangeOf(proxyRequest);
+    Decision decision = proxyRequest == null ? null : decisionOf(proxyRequest);
+    if (exchange != null && decision == null) {
+      decision = exchange.decision();
+    }
+    if (exchange == null || decision == null) {
+      super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+      return;
+    }
+    LoadBalancer loadBalancer = exchange.loadBalancer();
+    if (proxyRequest != null && proxyRequest.getAttributes().get(CLIENT_GONE_KEY) != null) {
+      loadBalancer.report(decision, Outcome.COMPLETED);
+      super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+      return;
+    }
+    loadBalancer.report(decision, Outcome.FAILURE);
+    if (isConnectFailure(failure)
+        && !proxyResponse.isCommitted()
+        && (proxyRequest == null || !bodyRead(proxyRequest))) {
+      Decision next = loadBalancer.retry(decision);
+      logger.debug("{} failed to connect ({}); retry: {}", decision, failure.toString(), next);
+      exchange.move(next, proxyResponse);
+      if (next.hasBackend()) {
+        send(clientRequest, proxyResponse, exchange, next);
+        return;
+      }
+    }
+    super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+  }
+
+  private static void report(Request proxyRequest, Outcome outcome) {
+    Exchange exchange = exchangeOf(proxyRequest);
+    Decision decision = decisionOf(proxyRequest);
+    if (exchange != null && decision != null) {
+      exchange.loadBalancer().report(decision, outcome);
+    }
+  }
+
+  private static @Nullable Exchange exchangeOf(Request proxyRequest) {
+    Object value = proxyRequest.getAttributes().get(EXCHANGE_KEY);
+    return value instanceof Exchange ? (Exchange) value : null;
+  }
+
+  private static @Nullable Decision decisionOf(Request proxyRequest) {
+    Object value = proxyRequest.getAttributes().get(DECISION_KEY);
+    return value instanceof Decision ? (Decision) value : null;
+  }
+
+  private static boolean bodyRead(Request proxyRequest) {
+    Object body = proxyRequest.getAttributes().get(BODY_KEY);
+    return body instanceof BodyStream && ((BodyStream) body).read;
+  }
+
+  /**
+   * Whether the attempt failed before a connection to the backend existed: refused, no route,
+   * unresolved, or Jetty's {@code "Connect Timeout"} (thrown by its selector when the connect
+   * timeout expires).
+   */
+  static boolean isConnectFailure(@Nullable Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ConnectException
+          || t instanceof NoRouteToHostException
+          || t instanceof UnresolvedAddressException) {
+        return true;
+      }
+      if (t instanceof SocketTimeoutException
+          && t.getMessage() != null
+          && t.getMessage().contains("Connect Timeout")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The client's body: closing it (as a failed attempt does) leaves the servlet stream open for
+   * the next attempt, and it remembers whether any byte was taken.
+   */
+  private static final class BodyStream extends FilterInputStream {
+    volatile boolean read;
+
+    BodyStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      read = true;
+      return super.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      read = true;
+      return super.read(b, off, len);
+    }
+
+    @Override
+    public void close() {
+      // The servlet container owns the request's stream.
+    }
+  }
+}

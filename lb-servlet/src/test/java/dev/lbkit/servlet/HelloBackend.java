@@ -1,0 +1,127 @@
+package dev.lbkit.servlet;
+
+import dev.lbkit.core.Backend;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * A demo backend answering like {@code nginxdemos/nginx-hello:plain-text}, on 127.0.0.1. It can be
+ * stopped and started again on the same port, as a restarted pod.
+ */
+final class HelloBackend implements AutoCloseable {
+  private static final DateTimeFormatter NGINX_TIME =
+      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
+
+  private final String name;
+  private final AtomicInteger requests = new AtomicInteger();
+  private Server server;
+  private int port;
+
+  private HelloBackend(String name) {
+    this.name = name;
+  }
+
+  static HelloBackend start(String name) throws Exception {
+    HelloBackend backend = new HelloBackend(name);
+    backend.startOn(0);
+    return backend;
+  }
+
+  private void startOn(int wantedPort) throws Exception {
+    QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+    threads.setName("backend-" + name);
+    Server s = new Server(threads);
+    ServerConnector connector = new ServerConnector(s, 1, 1);
+    connector.setHost("127.0.0.1");
+    connector.setPort(wantedPort);
+    s.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    context.addServlet(new HelloServlet(), "/*");
+    s.setHandler(context);
+    s.start();
+    this.server = s;
+    this.port = connector.getLocalPort();
+  }
+
+  /** The backend as a load balancer sees it; its id is its name. */
+  Backend backend() {
+    return Backend.of(name, "127.0.0.1", port);
+  }
+
+  String name() {
+    return name;
+  }
+
+  int port() {
+    return port;
+  }
+
+  int requests() {
+    return requests.get();
+  }
+
+  void stop() throws Exception {
+    server.stop();
+  }
+
+  void restart() throws Exception {
+    startOn(port);
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
+
+  /** The server name line of an nginx-hello answer, or null. */
+  static String serverName(String body) {
+    for (String line : body.split("\n")) {
+      if (line.startsWith("Server name: ")) {
+        return line.substring("Server name: ".length()).trim();
+      }
+    }
+    return null;
+  }
+
+  private final class HelloServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+      requests.incrementAndGet();
+      // Drain a request body, as a real backend would, and count it.
+      byte[] body = request.getInputStream().readAllBytes();
+      String text =
+          "Server address: 127.0.0.1:" + port + "\n"
+              + "Server name: " + name + "\n"
+              + "Date: " + NGINX_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)) + "\n"
+              + "URI: " + request.getRequestURI()
+              + (request.getQueryString() == null ? "" : "?" + request.getQueryString()) + "\n"
+              + "Request ID: " + requestId() + "\n"
+              + (body.length > 0 ? "Body: " + new String(body, StandardCharsets.UTF_8) + "\n" : "");
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      response.setContentType("text/plain");
+      response.setContentLength(bytes.length);
+      response.getOutputStream().write(bytes);
+    }
+
+    private String requestId() {
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      return String.format(Locale.ROOT, "%016x%016x", random.nextLong(), random.nextLong());
+    }
+  }
+}
