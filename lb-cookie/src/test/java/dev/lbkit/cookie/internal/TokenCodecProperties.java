@@ -1,0 +1,132 @@
+package dev.lbkit.cookie.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lbkit.cookie.SessionPersistence.MacAlgorithm;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+class TokenCodecProperties {
+  private static final byte[] SECRET = bytes("correct horse battery staple 0123");
+  private static final byte[] OTHER_SECRET = bytes("an entirely different secret, 456");
+  private static final TokenKeys KEYS = new TokenKeys(List.of(SECRET), "tea");
+
+  @Property(tries = 300)
+  void roundTrips(
+      @ForAll MacAlgorithm algorithm,
+      @ForAll long key,
+      @ForAll @LongRange(min = 0, max = 0xffffffffL) long issued,
+      @ForAll @LongRange(min = 0, max = 0xffffffffL) long lastSeen) {
+    TokenCodec codec = new TokenCodec(algorithm);
+    String token = write(codec, KEYS, key, issued, lastSeen);
+    assertThat(token).hasSize(algorithm == MacAlgorithm.SIPHASH_2_4 ? 32 : 43).matches("[A-Za-z0-9_-]+");
+
+    SessionToken read = codec.read(KEYS, token, 0, token.length());
+    assertThat(read).isNotNull();
+    assertThat(read.key).isEqualTo(key);
+    assertThat(read.issued).isEqualTo(issued);
+    assertThat(read.lastSeen).isEqualTo(lastSeen);
+    assertThat(read.secretIndex).isZero();
+  }
+
+  @Property(tries = 300)
+  void readsATokenInsideALargerString(@ForAll MacAlgorithm algorithm, @ForAll long key) {
+    TokenCodec codec = new TokenCodec(algorithm);
+    String token = write(codec, KEYS, key, 1000, 2000);
+    String around = "a=b; name=" + token + "; c=d";
+    int from = around.indexOf(token);
+    assertThat(codec.read(KEYS, around, from, from + token.length())).isNotNull();
+  }
+
+  @Property(tries = 500)
+  void noSingleBitFlipIsAccepted(
+      @ForAll MacAlgorithm algorithm, @ForAll long key, @ForAll @IntRange(min = 0, max = 255) int bit) {
+    TokenCodec codec = new TokenCodec(algorithm);
+    byte[] raw = Base64.getUrlDecoder().decode(write(codec, KEYS, key, 1_700_000_000L, 1_700_000_100L));
+    int index = bit % (raw.length * 8);
+    raw[index / 8] ^= (byte) (1 << (index % 8));
+    String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    assertThat(codec.read(KEYS, forged, 0, forged.length())).isNull();
+  }
+
+  @Property(tries = 500)
+  void noRandomStringIsAccepted(@ForAll MacAlgorithm algorithm, @ForAll("base64url") String value) {
+    TokenCodec codec = new TokenCodec(algorithm);
+    assertThat(codec.read(KEYS, value, 0, value.length())).isNull();
+  }
+
+  @Property(tries = 300)
+  void noTruncationOrExtensionIsAccepted(
+      @ForAll MacAlgorithm algorithm, @ForAll long key, @ForAll @IntRange(min = 1, max = 43) int cut) {
+    TokenCodec codec = new TokenCodec(algorithm);
+    String token = write(codec, KEYS, key, 5, 6);
+    String truncated = token.substring(0, Math.max(0, token.length() - cut));
+    assertThat(codec.read(KEYS, truncated, 0, truncated.length())).isNull();
+    String extended = token + "A";
+    assertThat(codec.read(KEYS, extended, 0, extended.length())).isNull();
+  }
+
+  @Property(tries = 200)
+  void tokensOfAnotherScopeOrSecretAreRefused(@ForAll MacAlgorithm algorithm, @ForAll long key) {
+    TokenCodec codec = new TokenCodec(algorithm);
+    String token = write(codec, KEYS, key, 10, 20);
+    TokenKeys otherScope = new TokenKeys(List.of(SECRET), "coffee");
+    TokenKeys otherSecret = new TokenKeys(List.of(OTHER_SECRET), "tea");
+    assertThat(codec.read(otherScope, token, 0, token.length())).isNull();
+    assertThat(codec.read(otherSecret, token, 0, token.length())).isNull();
+  }
+
+  @Property(tries = 100)
+  void everySecretVerifiesAndTheFirstSigns(@ForAll MacAlgorithm algorithm, @ForAll long key) {
+    TokenCodec codec = new TokenCodec(algorithm);
+    TokenKeys old = new TokenKeys(List.of(OTHER_SECRET), "tea");
+    TokenKeys rotated = new TokenKeys(List.of(SECRET, OTHER_SECRET), "tea");
+    String oldToken = write(codec, old, key, 10, 20);
+    SessionToken read = codec.read(rotated, oldToken, 0, oldToken.length());
+    assertThat(read).isNotNull();
+    assertThat(read.secretIndex).isEqualTo(1);
+    String newToken = write(codec, rotated, key, 10, 20);
+    assertThat(codec.read(KEYS, newToken, 0, newToken.length())).isNotNull();
+  }
+
+  @Example
+  void nonCanonicalTrailingBitsAreRefused() {
+    TokenCodec codec = new TokenCodec(MacAlgorithm.HMAC_SHA256);
+    String token = write(codec, KEYS, 42, 1, 2);
+    // 43 characters carry 258 bits: the last character's two low bits are padding.
+    char last = token.charAt(42);
+    int value = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".indexOf(last);
+    char sibling = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".charAt(value | 1);
+    String variant = token.substring(0, 42) + sibling;
+    assertThat(variant).isNotEqualTo(token);
+    assertThat(codec.read(KEYS, variant, 0, 43)).isNull();
+  }
+
+  @Provide
+  Arbitrary<String> base64url() {
+    return Arbitraries.strings()
+        .withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        .ofMinLength(30)
+        .ofMaxLength(44);
+  }
+
+  static String write(TokenCodec codec, TokenKeys keys, long key, long issued, long lastSeen) {
+    byte[] out = new byte[codec.tokenChars()];
+    int end = codec.write(keys, key, issued, lastSeen, out, 0);
+    assertThat(end).isEqualTo(out.length);
+    return new String(out, StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
