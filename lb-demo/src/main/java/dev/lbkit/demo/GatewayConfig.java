@@ -76,6 +76,7 @@ record GatewayConfig(
     HASH("hash"),
     HASH_CONSISTENT("hash consistent"),
     KETAMA("ketama"),
+    RING("ring"),
     MAGLEV("maglev");
 
     private final String spelling;
@@ -90,7 +91,7 @@ record GatewayConfig(
 
     /** Whether the method hashes a {@code key} from the request. */
     boolean needsKey() {
-      return this == HASH || this == HASH_CONSISTENT || this == KETAMA || this == MAGLEV;
+      return this == HASH || this == HASH_CONSISTENT || this == KETAMA || this == RING || this == MAGLEV;
     }
 
     static @Nullable Method parse(String text) {

@@ -2,6 +2,8 @@ package dev.lbkit.demo;
 
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
+import dev.lbkit.core.Cidr;
+import dev.lbkit.core.Durations;
 import dev.lbkit.demo.GatewayConfig.BackendRef;
 import dev.lbkit.demo.GatewayConfig.HashKey;
 import dev.lbkit.demo.GatewayConfig.HostPort;
@@ -16,14 +18,11 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.DumperOptions;
@@ -80,7 +78,6 @@ final class GatewayConfigReader {
           "^(\\*\\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$");
   // RFC 3986 path characters; no query, fragment, wildcard or regex.
   private static final Pattern PATH = Pattern.compile("^/[A-Za-z0-9\\-._~!$&'()+,;=:@%/]*$");
-  private static final Pattern NGINX_TIME = Pattern.compile("(\\d+)(ms|s|m|h|d|w|M|y)?");
 
   private GatewayConfigReader() {}
 
@@ -227,11 +224,10 @@ final class GatewayConfigReader {
     List<String> cidrs = addresses.texts();
     List<ConfigNode> elements = addresses.isSequence() ? addresses.elements() : List.of(addresses);
     for (int i = 0; i < cidrs.size(); i++) {
-      if (!isCidr(cidrs.get(i))) {
-        throw elements.get(i)
-            .error(
-                "%s (expected: an address or network such as 10.0.0.0/8, 127.0.0.1 or ::1/128)",
-                elements.get(i).quoted());
+      try {
+        Cidr.parse(cidrs.get(i));
+      } catch (IllegalArgumentException e) {
+        throw elements.get(i).error(e);
       }
     }
     String header = node.get("header").oneOf("X-Forwarded-For", TRUSTED_PROXY_HEADERS);
@@ -260,13 +256,13 @@ final class GatewayConfigReader {
       }
     } else if (!keyNode.isMissing()) {
       throw keyNode.error(
-          "%s (expected: no key for method %s; only hash, hash consistent, ketama and maglev"
-              + " hash a key)",
+          "%s (expected: no key for method %s; only hash, hash consistent, ketama, ring and"
+              + " maglev hash a key)",
           keyNode.quoted(),
           method);
     }
     int maxFails = u.get("maxFails").integer(1, 0, 1_000);
-    Duration failTimeout = nginxTime(u.get("failTimeout"), Duration.ofSeconds(10));
+    Duration failTimeout = nginxSeconds(u.get("failTimeout"), Duration.ofSeconds(10));
 
     List<Backend> backends = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -472,46 +468,15 @@ final class GatewayConfigReader {
     return new HostPort(host, p);
   }
 
-  /** An nginx time ({@code 10s}, {@code 1h30m}, {@code 500ms}, a bare number is seconds). */
-  static Duration nginxTime(ConfigNode node, Duration defaultValue) {
+  /** An nginx time in seconds, as {@code fail_timeout=} takes it ({@code 10s}, {@code 1m30s}). */
+  static Duration nginxSeconds(ConfigNode node, Duration defaultValue) {
     if (node.isMissing()) {
       return defaultValue;
     }
-    String text = node.text().trim();
-    Matcher m = NGINX_TIME.matcher(text);
-    long millis = 0;
-    int end = 0;
-    while (m.find() && m.start() == end) {
-      long n = Long.parseLong(m.group(1).length() > 12 ? "999999999999" : m.group(1));
-      String unit = m.group(2) == null ? "s" : m.group(2);
-      millis += n * unitMillis(unit);
-      end = m.end();
-    }
-    if (end != text.length() || text.isEmpty()) {
-      throw node.error("%s (expected: an nginx time such as 10s, 1m30s, 500ms or 2h)", node.quoted());
-    }
-    return Duration.ofMillis(millis);
-  }
-
-  private static long unitMillis(String unit) {
-    switch (unit) {
-      case "ms":
-        return 1;
-      case "m":
-        return 60_000;
-      case "h":
-        return 3_600_000;
-      case "d":
-        return 86_400_000;
-      case "w":
-        return 7 * 86_400_000L;
-      case "M":
-        return 30 * 86_400_000L;
-      case "y":
-        return 365 * 86_400_000L;
-      case "s":
-      default:
-        return 1_000;
+    try {
+      return Durations.parseNginxSeconds(node.text());
+    } catch (IllegalArgumentException e) {
+      throw node.error(e);
     }
   }
 
@@ -525,42 +490,6 @@ final class GatewayConfigReader {
       }
     }
     return false;
-  }
-
-  private static boolean isCidr(String text) {
-    int slash = text.indexOf('/');
-    String address = slash < 0 ? text : text.substring(0, slash);
-    if (!isAddressLiteral(address)) {
-      return false;
-    }
-    if (slash < 0) {
-      return true;
-    }
-    int max = address.indexOf(':') >= 0 ? 128 : 32;
-    try {
-      int bits = Integer.parseInt(text.substring(slash + 1));
-      return bits >= 0 && bits <= max;
-    } catch (NumberFormatException e) {
-      return false;
-    }
-  }
-
-  private static boolean isAddressLiteral(String text) {
-    // Literals only: InetAddress would otherwise look a name up in DNS.
-    boolean v4 = text.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-    boolean v6 = text.indexOf(':') >= 0 && text.matches("[0-9A-Fa-f:.]+");
-    if (!v4 && !v6) {
-      return false;
-    }
-    if (v4) {
-      return Arrays.stream(text.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255);
-    }
-    try {
-      InetAddress.getByName(text);
-      return true;
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 
   private static boolean isLoopback(String host) {

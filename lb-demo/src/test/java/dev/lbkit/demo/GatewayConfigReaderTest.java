@@ -178,7 +178,7 @@ class GatewayConfigReaderTest {
     assertError(
         MINIMAL.replace("  - name: tea\n    backends:", "  - name: tea\n    method: sticky\n    backends:"),
         "bad.yaml:4: upstreams[0].method: \"sticky\" (expected: round_robin, least_conn, random,"
-            + " random two least_conn, ip_hash, hash, hash consistent, ketama or maglev)");
+            + " random two least_conn, ip_hash, hash, hash consistent, ketama, ring or maglev)");
   }
 
   @Test
@@ -195,7 +195,7 @@ class GatewayConfigReaderTest {
     assertError(
         MINIMAL.replace("  - name: tea\n    backends:", "  - name: tea\n    key: $uri\n    backends:"),
         "bad.yaml:4: upstreams[0].key: \"$uri\" (expected: no key for method round_robin; only"
-            + " hash, hash consistent, ketama and maglev hash a key)");
+            + " hash, hash consistent, ketama, ring and maglev hash a key)");
   }
 
   @Test
@@ -284,8 +284,8 @@ class GatewayConfigReaderTest {
   void badTrustedProxies() {
     assertError(
         "trustedProxies: {addresses: [10.0.0.0/33]}\n" + MINIMAL,
-        "bad.yaml:1: trustedProxies.addresses[0]: \"10.0.0.0/33\" (expected: an address or"
-            + " network such as 10.0.0.0/8, 127.0.0.1 or ::1/128)");
+        "bad.yaml:1: trustedProxies.addresses[0]: trusted proxy: \"10.0.0.0/33\" (expected: a"
+            + " prefix length of 0..32 after '/')");
     assertError(
         "trustedProxies: {addresses: [10.0.0.0/8], header: X-Client-IP}\n" + MINIMAL,
         "bad.yaml:1: trustedProxies.header: \"X-Client-IP\" (expected: X-Forwarded-For, X-Real-IP"
@@ -315,8 +315,10 @@ class GatewayConfigReaderTest {
   void badDuration() {
     assertError(
         MINIMAL.replace("  - name: tea\n    backends:", "  - name: tea\n    failTimeout: 10 seconds\n    backends:"),
-        "bad.yaml:4: upstreams[0].failTimeout: \"10 seconds\" (expected: an nginx time such as"
-            + " 10s, 1m30s, 500ms or 2h)");
+        "bad.yaml:4: upstreams[0].failTimeout: duration: \"10 seconds\" (expected: an nginx time"
+            + " in seconds: numbers with units in descending order, each at most once, from y"
+            + " (years), M (months), w, d, h, m to s, such as 10s, 2h, 1d or 1h30m; a plain number"
+            + " is seconds)");
   }
 
   @Test

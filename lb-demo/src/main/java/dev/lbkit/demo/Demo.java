@@ -1,0 +1,85 @@
+package dev.lbkit.demo;
+
+import dev.lbkit.core.Backend;
+import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running demo: the demo backends the file asks for, and the gateway in front of them. */
+final class Demo implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(Demo.class);
+
+  private final GatewayConfig config;
+  private final @Nullable DemoBackends backends;
+  private final Gateway gateway;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private Demo(GatewayConfig config, @Nullable DemoBackends backends, Gateway gateway) {
+    this.config = config;
+    this.backends = backends;
+    this.gateway = gateway;
+  }
+
+  /**
+   * Starts the demo backends (when the file has {@code demoBackends: true}), then the gateway. If
+   * the gateway cannot start, the backends are stopped again.
+   */
+  static Demo start(GatewayConfig config) throws Exception {
+    DemoBackends backends = config.demoBackends() ? DemoBackends.start(allBackends(config)) : null;
+    try {
+      return new Demo(config, backends, Gateway.start(config));
+    } catch (Exception | Error e) {
+      if (backends != null) {
+        backends.close();
+      }
+      throw e;
+    }
+  }
+
+  GatewayConfig config() {
+    return config;
+  }
+
+  Gateway gateway() {
+    return gateway;
+  }
+
+  @Nullable DemoBackends backends() {
+    return backends;
+  }
+
+  /** Waits until {@link #close()} has run. */
+  void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Stops the gateway first (no new requests), then the backends. Safe to call twice. */
+  @Override
+  public void close() {
+    try {
+      gateway.close();
+    } catch (Exception e) {
+      logger.warn("stopping the gateway failed", e);
+    }
+    if (backends != null) {
+      try {
+        backends.close();
+      } catch (Exception e) {
+        logger.warn("stopping the demo backends failed", e);
+      }
+    }
+    stopped.countDown();
+  }
+
+  private static List<Backend> allBackends(GatewayConfig config) {
+    List<Backend> all = new ArrayList<>();
+    for (UpstreamSpec u : config.upstreams()) {
+      all.addAll(u.backends());
+    }
+    return all;
+  }
+}

@@ -1,0 +1,205 @@
+package dev.lbkit.demo;
+
+import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.demo.GatewayConfig.HashKey;
+import dev.lbkit.demo.GatewayConfig.Method;
+import dev.lbkit.demo.GatewayConfig.RouteSpec;
+import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code lb-demo [FILE]}: starts the gateway of a YAML file (by default the cafe walkthroughs
+ * built into the jar), prints the {@code curl} lines to try, and runs until Ctrl-C.
+ *
+ * <p>Exit status: 0 after {@code --help}, {@code --print-default} or {@code --check}; 2 for a bad
+ * command line or a bad file (the message names the file, line, field and what is allowed); 1
+ * when the gateway cannot start (a port in use).
+ */
+public final class Main {
+  static final int OK = 0;
+  static final int CANNOT_START = 1;
+  static final int BAD_CONFIG = 2;
+
+  private static final String USAGE =
+      "usage: lb-demo [--check] [FILE]\n"
+          + "       lb-demo --print-default\n"
+          + "\n"
+          + "Starts the lbkit demo gateway described by FILE (YAML; see docs/demo.md), or by the\n"
+          + "built-in cafe walkthroughs when no FILE is given, and prints the curl lines to try.\n"
+          + "Ctrl-C stops it.\n"
+          + "\n"
+          + "  --check           read and check FILE, print what it would start, and exit\n"
+          + "  --print-default   print the built-in file, to copy and change\n"
+          + "  --help            this text\n";
+
+  private Main() {}
+
+  /** Runs the demo until the JVM is told to stop; exits with the status above otherwise. */
+  public static void main(String[] args) throws InterruptedException {
+    Launch launch = launch(args, System.out, System.err);
+    Demo demo = launch.demo();
+    if (demo == null) {
+      System.exit(launch.status());
+      return;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  demo.close();
+                  System.out.println("lbkit demo stopped.");
+                },
+                "lbkit-demo-shutdown"));
+    demo.awaitStop();
+  }
+
+  /** What {@link #launch} did: a running demo, or the exit status. */
+  record Launch(@Nullable Demo demo, int status) {}
+
+  /** Parses the command line and starts the demo, or explains why not; never exits the JVM. */
+  static Launch launch(String[] args, PrintStream out, PrintStream err) {
+    boolean check = false;
+    String file = null;
+    for (String arg : args) {
+      switch (arg) {
+        case "--help":
+        case "-h":
+          out.print(USAGE);
+          return new Launch(null, OK);
+        case "--print-default":
+          out.print(GatewayConfigReader.defaultText());
+          return new Launch(null, OK);
+        case "--check":
+          check = true;
+          break;
+        default:
+          if (arg.startsWith("-") || file != null) {
+            err.println("lb-demo: unexpected argument \"" + arg + "\"");
+            err.print(USAGE);
+            return new Launch(null, BAD_CONFIG);
+          }
+          file = arg;
+      }
+    }
+
+    GatewayConfig config;
+    try {
+      config = file == null ? GatewayConfigReader.readDefault() : GatewayConfigReader.read(Path.of(file));
+    } catch (ConfigException e) {
+      err.println("lb-demo: " + e.getMessage());
+      return new Launch(null, BAD_CONFIG);
+    }
+    if (check) {
+      // Building the gateway's pieces checks what only lbkit can (session settings, secrets).
+      try {
+        for (RouteSpec route : config.routes()) {
+          Sessions.persistence(config, route);
+        }
+      } catch (ConfigException e) {
+        err.println("lb-demo: " + e.getMessage());
+        return new Launch(null, BAD_CONFIG);
+      }
+      out.println(config.source() + ": OK, " + config.routes().size() + " routes, "
+          + config.upstreams().size() + " upstreams");
+      return new Launch(null, OK);
+    }
+
+    Demo demo;
+    try {
+      demo = Demo.start(config);
+    } catch (ConfigException e) {
+      err.println("lb-demo: " + e.getMessage());
+      return new Launch(null, BAD_CONFIG);
+    } catch (Exception e) {
+      err.println("lb-demo: cannot start: " + describe(e, config));
+      return new Launch(null, CANNOT_START);
+    }
+    out.print(banner(demo));
+    out.flush();
+    return new Launch(demo, OK);
+  }
+
+  private static String describe(Exception e, GatewayConfig config) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException || (t instanceof IOException && String.valueOf(t.getMessage()).contains("bind"))) {
+        return "a port is already in use (" + t.getMessage() + "): is another lb-demo running?"
+            + " The gateway wants " + config.listen() + (config.demoBackends() ? " and the demo backends their ports in " + config.source() : "");
+      }
+    }
+    return e.toString();
+  }
+
+  /** What the gateway serves and the curl lines to try it, one block per route. */
+  static String banner(Demo demo) {
+    GatewayConfig config = demo.config();
+    Gateway gateway = demo.gateway();
+    String host = gateway.host() == null || gateway.host().equals("0.0.0.0") ? "127.0.0.1" : gateway.host();
+    String base = "http://" + (host.indexOf(':') >= 0 ? '[' + host + ']' : host) + ':' + gateway.port();
+
+    StringBuilder sb = new StringBuilder();
+    sb.append("\nlbkit demo gateway on ").append(base).append(" (").append(config.source()).append(")\n");
+    DemoBackends backends = demo.backends();
+    if (backends != null) {
+      sb.append("demo backends: ").append(String.join(", ", backends.names())).append('\n');
+    }
+    sb.append("\nTry:\n");
+    for (RouteSpec route : config.routes()) {
+      UpstreamSpec upstream = config.upstream(route.backendRefs().get(0).upstream());
+      String h = route.hostnames().isEmpty() ? null : route.hostnames().get(0).replace("*", "www");
+      String hostHeader = h == null ? "" : " -H 'Host: " + h + "'";
+      String url = base + route.path().value();
+      SessionPersistence session = gateway.session(route.name());
+
+      sb.append("\n  # ").append(route.name()).append(": ").append(route.path())
+          .append(" -> ").append(upstream.name()).append(", ").append(upstream.method());
+      if (upstream.key() != null) {
+        sb.append(' ').append(upstream.key());
+      }
+      if (session != null) {
+        sb.append(", ").append(describe(session));
+      }
+      sb.append('\n');
+
+      if (session == null) {
+        sb.append("  curl -s").append(hostHeader).append(' ').append(url).append('\n');
+        if (config.trustedProxies() != null && hashesClientAddress(upstream)) {
+          sb.append("  curl -s").append(hostHeader)
+              .append(" -H 'X-Forwarded-For: 203.0.113.7' ").append(url)
+              .append("   # another client\n");
+        }
+      } else if (session.type() == SessionPersistence.Type.COOKIE) {
+        String jar = "/tmp/lbkit-" + route.name() + ".txt";
+        sb.append("  curl -si -c ").append(jar).append(hostHeader).append(' ').append(url)
+            .append("   # Set-Cookie: ").append(session.name()).append("=...\n");
+        sb.append("  curl -s -b ").append(jar).append(hostHeader).append(' ').append(url)
+            .append("   # same backend every time\n");
+      } else {
+        sb.append("  curl -si").append(hostHeader).append(' ').append(url)
+            .append(" | grep -i '^").append(session.name()).append(":'\n");
+        sb.append("  curl -s").append(hostHeader).append(" -H '").append(session.name())
+            .append(": <value from above>' ").append(url).append("   # same backend every time\n");
+      }
+    }
+    sb.append("\nCtrl-C stops the gateway and the demo backends.\n");
+    return sb.toString();
+  }
+
+  private static boolean hashesClientAddress(UpstreamSpec upstream) {
+    return upstream.method() == Method.IP_HASH
+        || (upstream.key() != null && upstream.key().kind() == HashKey.Kind.CLIENT_ADDRESS);
+  }
+
+  private static String describe(SessionPersistence s) {
+    return String.format(
+        Locale.ROOT,
+        "%s session %s (%s mode)",
+        s.type() == SessionPersistence.Type.COOKIE ? "cookie" : "header",
+        s.name(),
+        s.mode().toString().toLowerCase(Locale.ROOT));
+  }
+}
