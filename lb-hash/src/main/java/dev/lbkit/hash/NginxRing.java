@@ -187,6 +187,11 @@ final class NginxRing {
     return LowerBound.of(points, IntPointRing.flip(keyCrc));
   }
 
+  /** The first backend of the server string owning point {@code p}. */
+  int ownerAt(int p) {
+    return groupMembers[pointGroups[p]][0];
+  }
+
   /** The unsigned value of point {@code p}. */
   long pointAt(int p) {
     return IntPointRing.flip(points[p]) & 0xffffffffL;
