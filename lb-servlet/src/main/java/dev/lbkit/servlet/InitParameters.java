@@ -3,10 +3,14 @@ package dev.lbkit.servlet;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
 import dev.lbkit.core.ClientAddressResolver;
+import dev.lbkit.core.Durations;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
 import dev.lbkit.core.Selector;
+import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.Upstream;
+import dev.lbkit.hash.HashSelectors;
+import dev.lbkit.hash.KeyExtractor;
 import jakarta.servlet.ServletException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +28,7 @@ final class InitParameters {
   static final String BACKENDS = "backends";
   static final String UPSTREAM = "upstream";
   static final String METHOD = "method";
+  static final String HASH_KEY = "hashKey";
   static final String MAX_TRIES = "maxTries";
   static final String MAX_FAILS = "maxFails";
   static final String FAIL_TIMEOUT = "failTimeout";
@@ -55,7 +60,7 @@ final class InitParameters {
     }
     LoadBalancer loadBalancer =
         LoadBalancer.builder(upstream)
-            .selector(selector(optional(params, METHOD, "round_robin")))
+            .selector(selector(optional(params, METHOD, "round_robin"), params.apply(HASH_KEY)))
             .maxTries(integer(params, MAX_TRIES, LoadBalancer.DEFAULT_MAX_TRIES, 1, 100))
             .build();
     Duration retryAfter = duration(params, RETRY_AFTER, LoadBalancingFilter.DEFAULT_RETRY_AFTER);
@@ -200,24 +205,133 @@ final class InitParameters {
     }
   }
 
-  /** The load-balancing method, in nginx's words. */
-  static Selector selector(String value) throws ServletException {
-    String method = value.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
-    switch (method) {
+  /**
+   * The load-balancing method, in nginx's words: {@code round_robin}, {@code least_conn}, {@code
+   * random}, {@code random two least_conn}, {@code ip_hash}, or a hash method with its key as an
+   * nginx variable, either in the {@code hashKey} parameter or inline as nginx writes it ({@code
+   * hash $request_uri consistent}).
+   */
+  static Selector selector(String value, @Nullable String hashKey) throws ServletException {
+    StringBuilder method = new StringBuilder();
+    String key = hashKey == null || hashKey.isBlank() ? null : hashKey.trim();
+    for (String token : value.trim().split("\\s+")) {
+      if (token.startsWith("$")) {
+        if (key != null) {
+          throw invalid(METHOD, "\"" + value + "\" (expected: one hash key, inline or in " + HASH_KEY + ")");
+        }
+        key = token;
+      } else if (!token.isEmpty()) {
+        method.append(method.length() == 0 ? "" : " ").append(token.toLowerCase(Locale.ROOT));
+      }
+    }
+    String name = method.toString();
+    switch (name) {
       case "round_robin":
-      case "round-robin":
-        return Selector.roundRobin();
+        return noKey(name, key, Selector.roundRobin());
       case "least_conn":
-        return Selector.leastConn();
+        return noKey(name, key, Selector.leastConn());
       case "random":
-        return Selector.random();
+        return noKey(name, key, Selector.random());
       case "random two":
       case "random two least_conn":
-        return Selector.randomTwoLeastConn();
+        return noKey(name, key, Selector.randomTwoLeastConn());
+      case "ip_hash":
+        return noKey(name, key, HashSelectors.ipHash());
+      case "hash":
+        return HashSelectors.hash(keyExtractor(name, key));
+      case "hash consistent":
+        return HashSelectors.hashConsistent(keyExtractor(name, key));
+      case "ketama":
+        return HashSelectors.ketama(keyExtractor(name, key));
+      case "ring":
+        return HashSelectors.ring(keyExtractor(name, key));
+      case "maglev":
+        return HashSelectors.maglev(keyExtractor(name, key));
       default:
         throw invalid(
             METHOD,
-            "\"" + value + "\" (expected: round_robin, least_conn, random or random two least_conn)");
+            "\"" + value + "\" (expected: round_robin, least_conn, random, random two least_conn,"
+                + " ip_hash, hash, hash consistent, ketama, ring or maglev)");
+    }
+  }
+
+  private static Selector noKey(String method, @Nullable String key, Selector selector)
+      throws ServletException {
+    if (key != null) {
+      throw invalid(
+          HASH_KEY,
+          "\"" + key + "\" (expected: no key for method " + method
+              + "; only hash, hash consistent, ketama, ring and maglev hash a key)");
+    }
+    return selector;
+  }
+
+  /**
+   * An nginx variable as a hash key: {@code $remote_addr}, {@code $request_uri}, {@code $uri},
+   * {@code $http_NAME} (underscores stand for dashes), {@code $cookie_NAME} or {@code $arg_NAME}.
+   */
+  static KeyExtractor keyExtractor(String method, @Nullable String key) throws ServletException {
+    if (key == null) {
+      throw invalid(HASH_KEY, "missing (expected: the key method " + method + " hashes, " + KEYS + ")");
+    }
+    switch (key) {
+      case "$remote_addr":
+      case "$binary_remote_addr":
+        return KeyExtractor.clientAddress();
+      case "$request_uri":
+        return RequestUri.INSTANCE;
+      case "$uri":
+        return KeyExtractor.path();
+      default:
+        break;
+    }
+    if (key.startsWith("$http_") && isVariableName(key, 6)) {
+      return KeyExtractor.header(key.substring(6).replace('_', '-'));
+    }
+    if (key.startsWith("$cookie_") && isVariableName(key, 8)) {
+      return KeyExtractor.cookie(key.substring(8));
+    }
+    if (key.startsWith("$arg_") && isVariableName(key, 5)) {
+      return KeyExtractor.queryParameter(key.substring(5));
+    }
+    throw invalid(HASH_KEY, "\"" + key + "\" (expected: " + KEYS + ")");
+  }
+
+  private static final String KEYS =
+      "$remote_addr, $request_uri, $uri, $http_NAME, $cookie_NAME or $arg_NAME";
+
+  private static boolean isVariableName(String s, int from) {
+    if (s.length() <= from) {
+      return false;
+    }
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** nginx's {@code $request_uri}: the path and, when there is one, {@code ?} and the query. */
+  private enum RequestUri implements KeyExtractor {
+    INSTANCE;
+
+    @Override
+    public @Nullable CharSequence key(RequestContext request) {
+      String query = request.query();
+      return query == null ? request.path() : request.path() + '?' + query;
+    }
+
+    @Override
+    public String toString() {
+      return "$request_uri";
     }
   }
 
@@ -299,66 +413,11 @@ final class InitParameters {
     if (value == null || value.isBlank()) {
       return defaultValue;
     }
-    Duration parsed = parseDuration(value.trim());
-    if (parsed == null) {
-      throw invalid(
-          name, "\"" + value + "\" (expected: seconds, or a duration such as 500ms, 10s, 1m, 1h30m)");
+    try {
+      return Durations.parseNginxTime(value.trim());
+    } catch (IllegalArgumentException e) {
+      throw invalid(name, e.getMessage());
     }
-    return parsed;
-  }
-
-  /** Seconds ({@code 10}) or nginx/Gateway API units ({@code 500ms}, {@code 1h30m}); null if neither. */
-  static @Nullable Duration parseDuration(String text) {
-    if (text.isEmpty() || text.length() > 32) {
-      return null;
-    }
-    long millis = 0;
-    int i = 0;
-    int n = text.length();
-    boolean any = false;
-    while (i < n) {
-      long number = 0;
-      int digits = 0;
-      while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
-        number = number * 10 + (text.charAt(i) - '0');
-        digits++;
-        i++;
-      }
-      if (digits == 0 || digits > 9) {
-        return null;
-      }
-      long unit;
-      if (i == n) {
-        if (any) {
-          return null;
-        }
-        unit = 1000; // a bare number is seconds
-      } else if (text.startsWith("ms", i)) {
-        unit = 1;
-        i += 2;
-      } else {
-        char c = text.charAt(i++);
-        switch (c) {
-          case 's':
-            unit = 1000;
-            break;
-          case 'm':
-            unit = 60_000;
-            break;
-          case 'h':
-            unit = 3_600_000;
-            break;
-          case 'd':
-            unit = 86_400_000;
-            break;
-          default:
-            return null;
-        }
-      }
-      millis += number * unit;
-      any = true;
-    }
-    return Duration.ofMillis(millis);
   }
 
   /** Whole seconds, rounded up. */

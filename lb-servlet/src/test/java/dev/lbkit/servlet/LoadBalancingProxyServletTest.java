@@ -168,21 +168,7 @@ class LoadBalancingProxyServletTest {
     assertThat(HelloBackend.serverName(response.body())).isEqualTo("latte-2");
   }
 
-  static void assertNothingInFlight(LoadBalancer lb) throws InterruptedException {
-    // The report runs when the asynchronous cycle completes, just after the client has its answer.
-    PoolSnapshot pool = lb.upstream().snapshot();
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (System.nanoTime() < deadline && totalInFlight(pool) != 0) {
-      Thread.sleep(5);
-    }
-    assertThat(totalInFlight(pool)).isZero();
-  }
-
-  private static int totalInFlight(PoolSnapshot pool) {
-    int total = 0;
-    for (int i = 0; i < pool.size(); i++) {
-      total += pool.inFlight(i);
-    }
-    return total;
+  private static void assertNothingInFlight(LoadBalancer lb) throws InterruptedException {
+    ProxyAssertions.assertNothingInFlight(lb);
   }
 }
