@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** The walkthroughs of the seed guides, through a real {@link LoadBalancer}. */
 class SeedGuidesTest {
-  private static final String TOKEN = "[A-Za-z0-9_-]{32}";
+  private static final String TOKEN = "[A-Za-z0-9_-]{36}";
 
   /** NGINX Ingress Controller VirtualServer {@code cafe}: {@code sessionCookie} per upstream. */
   @Test

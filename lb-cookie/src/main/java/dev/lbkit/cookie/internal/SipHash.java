@@ -42,9 +42,18 @@ public final class SipHash {
 
   /**
    * SipHash-2-4 of the 16-byte message whose bytes are {@code m0} then {@code m1}, each
-   * little-endian: the token payload, hashed without building a byte array.
+   * little-endian, hashed without building a byte array.
    */
   public static long hash16(long k0, long k1, long m0, long m1) {
+    return hash16Tail(k0, k1, m0, m1, 0, 0);
+  }
+
+  /**
+   * SipHash-2-4 of the message {@code m0}, {@code m1} (little-endian) followed by the {@code
+   * tailLength} (0..7) low bytes of {@code tail}: the token payload, hashed without building a
+   * byte array.
+   */
+  public static long hash16Tail(long k0, long k1, long m0, long m1, long tail, int tailLength) {
     long v0 = INIT0 ^ k0;
     long v1 = INIT1 ^ k1;
     long v2 = INIT2 ^ k0;
@@ -72,7 +81,8 @@ public final class SipHash {
     v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
     v0 ^= m1;
 
-    return finish(v0, v1, v2, v3, 16L << 56);
+    long mask = tailLength == 0 ? 0 : -1L >>> (64 - 8 * tailLength);
+    return finish(v0, v1, v2, v3, ((16L + tailLength) << 56) | (tail & mask));
   }
 
   private static long finish(long v0, long v1, long v2, long v3, long last) {

@@ -346,7 +346,7 @@ public final class StickyAffinity implements SessionAffinity {
     TokenKeys keys = keysFor(pool);
     if (!cookie) {
       byte[] token = new byte[codec.tokenChars()];
-      codec.write(keys, key, issued, now, token, 0);
+      codec.write(keys, key, issued, now, ThreadLocalRandom.current().nextInt(), token, 0);
       return List.of(new ResponseHeader(name, new String(token, StandardCharsets.ISO_8859_1)));
     }
     return List.of(new ResponseHeader(SET_COOKIE, setCookie(request, keys, key, issued, now)));
@@ -383,7 +383,9 @@ public final class StickyAffinity implements SessionAffinity {
             + suffix.length;
     byte[] out = new byte[length];
     System.arraycopy(prefix, 0, out, 0, prefix.length);
-    int p = codec.write(keys, key, issued, now, out, prefix.length);
+    int p =
+        codec.write(
+            keys, key, issued, now, ThreadLocalRandom.current().nextInt(), out, prefix.length);
     if (permanent) {
       System.arraycopy(MAX_AGE, 0, out, p, MAX_AGE.length);
       p += MAX_AGE.length;

@@ -5,28 +5,33 @@ import javax.crypto.Mac;
 import org.jspecify.annotations.Nullable;
 
 /**
- * lbkit's session token: 16 bytes of payload and a tag, base64url without padding.
+ * lbkit's session token: 19 bytes of payload and a tag, base64url without padding.
  *
  * <pre>
  *   bytes  0..7   key        little-endian: backend-id hash (persistent) or session key (balanced)
  *   bytes  8..11  issued     little-endian unsigned epoch seconds
  *   bytes 12..15  last seen  little-endian unsigned epoch seconds
- *   bytes 16..    tag        SipHash-2-4 (8 bytes) or HMAC-SHA256 truncated to 16 bytes, over
- *                            bytes 0..15, keyed by the scope's key for one secret
+ *   bytes 16..18  nonce      random, so that no two tokens are alike
+ *   bytes 19..    tag        SipHash-2-4 (8 bytes) or HMAC-SHA256 truncated to 16 bytes, over
+ *                            bytes 0..18, keyed by the scope's key for one secret
  * </pre>
  *
- * SipHash tokens are 24 bytes, 32 characters; HMAC tokens 32 bytes, 43 characters. Decoding
+ * SipHash tokens are 27 bytes, 36 characters; HMAC tokens 35 bytes, 47 characters. Decoding
  * accepts exactly that length, only the canonical encoding (unused trailing bits zero), and only a
  * tag that one of the secrets produces; anything else is {@code null}, never an exception.
  */
 final class TokenCodec {
+  static final int PAYLOAD_BYTES = 19;
+  private static final int NONCE_BYTES = 3;
+  private static final int NONCE_MASK = (1 << (8 * NONCE_BYTES)) - 1;
+
   private final MacAlgorithm algorithm;
   private final int tokenBytes;
   private final int tokenChars;
 
   TokenCodec(MacAlgorithm algorithm) {
     this.algorithm = algorithm;
-    this.tokenBytes = algorithm == MacAlgorithm.SIPHASH_2_4 ? 24 : 32;
+    this.tokenBytes = PAYLOAD_BYTES + (algorithm == MacAlgorithm.SIPHASH_2_4 ? 8 : 16);
     this.tokenChars = Base64Url.encodedLength(tokenBytes);
   }
 
@@ -36,26 +41,50 @@ final class TokenCodec {
   }
 
   /**
-   * Writes the token signed with the first secret at {@code offset}.
+   * Writes the token signed with the first secret at {@code offset}; only the low 24 bits of
+   * {@code nonce} are used.
    *
    * @return the offset after the token
    */
-  int write(TokenKeys keys, long key, long issued, long lastSeen, byte[] out, int offset) {
+  int write(
+      TokenKeys keys, long key, long issued, long lastSeen, int nonce, byte[] out, int offset) {
     long payload = payloadWord(issued, lastSeen);
+    long tail = nonce & NONCE_MASK;
     long tag0;
     long tag1 = 0;
     if (algorithm == MacAlgorithm.SIPHASH_2_4) {
-      tag0 = SipHash.hash16(keys.k0[0], keys.k1[0], key, payload);
+      tag0 = SipHash.hash16Tail(keys.k0[0], keys.k1[0], key, payload, tail, NONCE_BYTES);
     } else {
-      byte[] mac = hmac(keys, 0, key, payload);
+      byte[] mac = hmac(keys, 0, key, payload, tail);
       tag0 = SipHash.littleEndian(mac, 0, 8);
       tag1 = SipHash.littleEndian(mac, 8, 8);
     }
+    // The bytes as five little-endian words: key, times, nonce + tag, tag, tag.
+    long w2 = tail | (tag0 << 24);
+    long w3 = (tag0 >>> 40) | (tag1 << 24);
+    long w4 = tag1 >>> 40;
     int p = offset;
     int acc = 0;
     int bits = 0;
     for (int j = 0; j < tokenBytes; j++) {
-      long word = j < 8 ? key : j < 16 ? payload : j < 24 ? tag0 : tag1;
+      long word;
+      switch (j >>> 3) {
+        case 0:
+          word = key;
+          break;
+        case 1:
+          word = payload;
+          break;
+        case 2:
+          word = w2;
+          break;
+        case 3:
+          word = w3;
+          break;
+        default:
+          word = w4;
+          break;
+      }
       acc = (acc << 8) | (int) ((word >>> ((j & 7) << 3)) & 0xff);
       bits += 8;
       while (bits >= 6) {
@@ -72,7 +101,7 @@ final class TokenCodec {
 
   /**
    * The session in {@code s[from, to)} if it is a token this scope issued with any of its secrets,
-   * or {@code null}. Allocates nothing unless the token is genuine.
+   * or {@code null}. Allocates nothing unless the token is genuine (HMAC: unless it is well-formed).
    */
   @Nullable SessionToken read(TokenKeys keys, CharSequence s, int from, int to) {
     if (to - from != tokenChars) {
@@ -80,8 +109,9 @@ final class TokenCodec {
     }
     long key = 0;
     long payload = 0;
-    long tag0 = 0;
-    long tag1 = 0;
+    long w2 = 0;
+    long w3 = 0;
+    long w4 = 0;
     int acc = 0;
     int bits = 0;
     int j = 0;
@@ -104,10 +134,13 @@ final class TokenCodec {
             payload |= b << shift;
             break;
           case 2:
-            tag0 |= b << shift;
+            w2 |= b << shift;
+            break;
+          case 3:
+            w3 |= b << shift;
             break;
           default:
-            tag1 |= b << shift;
+            w4 |= b << shift;
             break;
         }
         j++;
@@ -117,15 +150,20 @@ final class TokenCodec {
     if (acc != 0) {
       return null; // non-canonical: the unused low bits of the last character must be zero
     }
+    long tail = w2 & NONCE_MASK;
+    long tag0 = (w2 >>> 24) | (w3 << 40);
+    long tag1 = (w3 >>> 24) | (w4 << 40);
     int secrets = keys.secretCount();
     for (int i = 0; i < secrets; i++) {
       boolean valid;
       if (algorithm == MacAlgorithm.SIPHASH_2_4) {
-        valid = SipHash.hash16(keys.k0[i], keys.k1[i], key, payload) == tag0;
+        valid = SipHash.hash16Tail(keys.k0[i], keys.k1[i], key, payload, tail, NONCE_BYTES) == tag0;
       } else {
-        byte[] mac = hmac(keys, i, key, payload);
+        byte[] mac = hmac(keys, i, key, payload, tail);
         // Both halves compared without an early exit.
-        valid = ((SipHash.littleEndian(mac, 0, 8) ^ tag0) | (SipHash.littleEndian(mac, 8, 8) ^ tag1)) == 0;
+        valid =
+            ((SipHash.littleEndian(mac, 0, 8) ^ tag0) | (SipHash.littleEndian(mac, 8, 8) ^ tag1))
+                == 0;
       }
       if (valid) {
         return new SessionToken(key, payload & 0xffffffffL, payload >>> 32, tag0, i);
@@ -139,15 +177,18 @@ final class TokenCodec {
   }
 
   /** HMAC-SHA256 of the payload; allocates the digest (the JDK's Mac offers no other way). */
-  private static byte[] hmac(TokenKeys keys, int secret, long key, long payload) {
+  private static byte[] hmac(TokenKeys keys, int secret, long key, long payload, long tail) {
     TokenKeys.HmacState state = keys.hmac();
     byte[] in = state.payload;
     for (int b = 0; b < 8; b++) {
       in[b] = (byte) (key >>> (b << 3));
       in[8 + b] = (byte) (payload >>> (b << 3));
     }
+    for (int b = 0; b < NONCE_BYTES; b++) {
+      in[16 + b] = (byte) (tail >>> (b << 3));
+    }
     Mac mac = state.macs[secret];
-    mac.update(in, 0, 16);
+    mac.update(in, 0, PAYLOAD_BYTES);
     return mac.doFinal();
   }
 }

@@ -104,10 +104,10 @@ final class TokenKeys {
     }
   }
 
-  /** Per-thread HMAC state: a Mac per secret and the 16-byte payload buffer. */
+  /** Per-thread HMAC state: a Mac per secret and the payload buffer. */
   static final class HmacState {
     final Mac[] macs;
-    final byte[] payload = new byte[16];
+    final byte[] payload = new byte[TokenCodec.PAYLOAD_BYTES];
 
     HmacState(byte[][] keys) {
       macs = new Mac[keys.length];

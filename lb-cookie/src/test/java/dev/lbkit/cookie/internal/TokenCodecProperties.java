@@ -28,7 +28,7 @@ class TokenCodecProperties {
       @ForAll @LongRange(min = 0, max = 0xffffffffL) long lastSeen) {
     TokenCodec codec = new TokenCodec(algorithm);
     String token = write(codec, KEYS, key, issued, lastSeen);
-    assertThat(token).hasSize(algorithm == MacAlgorithm.SIPHASH_2_4 ? 32 : 43).matches("[A-Za-z0-9_-]+");
+    assertThat(token).hasSize(algorithm == MacAlgorithm.SIPHASH_2_4 ? 36 : 47).matches("[A-Za-z0-9_-]+");
 
     SessionToken read = codec.read(KEYS, token, 0, token.length());
     assertThat(read).isNotNull();
@@ -66,7 +66,7 @@ class TokenCodecProperties {
 
   @Property(tries = 300)
   void noTruncationOrExtensionIsAccepted(
-      @ForAll MacAlgorithm algorithm, @ForAll long key, @ForAll @IntRange(min = 1, max = 43) int cut) {
+      @ForAll MacAlgorithm algorithm, @ForAll long key, @ForAll @IntRange(min = 1, max = 47) int cut) {
     TokenCodec codec = new TokenCodec(algorithm);
     String token = write(codec, KEYS, key, 5, 6);
     String truncated = token.substring(0, Math.max(0, token.length() - cut));
@@ -98,30 +98,40 @@ class TokenCodecProperties {
     assertThat(codec.read(KEYS, newToken, 0, newToken.length())).isNotNull();
   }
 
+  @Property(tries = 100)
+  void equalSessionsGiveDifferentTokens(@ForAll long key) {
+    TokenCodec codec = new TokenCodec(MacAlgorithm.SIPHASH_2_4);
+    byte[] a = new byte[codec.tokenChars()];
+    byte[] b = new byte[codec.tokenChars()];
+    codec.write(KEYS, key, 100, 100, 1, a, 0);
+    codec.write(KEYS, key, 100, 100, 2, b, 0);
+    assertThat(a).isNotEqualTo(b);
+  }
+
   @Example
   void nonCanonicalTrailingBitsAreRefused() {
     TokenCodec codec = new TokenCodec(MacAlgorithm.HMAC_SHA256);
     String token = write(codec, KEYS, 42, 1, 2);
-    // 43 characters carry 258 bits: the last character's two low bits are padding.
-    char last = token.charAt(42);
+    // 47 characters carry 282 bits for 280: the last character's two low bits are padding.
+    char last = token.charAt(46);
     int value = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".indexOf(last);
     char sibling = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".charAt(value | 1);
-    String variant = token.substring(0, 42) + sibling;
+    String variant = token.substring(0, 46) + sibling;
     assertThat(variant).isNotEqualTo(token);
-    assertThat(codec.read(KEYS, variant, 0, 43)).isNull();
+    assertThat(codec.read(KEYS, variant, 0, 47)).isNull();
   }
 
   @Provide
   Arbitrary<String> base64url() {
     return Arbitraries.strings()
         .withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-        .ofMinLength(30)
-        .ofMaxLength(44);
+        .ofMinLength(34)
+        .ofMaxLength(48);
   }
 
   static String write(TokenCodec codec, TokenKeys keys, long key, long issued, long lastSeen) {
     byte[] out = new byte[codec.tokenChars()];
-    int end = codec.write(keys, key, issued, lastSeen, out, 0);
+    int end = codec.write(keys, key, issued, lastSeen, (int) key * 31 + 7, out, 0);
     assertThat(end).isEqualTo(out.length);
     return new String(out, StandardCharsets.US_ASCII);
   }
