@@ -1,0 +1,242 @@
+package dev.lbkit.benchmarks;
+
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
+import dev.lbkit.core.Backend;
+import dev.lbkit.core.Eligibility;
+import dev.lbkit.core.Upstream;
+import dev.lbkit.hash.ConsistentRing;
+import dev.lbkit.hash.Rings;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import net.spy.memcached.DefaultHashAlgorithm;
+import net.spy.memcached.MemcachedNode;
+
+/**
+ * Every {@link KeyedMethod} by the name used in {@code @Param}, the result tables and the
+ * distribution report. Names starting {@code lbkit-} are ours; {@code ref-} are the bare
+ * sorted-array searches the targets are stated against; the rest are peers.
+ */
+final class Methods {
+  /** Ours, then the references and peers, in table order. */
+  static final List<String> ALL =
+      List.of(
+          "lbkit-default-ring",
+          "ref-branchfree-int",
+          "ref-ternary-int",
+          "ref-binarysearch-int",
+          "treemap",
+          "spymemcached",
+          "guava-consistenthash",
+          "modulo");
+
+  /**
+   * The methods of the distribution report: each placement distinct (the reference searches and
+   * the TreeMap ring place keys exactly as spymemcached, so they are left out).
+   */
+  static final List<String> DISTRIBUTION =
+      List.of("lbkit-default-ring", "spymemcached", "guava-consistenthash", "modulo");
+
+  private Methods() {}
+
+  static KeyedMethod create(String name, List<Backend> backends) {
+    switch (name) {
+      case "lbkit-default-ring":
+        return new RingMethod(backends, Rings.defaultRing().compute(backends));
+      case "ref-branchfree-int":
+        return new ReferenceMethod(backends, Search.BRANCH_FREE);
+      case "ref-ternary-int":
+        return new ReferenceMethod(backends, Search.TERNARY);
+      case "ref-binarysearch-int":
+        return new ReferenceMethod(backends, Search.BINARY_SEARCH);
+      case "treemap":
+        return new TreeMapMethod(backends);
+      case "spymemcached":
+        return new SpymemcachedMethod(backends);
+      case "guava-consistenthash":
+        return new GuavaMethod(backends);
+      case "modulo":
+        return new ModuloMethod(backends);
+      default:
+        throw new IllegalArgumentException("method: " + name + " (expected one of " + ALL + ")");
+    }
+  }
+
+  /** The eligibility a first pick uses, over a live upstream of the same backends. */
+  static Eligibility newPicks(List<Backend> backends) {
+    return Upstream.of("bench", backends).snapshot().newPicks();
+  }
+
+  /** lbkit's default ring: 64-bit allocation-free hash, 160 points per backend. */
+  static final class RingMethod extends KeyedMethod {
+    private final ConsistentRing ring;
+    private final Eligibility eligible;
+
+    RingMethod(List<Backend> backends, ConsistentRing ring) {
+      super(backends);
+      this.ring = ring;
+      this.eligible = newPicks(backends);
+    }
+
+    @Override
+    long hash(String key) {
+      return Rings.hashKey(key);
+    }
+
+    @Override
+    Object fromHash(long hash) {
+      return backends[ring.locate(hash, eligible)];
+    }
+
+    @Override
+    Object fromKey(String key) {
+      return backends[ring.locate(Rings.hashKey(key), eligible)];
+    }
+  }
+
+  /** The libketama key hash, with one digest per method instance (one per benchmark thread). */
+  abstract static class KetamaHashed extends KeyedMethod {
+    private final MessageDigest md5 = Fixtures.md5();
+
+    KetamaHashed(List<Backend> backends) {
+      super(backends);
+    }
+
+    @Override
+    long hash(String key) {
+      return Fixtures.ketamaHash(md5, key);
+    }
+
+    @Override
+    Object fromKey(String key) {
+      return fromHash(Fixtures.ketamaHash(md5, key));
+    }
+  }
+
+  enum Search {
+    BRANCH_FREE,
+    TERNARY,
+    BINARY_SEARCH
+  }
+
+  /** The bare searches over a sorted {@code int[]} of the Ketama points. */
+  static final class ReferenceMethod extends KetamaHashed {
+    private final SortedPoints points;
+    private final Search search;
+
+    ReferenceMethod(List<Backend> backends, Search search) {
+      super(backends);
+      this.points = new SortedPoints(backends);
+      this.search = search;
+    }
+
+    @Override
+    Object fromHash(long hash) {
+      int key = SortedPoints.flip(hash);
+      switch (search) {
+        case BRANCH_FREE:
+          return backends[points.ownerBranchFree(key)];
+        case TERNARY:
+          return backends[points.ownerTernary(key)];
+        default:
+          return backends[points.ownerBinarySearch(key)];
+      }
+    }
+  }
+
+  /** A {@code TreeMap<Long, Integer>} of the Ketama points. */
+  static final class TreeMapMethod extends KetamaHashed {
+    private final TreeMapRing ring;
+
+    TreeMapMethod(List<Backend> backends) {
+      super(backends);
+      this.ring = new TreeMapRing(backends);
+    }
+
+    @Override
+    Object fromHash(long hash) {
+      return backends[ring.owner(hash)];
+    }
+  }
+
+  /** spymemcached 2.12.3's KetamaNodeLocator: {@code getPrimary(key)} end to end. */
+  static final class SpymemcachedMethod extends KeyedMethod {
+    private final SpymemcachedPeer peer;
+
+    SpymemcachedMethod(List<Backend> backends) {
+      super(backends);
+      this.peer = new SpymemcachedPeer(backends);
+    }
+
+    @Override
+    long hash(String key) {
+      return DefaultHashAlgorithm.KETAMA_HASH.hash(key);
+    }
+
+    @Override
+    Object fromHash(long hash) {
+      return peer.nodeForHash(hash);
+    }
+
+    @Override
+    Object fromKey(String key) {
+      return peer.primary(key);
+    }
+
+    @Override
+    int indexOf(Object picked) {
+      return SpymemcachedPeer.indexOf((MemcachedNode) picked);
+    }
+  }
+
+  /**
+   * Guava's {@code Hashing.consistentHash} (jump-style, no ring: nothing to build, but a backend can
+   * only be added or removed at the end of the list) over Murmur3-128 of the key.
+   */
+  static final class GuavaMethod extends KeyedMethod {
+    private static final HashFunction MURMUR = Hashing.murmur3_128();
+
+    GuavaMethod(List<Backend> backends) {
+      super(backends);
+    }
+
+    @Override
+    long hash(String key) {
+      return MURMUR.hashString(key, StandardCharsets.UTF_8).asLong();
+    }
+
+    @Override
+    Object fromHash(long hash) {
+      return backends[Hashing.consistentHash(hash, backends.length)];
+    }
+
+    @Override
+    Object fromKey(String key) {
+      return backends[
+          Hashing.consistentHash(MURMUR.hashString(key, StandardCharsets.UTF_8), backends.length)];
+    }
+  }
+
+  /** {@code key.hashCode() mod N}: what code without a ring does; a baseline for disruption. */
+  static final class ModuloMethod extends KeyedMethod {
+    ModuloMethod(List<Backend> backends) {
+      super(backends);
+    }
+
+    @Override
+    long hash(String key) {
+      return key.hashCode();
+    }
+
+    @Override
+    Object fromHash(long hash) {
+      return backends[(int) Math.floorMod(hash, (long) backends.length)];
+    }
+
+    @Override
+    Object fromKey(String key) {
+      return fromHash(key.hashCode());
+    }
+  }
+}
