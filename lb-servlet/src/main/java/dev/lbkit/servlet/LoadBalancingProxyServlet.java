@@ -18,6 +18,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
@@ -91,6 +92,24 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
       own = InitParameters.balancer(getServletName(), this::getInitParameter);
     }
   }
+
+  /**
+   * Jetty's client buffers a request's headers in {@code requestBufferSize} bytes, 4 KiB by
+   * default, while its server accepts 8 KiB of them: a browser's 4 KiB cookie would pass the
+   * gateway and then fail the proxy (502, and a failure charged to the backend). Unless the
+   * {@code requestBufferSize} init-param says otherwise, the buffer fits what the server accepts.
+   */
+  @Override
+  protected HttpClient newHttpClient() {
+    HttpClient client = super.newHttpClient();
+    if (getServletConfig().getInitParameter("requestBufferSize") == null) {
+      client.setRequestBufferSize(DEFAULT_REQUEST_BUFFER_SIZE);
+    }
+    return client;
+  }
+
+  /** The proxy's request buffer unless configured: twice Jetty's default request header limit. */
+  static final int DEFAULT_REQUEST_BUFFER_SIZE = 16 * 1024;
 
   /** The load balancer this proxy picks with when no filter ran, or {@code null}. */
   public @Nullable LoadBalancer loadBalancer() {
