@@ -1,0 +1,129 @@
+package dev.lbkit.hash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lbkit.core.Backend;
+import dev.lbkit.core.RequestContext;
+import dev.lbkit.core.Selector;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class HashSelectorsTest {
+  private static final KeyExtractor KEY = KeyExtractor.header("K");
+  private static final List<Function<KeyExtractor, Selector>> KEYED =
+      List.of(
+          HashSelectors::hash,
+          HashSelectors::hashConsistent,
+          HashSelectors::ketama,
+          HashSelectors::ring,
+          HashSelectors::maglev);
+
+  @Test
+  void eachCallReturnsANewSelectorWithItsOwnRingOrTable() {
+    List<dev.lbkit.core.Precomputation<?>> roundRobins = Selector.roundRobin().precomputations();
+    for (Function<KeyExtractor, Selector> factory : KEYED) {
+      Selector a = factory.apply(KEY);
+      Selector b = factory.apply(KEY);
+      assertThat(a).isNotSameAs(b);
+      for (dev.lbkit.core.Precomputation<?> p : a.precomputations()) {
+        if (!roundRobins.contains(p)) { // lb-core's round robin may share its own
+          assertThat(b.precomputations()).doesNotContain(p);
+        }
+      }
+    }
+  }
+
+  @Test
+  void theSameKeyAlwaysReachesTheSameBackend() {
+    List<Backend> backends = RingsTest.backends(7);
+    for (Function<KeyExtractor, Selector> factory : KEYED) {
+      Fixture f = Fixture.of(factory.apply(KEY), backends);
+      Set<String> picks = new HashSet<>();
+      for (int i = 0; i < 20; i++) {
+        picks.add(f.pick(Fixture.header("K", "user-42")));
+      }
+      assertThat(picks).hasSize(1);
+    }
+  }
+
+  @Test
+  void keysSpreadOverTheBackends() {
+    List<Backend> backends = RingsTest.backends(5);
+    for (Function<KeyExtractor, Selector> factory : KEYED) {
+      Fixture f = Fixture.of(factory.apply(KEY), backends);
+      Set<String> picks = new HashSet<>();
+      for (int i = 0; i < 500; i++) {
+        picks.add(f.pick(Fixture.header("K", "user-" + i)));
+      }
+      assertThat(picks).as(f.selector.toString()).hasSize(5);
+    }
+  }
+
+  @Test
+  void nginxMethodsRoundRobinAnEmptyOrMissingKeyAsNginxDoes() {
+    List<Backend> backends = RingsTest.backends(4);
+    for (Selector selector :
+        List.of(HashSelectors.hash(KEY), HashSelectors.hashConsistent(KEY))) {
+      Fixture f = Fixture.of(selector, backends);
+      Set<String> missing = new HashSet<>();
+      for (int i = 0; i < 4; i++) {
+        missing.add(f.pick(RequestContext.empty()));
+      }
+      Set<String> empty = new HashSet<>();
+      for (int i = 0; i < 4; i++) {
+        empty.add(f.pick(Fixture.header("K", "")));
+      }
+      assertThat(missing).hasSize(4);
+      assertThat(empty).hasSize(4);
+    }
+  }
+
+  @Test
+  void otherMethodsHashAMissingKeyAsTheEmptyString() {
+    List<Backend> backends = RingsTest.backends(6);
+    for (Selector selector :
+        List.of(HashSelectors.ketama(KEY), HashSelectors.ring(KEY), HashSelectors.maglev(KEY))) {
+      Fixture f = Fixture.of(selector, backends);
+      String empty = f.pick(Fixture.header("K", ""));
+      for (int i = 0; i < 5; i++) {
+        assertThat(f.pick(RequestContext.empty())).isEqualTo(empty);
+      }
+    }
+  }
+
+  @Test
+  void aThrowingKeyExtractorCountsAsAMissingKey() {
+    KeyExtractor broken =
+        request -> {
+          throw new IllegalStateException("boom");
+        };
+    List<Backend> backends = RingsTest.backends(3);
+    for (Function<KeyExtractor, Selector> factory : KEYED) {
+      Fixture f = Fixture.of(factory.apply(broken), backends);
+      assertThat(f.select(RequestContext.empty())).isBetween(0, 2);
+    }
+  }
+
+  @Test
+  void aBackendPlacedByAuthorityKeepsItsPlaceWhenItsIdChanges() {
+    HashOptions byAuthority = HashOptions.builder().backendKey(BackendKey.authority()).build();
+    List<Backend> a = List.of(Backend.of("a", "10.0.0.1", 80), Backend.of("b", "10.0.0.2", 80));
+    List<Backend> renamed = List.of(Backend.of("x", "10.0.0.1", 80), Backend.of("y", "10.0.0.2", 80));
+    Fixture before = Fixture.of(HashSelectors.ring(KEY, byAuthority), a);
+    Fixture after = Fixture.of(HashSelectors.ring(KEY, byAuthority), renamed);
+    for (int i = 0; i < 200; i++) {
+      RequestContext request = Fixture.header("K", "k" + i);
+      assertThat(after.select(request)).isEqualTo(before.select(request));
+    }
+  }
+
+  @Test
+  void describeThemselves() {
+    assertThat(HashSelectors.hash(KeyExtractor.queryParameter("k"))).hasToString("hash queryParameter(k)");
+    assertThat(HashSelectors.ring(KeyExtractor.clientAddress()).toString())
+        .startsWith("ring $remote_addr HashOptions{backendKey=BackendKey.id()");
+  }
+}
