@@ -11,7 +11,8 @@
  * {@link dev.lbkit.core.PassiveHealth} true.
  *
  * <p>Also here: the client address behind trusted proxies ({@link
- * dev.lbkit.core.ClientAddressResolver}), addresses as bytes ({@link dev.lbkit.core.IpAddress}),
+ * dev.lbkit.core.ClientAddressResolver}, with {@link dev.lbkit.core.Cidr} blocks), addresses as
+ * bytes ({@link dev.lbkit.core.IpAddress}),
  * cookie lookup in a raw header ({@link dev.lbkit.core.CookieHeader}) and the duration forms of
  * the Gateway API and nginx ({@link dev.lbkit.core.Durations}).
  *
