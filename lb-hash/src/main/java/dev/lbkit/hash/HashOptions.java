@@ -34,12 +34,14 @@ public final class HashOptions {
   private final double boundedLoad;
   private final int pointsPerWeight;
   private final int tableSize;
+  private final KetamaWeighting ketamaWeighting;
 
   private HashOptions(Builder builder) {
     this.backendKey = builder.backendKey;
     this.boundedLoad = builder.boundedLoad;
     this.pointsPerWeight = builder.pointsPerWeight;
     this.tableSize = builder.tableSize;
+    this.ketamaWeighting = builder.ketamaWeighting;
   }
 
   /**
@@ -84,6 +86,11 @@ public final class HashOptions {
     return tableSize;
   }
 
+  /** When Ketama applies spymemcached's weighted point counts (Ketama only). */
+  public KetamaWeighting ketamaWeighting() {
+    return ketamaWeighting;
+  }
+
   /** Returns a builder that starts from these options. */
   public Builder toBuilder() {
     return new Builder(this);
@@ -101,12 +108,13 @@ public final class HashOptions {
     return backendKey.equals(that.backendKey)
         && Double.compare(boundedLoad, that.boundedLoad) == 0
         && pointsPerWeight == that.pointsPerWeight
-        && tableSize == that.tableSize;
+        && tableSize == that.tableSize
+        && ketamaWeighting == that.ketamaWeighting;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(backendKey, boundedLoad, pointsPerWeight, tableSize);
+    return Objects.hash(backendKey, boundedLoad, pointsPerWeight, tableSize, ketamaWeighting);
   }
 
   @Override
@@ -119,6 +127,7 @@ public final class HashOptions {
         + pointsPerWeight
         + ", tableSize="
         + tableSize
+        + (ketamaWeighting == KetamaWeighting.AUTO ? "" : ", ketamaWeighting=" + ketamaWeighting)
         + '}';
   }
 
@@ -128,6 +137,7 @@ public final class HashOptions {
     private double boundedLoad;
     private int pointsPerWeight = Rings.DEFAULT_POINTS_PER_WEIGHT;
     private int tableSize = DEFAULT_TABLE_SIZE;
+    private KetamaWeighting ketamaWeighting = KetamaWeighting.AUTO;
 
     private Builder() {}
 
@@ -136,6 +146,7 @@ public final class HashOptions {
       this.boundedLoad = options.boundedLoad;
       this.pointsPerWeight = options.pointsPerWeight;
       this.tableSize = options.tableSize;
+      this.ketamaWeighting = options.ketamaWeighting;
     }
 
     /**
@@ -193,6 +204,12 @@ public final class HashOptions {
           tableSize,
           MAX_TABLE_SIZE);
       this.tableSize = tableSize;
+      return this;
+    }
+
+    /** When Ketama applies spymemcached's weighted point counts; {@link KetamaWeighting#AUTO} by default. */
+    public Builder ketamaWeighting(KetamaWeighting ketamaWeighting) {
+      this.ketamaWeighting = Objects.requireNonNull(ketamaWeighting, "ketamaWeighting");
       return this;
     }
 

@@ -85,7 +85,8 @@ public final class HashSelectors {
 
   /**
    * Ketama as libketama and spymemcached: 160 MD5 points per server, weighted as spymemcached's
-   * {@code KetamaNodeLocator}; an unavailable server's keys go to the next server on the ring. To
+   * {@code KetamaNodeLocator} (see {@link HashOptions#ketamaWeighting()}); an unavailable server's
+   * keys go to the next server on the ring. To
    * agree with a memcached client, place backends by its server string, for spymemcached {@code
    * BackendKey.authority()} ({@code "10.0.0.5:11211"}).
    */
@@ -95,7 +96,7 @@ public final class HashSelectors {
         "ketama",
         Objects.requireNonNull(key, "key"),
         RingSelector.KeyHash.KETAMA,
-        Rings.ketama(options.pointsPerWeight(), options.backendKey()),
+        Rings.ketama(options.pointsPerWeight(), options.backendKey(), options.ketamaWeighting()),
         options);
   }
 

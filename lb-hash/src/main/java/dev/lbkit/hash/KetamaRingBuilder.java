@@ -16,9 +16,9 @@ import java.util.Objects;
  * <ul>
  *   <li>For server string {@code S} and {@code i = 0 .. points/4 - 1}, {@code md5(S + "-" + i)}
  *       gives four points: the digest's bytes {@code 4h..4h+3} read little-endian, {@code h = 0..3}.
- *   <li>Points per server: 160 ({@code pointsPerWeight}) when all weights are equal; otherwise
- *       spymemcached's weighted formula, in its float arithmetic, {@code floor(weight / totalWeight
- *       x 160 / 4 x servers) x 4} (weights 1, 2, 3, 5 give 56, 116, 172 and 288 points).
+ *   <li>Points per server: 160 ({@code pointsPerWeight}) unweighted; weighted (see {@link
+ *       KetamaWeighting}), spymemcached's formula in its float arithmetic, {@code floor(weight /
+ *       totalWeight x 160 / 4 x servers) x 4} (weights 1, 2, 3, 5 give 56, 116, 172 and 288).
  *   <li>Equal points: the server later in the list wins, as with spymemcached's {@code
  *       TreeMap.put}. This is the one place where the listing order matters, as it does for the
  *       peer.
@@ -27,10 +27,12 @@ import java.util.Objects;
 final class KetamaRingBuilder implements Precomputation<ConsistentRing> {
   private final int pointsPerServer;
   private final BackendKey key;
+  private final KetamaWeighting weighting;
 
-  KetamaRingBuilder(int pointsPerServer, BackendKey key) {
+  KetamaRingBuilder(int pointsPerServer, BackendKey key, KetamaWeighting weighting) {
     this.pointsPerServer = pointsPerServer;
     this.key = Objects.requireNonNull(key, "key");
+    this.weighting = Objects.requireNonNull(weighting, "weighting");
   }
 
   /**
@@ -49,12 +51,14 @@ final class KetamaRingBuilder implements Precomputation<ConsistentRing> {
   public ConsistentRing compute(List<Backend> backends) {
     int n = backends.size();
     int totalWeight = 0;
-    boolean weighted = false;
+    boolean weightsDiffer = false;
     for (int i = 0; i < n; i++) {
       int w = backends.get(i).weight();
       totalWeight += w;
-      weighted |= w != backends.get(0).weight();
+      weightsDiffer |= w != backends.get(0).weight();
     }
+    boolean weighted =
+        weighting == KetamaWeighting.ALWAYS || (weighting == KetamaWeighting.AUTO && weightsDiffer);
     int[] counts = new int[n];
     long total = 0;
     for (int i = 0; i < n; i++) {
@@ -111,6 +115,6 @@ final class KetamaRingBuilder implements Precomputation<ConsistentRing> {
 
   @Override
   public String toString() {
-    return "ketama(" + pointsPerServer + ", " + key + ")";
+    return "ketama(" + pointsPerServer + ", " + key + ", " + weighting + ")";
   }
 }

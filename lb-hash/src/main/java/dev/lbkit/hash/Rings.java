@@ -78,8 +78,23 @@ public final class Rings {
    *     #MAX_POINTS_PER_WEIGHT}
    */
   public static Precomputation<ConsistentRing> ketama(int pointsPerServer, BackendKey key) {
+    return ketama(pointsPerServer, key, KetamaWeighting.AUTO);
+  }
+
+  /**
+   * A Ketama ring with the given {@link KetamaWeighting}, for matching a spymemcached client
+   * constructed with (or without) a weights map.
+   *
+   * @throws IllegalArgumentException unless 1 <= pointsPerServer <= {@value
+   *     #MAX_POINTS_PER_WEIGHT}
+   */
+  public static Precomputation<ConsistentRing> ketama(
+      int pointsPerServer, BackendKey key, KetamaWeighting weighting) {
     checkPointsPerWeight(pointsPerServer);
-    return new KetamaRingBuilder(pointsPerServer, Objects.requireNonNull(key, "key"));
+    return new KetamaRingBuilder(
+        pointsPerServer,
+        Objects.requireNonNull(key, "key"),
+        Objects.requireNonNull(weighting, "weighting"));
   }
 
   /**

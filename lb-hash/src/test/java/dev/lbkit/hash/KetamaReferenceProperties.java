@@ -65,9 +65,11 @@ class KetamaReferenceProperties {
       nodes.add(Backend.of("n" + i, "10.0." + random.nextInt(4) + "." + (i + 1), 11211 + random.nextInt(3))
           .withWeight(weighted ? 1 + random.nextInt(5) : 1));
     }
-    boolean weightsDiffer = nodes.stream().mapToInt(Backend::weight).distinct().count() > 1;
-    TreeMap<Long, Integer> reference = spymemcachedContinuum(nodes, weightsDiffer);
-    ConsistentRing ring = Rings.ketama(160, BackendKey.authority()).compute(nodes);
+    // A client built with a weights map is weighted even when the weights are equal.
+    TreeMap<Long, Integer> reference = spymemcachedContinuum(nodes, weighted);
+    ConsistentRing ring =
+        Rings.ketama(160, BackendKey.authority(), weighted ? KetamaWeighting.ALWAYS : KetamaWeighting.NEVER)
+            .compute(nodes);
     assertThat(((IntPointRing) ring).pointCount()).isEqualTo(reference.size());
     for (int k = 0; k < 500; k++) {
       String key = Long.toString(random.nextLong(), 36);
