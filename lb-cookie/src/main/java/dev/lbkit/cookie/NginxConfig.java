@@ -1,0 +1,366 @@
+package dev.lbkit.cookie;
+
+import dev.lbkit.cookie.internal.ConfigErrors;
+import dev.lbkit.cookie.internal.NginxVariables;
+import dev.lbkit.core.Durations;
+import dev.lbkit.core.Selector;
+import dev.lbkit.hash.BackendKey;
+import dev.lbkit.hash.HashOptions;
+import dev.lbkit.hash.HashSelectors;
+import dev.lbkit.hash.KeyExtractor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Reads the session persistence and load-balancing directives of an nginx {@code upstream} block:
+ * NGINX Plus {@code sticky cookie}, and {@code ip_hash}, {@code hash}, {@code least_conn} and
+ * {@code random}.
+ *
+ * <pre>{@code
+ * SessionPersistence tea = NginxConfig.parseSticky("sticky cookie srv_id expires=1h path=/tea;");
+ * LoadBalancingMethod coffee = NginxConfig.parseMethod("ip_hash;");
+ * }</pre>
+ *
+ * <p>A directive is one line as written in {@code nginx.conf}, with or without its semicolon;
+ * parameters may be quoted. What nginx reads from variables at request time ({@code
+ * samesite=$var}, {@code domain=$host}) cannot be reproduced without nginx's variable context, and
+ * is an error that says so; the hash key of {@code hash} is the exception, mapped to lbkit's key
+ * extractors (see {@link #parseMethod}).
+ */
+public final class NginxConfig {
+  private static final List<String> STICKY_PARAMETERS =
+      List.of("expires=", "domain=", "path=", "samesite=", "httponly", "secure");
+  private static final String METHODS =
+      "ip_hash, hash KEY, hash KEY consistent, least_conn, random, random two, random two"
+          + " least_conn";
+
+  private NginxConfig() {}
+
+  /**
+   * Reads {@code sticky cookie NAME [expires=TIME|max] [domain=D] [httponly] [samesite=strict|lax|
+   * none] [secure] [path=P]} into a cookie session that behaves as NGINX Plus's:
+   *
+   * <ul>
+   *   <li>persistent: the cookie names the backend, and the session moves only when that backend
+   *       is unavailable or a retry leaves it;
+   *   <li>sent again with every response (NGINX Plus re-issues the cookie each time);
+   *   <li>{@code expires} makes it a permanent cookie ({@code max} is ten years, as nginx), and
+   *       without it the cookie ends with the browser session;
+   *   <li>{@code HttpOnly} and {@code Secure} only when the directive says so, as nginx;
+   *   <li>live NGINX Plus cookies (the MD5 of the server's address, or its {@code route=}) are
+   *       read and re-issued in lbkit's format ({@link LegacyCookie#nginxSticky()}), so a gateway
+   *       can replace nginx without breaking sessions.
+   * </ul>
+   *
+   * <p>The result has no secrets: add them with {@code toBuilder().secrets(...)}.
+   *
+   * @throws IllegalArgumentException naming the parameter that is unknown, malformed or not
+   *     supported (and why)
+   */
+  public static SessionPersistence parseSticky(String directive) {
+    Objects.requireNonNull(directive, "directive");
+    List<String> words = words(directive);
+    if (words.isEmpty() || !words.get(0).equals("sticky")) {
+      throw new IllegalArgumentException(
+          "sticky: \"" + directive.trim() + "\" (expected: a directive starting with sticky cookie)");
+    }
+    if (words.size() < 2) {
+      throw new IllegalArgumentException("sticky: no method (expected: sticky cookie NAME ...)");
+    }
+    switch (words.get(1)) {
+      case "cookie":
+        break;
+      case "route":
+        throw new IllegalArgumentException(
+            "sticky route: not supported, because nginx takes the route from variables the"
+                + " application fills; for Tomcat-style routes in JSESSIONID use JvmRouteAffinity"
+                + " (expected: sticky cookie NAME ...)");
+      case "learn":
+        throw new IllegalArgumentException(
+            "sticky learn: not supported, because it learns sessions from the application's own"
+                + " cookie into shared memory, which lbkit does not keep; lbkit issues its own"
+                + " token instead (expected: sticky cookie NAME ...)");
+      default:
+        throw new IllegalArgumentException(
+            "sticky: method \"" + words.get(1) + "\" (expected: cookie)");
+    }
+    if (words.size() < 3) {
+      throw new IllegalArgumentException("sticky cookie: no name (expected: sticky cookie NAME ...)");
+    }
+    String name = words.get(2);
+    String context = "sticky cookie " + name;
+    SessionPersistence.Builder builder = stickyCookie(name);
+    Set<String> seen = new HashSet<>();
+    boolean secure = false;
+    SessionPersistence.SameSite sameSite = null;
+    for (int i = 3; i < words.size(); i++) {
+      String word = words.get(i);
+      int eq = word.indexOf('=');
+      String key = eq < 0 ? word : word.substring(0, eq + 1);
+      String value = eq < 0 ? null : word.substring(eq + 1);
+      if (!STICKY_PARAMETERS.contains(key.toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException(
+            context
+                + ": unknown parameter \""
+                + word
+                + "\" (expected: expires=TIME|max, domain=D, path=P, samesite=strict|lax|none,"
+                + " httponly, secure)");
+      }
+      key = key.toLowerCase(Locale.ROOT);
+      if (!seen.add(key)) {
+        throw new IllegalArgumentException(
+            context + ": \"" + word + "\" given twice (expected: each parameter at most once)");
+      }
+      String field = context + " " + (eq < 0 ? key : key.substring(0, key.length() - 1));
+      if (value != null) {
+        if (value.isEmpty()) {
+          throw new IllegalArgumentException(field + ": \"\" (expected: a value after '=')");
+        }
+        rejectVariable(field, value);
+      }
+      switch (key) {
+        case "expires=":
+          Duration expires = ConfigErrors.duration(field, value, Durations::parseNginxCookieExpiry);
+          ConfigErrors.wholeSeconds(field, "\"" + value + "\"", expires);
+          builder.lifetime(SessionPersistence.Lifetime.PERMANENT).absoluteTimeout(expires);
+          break;
+        case "domain=":
+          builder.domain(value);
+          break;
+        case "path=":
+          builder.path(value);
+          break;
+        case "samesite=":
+          sameSite = sameSite(field, value);
+          builder.sameSite(sameSite);
+          break;
+        case "httponly":
+          builder.httpOnly(true);
+          break;
+        default: // "secure"
+          secure = true;
+          builder.secure(SessionPersistence.Secure.ALWAYS);
+          break;
+      }
+    }
+    if (sameSite == SessionPersistence.SameSite.NONE && !secure) {
+      throw new IllegalArgumentException(
+          context
+              + ": samesite=none without secure (expected: secure too; browsers reject"
+              + " SameSite=None cookies that are not Secure)");
+    }
+    return ConfigErrors.within(context, builder::build);
+  }
+
+  /**
+   * A cookie session as NGINX Plus {@code sticky cookie NAME} with no parameters: persistent,
+   * re-sent with every response, neither {@code HttpOnly} nor {@code Secure}, ending with the
+   * browser session, and reading live NGINX Plus cookie values.
+   */
+  static SessionPersistence.Builder stickyCookie(String name) {
+    return SessionPersistence.cookie(name)
+        .mode(SessionPersistence.Mode.PERSISTENT)
+        .refresh(SessionPersistence.Refresh.EVERY_RESPONSE)
+        .httpOnly(false)
+        .secure(SessionPersistence.Secure.NEVER)
+        .legacyCookies(LegacyCookie.nginxSticky());
+  }
+
+  /**
+   * Reads a load-balancing method line of an {@code upstream} block: {@code ip_hash}, {@code hash
+   * KEY}, {@code hash KEY consistent}, {@code least_conn}, {@code random}, {@code random two} or
+   * {@code random two least_conn}, each exactly as nginx computes it (see lb-hash's {@code
+   * HashSelectors}). {@code hash ... consistent} places backends by {@code host:port}, as nginx
+   * places {@code server host:port;}.
+   *
+   * <p>The hash key is an nginx value: {@code $remote_addr}, {@code $http_NAME}, {@code
+   * $cookie_NAME}, {@code $arg_NAME}, {@code $uri}, {@code $request_uri}, {@code $args}, {@code
+   * $host}, {@code $scheme}, literal text, or several of them together ({@code $host$uri}).
+   *
+   * @throws IllegalArgumentException for another directive, a malformed one, an unsupported
+   *     variable, or an NGINX Plus method lbkit does not implement ({@code least_time}: it needs
+   *     response times, which lbkit does not measure)
+   */
+  public static LoadBalancingMethod parseMethod(String directive) {
+    Objects.requireNonNull(directive, "directive");
+    return method("load-balancing method", directive, false);
+  }
+
+  /**
+   * The method of {@code value} for {@code field}; {@code round_robin} is accepted when the source
+   * names it (NGINX Ingress Controller, NGINX Gateway Fabric), as nginx itself has no directive
+   * for it.
+   */
+  static LoadBalancingMethod method(String field, String value, boolean allowRoundRobin) {
+    List<String> words = words(value);
+    String shown = String.join(" ", words);
+    if (words.isEmpty()) {
+      throw new IllegalArgumentException(
+          field + ": \"" + value + "\" (expected: " + methods(allowRoundRobin) + ")");
+    }
+    String first = words.get(0);
+    switch (first) {
+      case "round_robin":
+        if (allowRoundRobin && words.size() == 1) {
+          return LoadBalancingMethod.roundRobin();
+        }
+        break;
+      case "ip_hash":
+      case "least_conn":
+        if (words.size() == 1) {
+          Selector selector =
+              first.equals("ip_hash") ? HashSelectors.ipHash() : Selector.leastConn();
+          return new LoadBalancingMethod(first, selector);
+        }
+        throw new IllegalArgumentException(
+            field + ": \"" + shown + "\" (expected: " + first + " without parameters)");
+      case "hash":
+        return hash(field, words, shown);
+      case "random":
+        return random(field, words, shown);
+      case "least_time":
+        throw new IllegalArgumentException(
+            field
+                + ": \""
+                + shown
+                + "\" (least_time is not supported, because it needs response times, which lbkit"
+                + " does not measure; least_conn or random two least_conn balance by load too;"
+                + " expected: "
+                + methods(allowRoundRobin)
+                + ")");
+      case "sticky":
+        throw new IllegalArgumentException(
+            field
+                + ": \""
+                + shown
+                + "\" (sticky is session persistence, not a method: read it with"
+                + " NginxConfig.parseSticky; expected: "
+                + methods(allowRoundRobin)
+                + ")");
+      default:
+        break;
+    }
+    throw new IllegalArgumentException(
+        field + ": \"" + shown + "\" (expected: " + methods(allowRoundRobin) + ")");
+  }
+
+  private static LoadBalancingMethod hash(String field, List<String> words, String shown) {
+    if (words.size() < 2 || words.size() > 3
+        || (words.size() == 3 && !words.get(2).equals("consistent"))) {
+      throw new IllegalArgumentException(
+          field + ": \"" + shown + "\" (expected: hash KEY or hash KEY consistent)");
+    }
+    String keyExpression = words.get(1);
+    KeyExtractor key = NginxVariables.keyOf(field + " key", keyExpression);
+    if (words.size() == 3) {
+      Selector selector =
+          HashSelectors.hashConsistent(
+              key, HashOptions.builder().backendKey(BackendKey.authority()).build());
+      return new LoadBalancingMethod("hash " + keyExpression + " consistent", selector);
+    }
+    return new LoadBalancingMethod("hash " + keyExpression, HashSelectors.hash(key));
+  }
+
+  private static LoadBalancingMethod random(String field, List<String> words, String shown) {
+    if (words.size() == 1) {
+      return new LoadBalancingMethod("random", Selector.random());
+    }
+    if (words.get(1).equals("two")) {
+      if (words.size() == 2 || (words.size() == 3 && words.get(2).equals("least_conn"))) {
+        // nginx: "random two" compares the two candidates by least_conn unless told otherwise.
+        return new LoadBalancingMethod("random two least_conn", Selector.randomTwoLeastConn());
+      }
+      if (words.size() == 3 && words.get(2).startsWith("least_time")) {
+        throw new IllegalArgumentException(
+            field
+                + ": \""
+                + shown
+                + "\" (least_time is not supported, because it needs response times, which lbkit"
+                + " does not measure; expected: random two least_conn)");
+      }
+    }
+    throw new IllegalArgumentException(
+        field + ": \"" + shown + "\" (expected: random, random two or random two least_conn)");
+  }
+
+  private static String methods(boolean allowRoundRobin) {
+    return allowRoundRobin ? "round_robin, " + METHODS : METHODS;
+  }
+
+  /** The {@code SameSite} of an nginx {@code samesite=} value, in any case. */
+  static SessionPersistence.SameSite sameSite(String field, String value) {
+    switch (value.toLowerCase(Locale.ROOT)) {
+      case "strict":
+        return SessionPersistence.SameSite.STRICT;
+      case "lax":
+        return SessionPersistence.SameSite.LAX;
+      case "none":
+        return SessionPersistence.SameSite.NONE;
+      default:
+        throw new IllegalArgumentException(
+            field + ": \"" + value + "\" (expected: strict, lax or none)");
+    }
+  }
+
+  /**
+   * Refuses a value that reads nginx variables: lbkit evaluates cookie attributes once, when it is
+   * configured, not per request with nginx's variables.
+   */
+  static void rejectVariable(String field, String value) {
+    if (value.indexOf('$') >= 0) {
+      throw new IllegalArgumentException(
+          field
+              + ": \""
+              + value
+              + "\" (nginx variables are not supported here, because lbkit sets cookie"
+              + " attributes when it is configured, not per request; expected: a literal value)");
+    }
+  }
+
+  /**
+   * The words of one directive: split on spaces and tabs, a trailing {@code ;} dropped, quotes
+   * around a word removed (nginx allows {@code "..."} and {@code '...'}).
+   */
+  static List<String> words(String directive) {
+    String s = directive.trim();
+    if (s.endsWith(";")) {
+      s = s.substring(0, s.length() - 1).trim();
+    }
+    List<String> words = new ArrayList<>();
+    int i = 0;
+    int n = s.length();
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        i++;
+        continue;
+      }
+      StringBuilder word = new StringBuilder();
+      while (i < n) {
+        c = s.charAt(i);
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+          break;
+        }
+        if (c == '"' || c == '\'') {
+          int close = s.indexOf(c, i + 1);
+          if (close < 0) {
+            throw new IllegalArgumentException(
+                "directive: \"" + directive.trim() + "\" (expected: closing " + c + ")");
+          }
+          word.append(s, i + 1, close);
+          i = close + 1;
+          continue;
+        }
+        word.append(c);
+        i++;
+      }
+      words.add(word.toString());
+    }
+    return words;
+  }
+}
