@@ -1,0 +1,81 @@
+package dev.lbkit.cookie;
+
+import static dev.lbkit.cookie.StickyFixtures.SECRET;
+import static dev.lbkit.cookie.StickyFixtures.cookiePair;
+import static dev.lbkit.cookie.StickyFixtures.withCookies;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.lbkit.core.Binding;
+import dev.lbkit.core.LoadBalancer;
+import dev.lbkit.core.PoolSnapshot;
+import dev.lbkit.core.RequestContext;
+import dev.lbkit.core.SessionAffinity;
+import dev.lbkit.core.Upstream;
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What resolving a session allocates, counted by the JVM per thread (bytes, not time: speed is
+ * measured by JMH in lb-benchmarks). A sticky hit may allocate the decoded session and the {@link
+ * Binding} (64 bytes with compressed oops), nothing for the scan, the decoding or the MAC; a
+ * forged token allocates nothing at all.
+ */
+class StickyAllocationTest {
+  private static final int WARMUP = 50_000;
+  private static final int MEASURED = 20_000;
+
+  @Test
+  void aStickyHitAllocatesOnlyTheSessionAndTheBinding() {
+    for (SessionPersistence.Mode mode : SessionPersistence.Mode.values()) {
+      Upstream up = StickyFixtures.upstream("up", 8);
+      SessionAffinity affinity =
+          SessionPersistence.cookie("srv_id").mode(mode).secrets(SECRET).build().toAffinity();
+      LoadBalancer lb = LoadBalancer.builder(up).affinity(affinity).build();
+      String cookie = cookiePair(lb.pick(withCookies(null)));
+      RequestContext request = withCookies(sixCookies(cookie));
+      PoolSnapshot pool = up.snapshot();
+      assertThat(affinity.resolve(pool, request).kind()).isEqualTo(Binding.Kind.BOUND);
+
+      assertThat(bytesPerResolve(affinity, pool, request)).as("%s", mode).isLessThanOrEqualTo(80);
+    }
+  }
+
+  @Test
+  void aForgedTokenAllocatesNothing() {
+    Upstream up = StickyFixtures.upstream("up", 8);
+    SessionAffinity affinity = SessionPersistence.cookie("srv_id").secrets(SECRET).build().toAffinity();
+    LoadBalancer.builder(up).affinity(affinity).build();
+    RequestContext request = withCookies(sixCookies("srv_id=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+    PoolSnapshot pool = up.snapshot();
+    assertThat(affinity.resolve(pool, request).kind()).isEqualTo(Binding.Kind.NONE);
+
+    assertThat(bytesPerResolve(affinity, pool, request)).isLessThan(8);
+  }
+
+  private static double bytesPerResolve(SessionAffinity affinity, PoolSnapshot pool, RequestContext request) {
+    java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+    assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "per-thread allocation counting");
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+    assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+    long sink = 0;
+    for (int i = 0; i < WARMUP; i++) {
+      sink += affinity.resolve(pool, request).index();
+    }
+    long id = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(id);
+    for (int i = 0; i < MEASURED; i++) {
+      sink += affinity.resolve(pool, request).index();
+    }
+    long after = threads.getThreadAllocatedBytes(id);
+    assertThat(sink).isNotEqualTo(Long.MIN_VALUE);
+    return (after - before) / (double) MEASURED;
+  }
+
+  /** A realistic browser Cookie header: analytics, preferences, CSRF, and the session. */
+  static String sixCookies(String session) {
+    return "_ga=GA1.2.1234567890.1700000000; _gid=GA1.2.987654321.1700000000; theme=dark; "
+        + session
+        + "; lang=en-US; csrftoken=4f0c1e2d3b4a59687766554433221100";
+  }
+}
