@@ -352,6 +352,21 @@ class StickySessionTest {
   }
 
   @Test
+  void aSessionStartedByAReplicaWhoseClockRunsAheadSurvivesARefresh() {
+    SessionPersistence config =
+        cookie(Mode.PERSISTENT).refresh(SessionPersistence.Refresh.EVERY_RESPONSE).build();
+    Upstream up = StickyFixtures.upstream("up", 3);
+    TestClock fast = new TestClock(Instant.parse("2025-03-01T08:00:00Z").plus(Duration.ofMinutes(5)));
+    Decision started = lb(up, config.toBuilder().clock(fast).build()).pick(withCookies(null));
+    LoadBalancer lb = lb(up, config);
+    Decision refreshed = lb.pick(withCookies(cookiePair(started)));
+    assertThat(refreshed.reason()).isEqualTo(Reason.STICKY_HIT);
+    Decision again = lb.pick(withCookies(cookiePair(refreshed)));
+    assertThat(again.reason()).isEqualTo(Reason.STICKY_HIT);
+    assertThat(id(again)).isEqualTo(id(started));
+  }
+
+  @Test
   void scopesNeverShareSessionsAndTheValidCookieOfThisScopeWins() {
     Upstream up = StickyFixtures.upstream("up", 5);
     LoadBalancer ruleA = lb(up, cookie(Mode.PERSISTENT).scope("route/tea/rule-0").build());

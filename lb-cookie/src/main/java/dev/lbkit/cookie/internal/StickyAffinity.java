@@ -192,7 +192,8 @@ public final class StickyAffinity implements SessionAffinity {
               ? issue(pool, request, token.key, token.issued, now)
               : List.of();
         }
-        return issue(pool, request, keyFor(pool, chosen), token.isLegacy() ? now : token.issued, now);
+        long movedIssued = token.isLegacy() ? now : token.issued;
+        return issue(pool, request, keyFor(pool, chosen), movedIssued, now);
       case FAILOVER:
         long issued = token == null || token.isLegacy() ? now : token.issued;
         return issue(pool, request, keyFor(pool, chosen), issued, now);
@@ -344,19 +345,23 @@ public final class StickyAffinity implements SessionAffinity {
   private List<ResponseHeader> issue(
       PoolSnapshot pool, RequestContext request, long key, long issued, long now) {
     TokenKeys keys = keysFor(pool);
+    // A session started by a replica whose clock runs ahead must not look seen before it began.
+    long lastSeen = Math.max(now, issued);
     if (!cookie) {
       byte[] token = new byte[codec.tokenChars()];
-      codec.write(keys, key, issued, now, ThreadLocalRandom.current().nextInt(), token, 0);
+      codec.write(keys, key, issued, lastSeen, ThreadLocalRandom.current().nextInt(), token, 0);
       return List.of(new ResponseHeader(name, new String(token, StandardCharsets.ISO_8859_1)));
     }
-    return List.of(new ResponseHeader(SET_COOKIE, setCookie(request, keys, key, issued, now)));
+    return List.of(
+        new ResponseHeader(SET_COOKIE, setCookie(request, keys, key, issued, lastSeen, now)));
   }
 
   /**
    * {@code NAME=TOKEN[; Max-Age=N; Expires=DATE][; Path=P][; Domain=D][; Secure][; HttpOnly][;
    * SameSite=S]}, written into one exactly sized array.
    */
-  private String setCookie(RequestContext request, TokenKeys keys, long key, long issued, long now) {
+  private String setCookie(
+      RequestContext request, TokenKeys keys, long key, long issued, long lastSeen, long now) {
     SessionPersistence.Secure secure = config.secure();
     boolean isSecure =
         secure == SessionPersistence.Secure.ALWAYS
@@ -385,7 +390,7 @@ public final class StickyAffinity implements SessionAffinity {
     System.arraycopy(prefix, 0, out, 0, prefix.length);
     int p =
         codec.write(
-            keys, key, issued, now, ThreadLocalRandom.current().nextInt(), out, prefix.length);
+            keys, key, issued, lastSeen, ThreadLocalRandom.current().nextInt(), out, prefix.length);
     if (permanent) {
       System.arraycopy(MAX_AGE, 0, out, p, MAX_AGE.length);
       p += MAX_AGE.length;
