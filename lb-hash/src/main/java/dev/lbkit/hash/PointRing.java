@@ -37,7 +37,7 @@ abstract class PointRing implements BoundedRing {
       // that begin after the wrap.
       int next = -1;
       for (int k = 2 * n - 1; k >= 0; k--) {
-        int p = k % n;
+        int p = k >= n ? k - n : k;
         int q = p + 1 == n ? 0 : p + 1;
         if (owners[q] != owners[p]) {
           next = q;

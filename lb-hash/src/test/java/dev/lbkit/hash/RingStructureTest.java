@@ -164,21 +164,34 @@ class RingStructureTest {
   }
 
   @Test
-  void pointSortIsStable() {
+  void pointSortIsStableAndSigned() {
     Random random = new Random(5);
     for (int t = 0; t < 200; t++) {
       int n = random.nextInt(300);
       int[] points = new int[n];
+      long[] longPoints = new long[n];
       int[] owners = new int[n];
+      int[] longOwners = new int[n];
       for (int i = 0; i < n; i++) {
-        points[i] = random.nextInt(30);
+        // Few distinct values, spread over every digit and both signs.
+        int v = random.nextInt(30) - 15;
+        points[i] = v * 0x0801_0203;
+        longPoints[i] = v * 0x0801_0203_0405_0607L;
         owners[i] = i;
+        longOwners[i] = i;
       }
+      int[] expected = points.clone();
+      java.util.Arrays.sort(expected);
       PointSort.sort(points, owners);
+      PointSort.sort(longPoints, longOwners);
+      assertThat(points).isEqualTo(expected);
       for (int i = 1; i < n; i++) {
-        assertThat(points[i]).isGreaterThanOrEqualTo(points[i - 1]);
+        assertThat(longPoints[i]).isGreaterThanOrEqualTo(longPoints[i - 1]);
         if (points[i] == points[i - 1]) {
           assertThat(owners[i]).isGreaterThan(owners[i - 1]);
+        }
+        if (longPoints[i] == longPoints[i - 1]) {
+          assertThat(longOwners[i]).isGreaterThan(longOwners[i - 1]);
         }
       }
     }
