@@ -2,6 +2,8 @@ package dev.lbkit.benchmarks;
 
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.LoadBalancer;
+import dev.lbkit.core.PoolSnapshot;
+import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.Selector;
 import dev.lbkit.core.Upstream;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +66,20 @@ final class Fixtures {
    */
   static LoadBalancer register(Upstream upstream, Selector selector) {
     return LoadBalancer.builder(upstream).selector(selector).build();
+  }
+
+  /**
+   * Leaves {@code 2 N} requests in flight on {@code upstream}, drawn at random and never reported,
+   * so that load-aware picks compare real, uneven counts (and meet the ties a live pool has), and
+   * returns the snapshot to measure on. Register the measured selector first: registering
+   * republishes the snapshot.
+   */
+  static PoolSnapshot loadUp(Upstream upstream) {
+    LoadBalancer load = register(upstream, Selector.random());
+    for (int i = 0; i < 2 * upstream.snapshot().size(); i++) {
+      load.pick(RequestContext.empty());
+    }
+    return upstream.snapshot();
   }
 
   /**

@@ -32,6 +32,11 @@ public class FromKeyBenchmark {
 
   @Param({
     "lbkit-default-ring",
+    "lbkit-ketama",
+    "lbkit-nginx-consistent",
+    "lbkit-maglev",
+    "lbkit-bounded-load",
+    "lbkit-nginx-hash",
     "ref-branchfree-int",
     "treemap",
     "spymemcached",

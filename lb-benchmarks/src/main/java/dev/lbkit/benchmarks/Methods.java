@@ -4,8 +4,12 @@ import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Eligibility;
+import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.Upstream;
+import dev.lbkit.hash.BackendKey;
 import dev.lbkit.hash.ConsistentRing;
+import dev.lbkit.hash.HashInternals;
+import dev.lbkit.hash.HashOptions;
 import dev.lbkit.hash.Rings;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,6 +27,11 @@ final class Methods {
   static final List<String> ALL =
       List.of(
           "lbkit-default-ring",
+          "lbkit-ketama",
+          "lbkit-nginx-consistent",
+          "lbkit-maglev",
+          "lbkit-bounded-load",
+          "lbkit-nginx-hash",
           "ref-branchfree-int",
           "ref-ternary-int",
           "ref-binarysearch-int",
@@ -36,14 +45,41 @@ final class Methods {
    * the TreeMap ring place keys exactly as spymemcached, so they are left out).
    */
   static final List<String> DISTRIBUTION =
-      List.of("lbkit-default-ring", "spymemcached", "guava-consistenthash", "modulo");
+      List.of(
+          "lbkit-default-ring",
+          "lbkit-ketama",
+          "lbkit-nginx-consistent",
+          "lbkit-maglev",
+          "lbkit-nginx-hash",
+          "guava-consistenthash",
+          "modulo");
+
+  /** HAProxy's {@code hash-balance-factor 125}: the bounded-load factor measured. */
+  static final double BOUNDED_LOAD_FACTOR = 1.25;
 
   private Methods() {}
 
   static KeyedMethod create(String name, List<Backend> backends) {
     switch (name) {
       case "lbkit-default-ring":
-        return new RingMethod(backends, Rings.defaultRing().compute(backends));
+        return new RingMethod(backends, Rings.defaultRing().compute(backends), KeyHash.DEFAULT);
+      case "lbkit-ketama":
+        // Backend ids are host:port, spymemcached's node strings; authority() is the same string.
+        return new RingMethod(
+            backends,
+            Rings.ketama(Rings.DEFAULT_POINTS_PER_WEIGHT, BackendKey.authority()).compute(backends),
+            KeyHash.KETAMA);
+      case "lbkit-maglev":
+        return new RingMethod(
+            backends,
+            Rings.maglev(HashOptions.DEFAULT_TABLE_SIZE, BackendKey.id()).compute(backends),
+            KeyHash.DEFAULT);
+      case "lbkit-bounded-load":
+        return new BoundedMethod(backends);
+      case "lbkit-nginx-consistent":
+        return new NginxConsistentMethod(backends);
+      case "lbkit-nginx-hash":
+        return new NginxHashMethod(backends);
       case "ref-branchfree-int":
         return new ReferenceMethod(backends, Search.BRANCH_FREE);
       case "ref-ternary-int":
@@ -68,20 +104,45 @@ final class Methods {
     return Upstream.of("bench", backends).snapshot().newPicks();
   }
 
-  /** lbkit's default ring: 64-bit allocation-free hash, 160 points per backend. */
+  /**
+   * A snapshot of the backends with {@code 2 N} requests in flight, drawn at random and never
+   * reported, so that load-aware picks compare real, uneven counts.
+   */
+  static PoolSnapshot loadedPool(List<Backend> backends) {
+    return Fixtures.loadUp(Upstream.of("bench", backends));
+  }
+
+  /** How a ring's keys are hashed; constants, so that a call site stays monomorphic. */
+  enum KeyHash {
+    /** {@link Rings#hashKey}: the default ring and Maglev. */
+    DEFAULT,
+    /** {@link Rings#ketamaHash}: MD5, as libketama. */
+    KETAMA;
+
+    long hash(String key) {
+      return this == DEFAULT ? Rings.hashKey(key) : Rings.ketamaHash(key);
+    }
+  }
+
+  /**
+   * One of lb-hash's {@link ConsistentRing}s through its public API, looked up as its selector does
+   * and with a first pick's eligibility: the default ring, Ketama, or Maglev.
+   */
   static final class RingMethod extends KeyedMethod {
     private final ConsistentRing ring;
+    private final KeyHash keyHash;
     private final Eligibility eligible;
 
-    RingMethod(List<Backend> backends, ConsistentRing ring) {
+    RingMethod(List<Backend> backends, ConsistentRing ring, KeyHash keyHash) {
       super(backends);
       this.ring = ring;
+      this.keyHash = keyHash;
       this.eligible = newPicks(backends);
     }
 
     @Override
     long hash(String key) {
-      return Rings.hashKey(key);
+      return keyHash.hash(key);
     }
 
     @Override
@@ -91,7 +152,94 @@ final class Methods {
 
     @Override
     Object fromKey(String key) {
-      return backends[ring.locate(Rings.hashKey(key), eligible)];
+      return backends[ring.locate(keyHash.hash(key), eligible)];
+    }
+  }
+
+  /**
+   * The default ring with bounded load (c = 1.25) over a pool with {@code 2 N} requests in flight:
+   * each pick adds up the eligible backends' counts and walks past backends without room.
+   */
+  static final class BoundedMethod extends KeyedMethod {
+    private final HashInternals.Bounded ring;
+    private final PoolSnapshot pool;
+    private final Eligibility eligible;
+
+    BoundedMethod(List<Backend> backends) {
+      super(backends);
+      this.ring = new HashInternals.Bounded(Rings.defaultRing().compute(backends), BOUNDED_LOAD_FACTOR);
+      this.pool = loadedPool(backends);
+      this.eligible = pool.newPicks();
+    }
+
+    @Override
+    long hash(String key) {
+      return Rings.hashKey(key);
+    }
+
+    @Override
+    Object fromHash(long hash) {
+      return backends[ring.locate(hash, pool, eligible)];
+    }
+
+    @Override
+    Object fromKey(String key) {
+      return backends[ring.locate(Rings.hashKey(key), pool, eligible)];
+    }
+  }
+
+  /** nginx {@code hash $key consistent}: CRC-32 of the key on 160 CRC-32 points per backend. */
+  static final class NginxConsistentMethod extends KeyedMethod {
+    private final HashInternals.NginxConsistent ring;
+    private final Eligibility eligible;
+
+    NginxConsistentMethod(List<Backend> backends) {
+      super(backends);
+      // nginx places "server 10.0.0.1:11211;" by that string: the authority.
+      this.ring = new HashInternals.NginxConsistent(backends, BackendKey.authority());
+      this.eligible = newPicks(backends);
+    }
+
+    @Override
+    long hash(String key) {
+      return HashInternals.crc32(key);
+    }
+
+    @Override
+    Object fromHash(long hash) {
+      return backends[ring.locate((int) hash, eligible)];
+    }
+
+    @Override
+    Object fromKey(String key) {
+      return backends[ring.locate(HashInternals.crc32(key), eligible)];
+    }
+  }
+
+  /** nginx {@code hash $key}: not consistent; CRC-32 modulo the total weight. */
+  static final class NginxHashMethod extends KeyedMethod {
+    private final HashInternals.NginxHash table;
+    private final Eligibility eligible;
+
+    NginxHashMethod(List<Backend> backends) {
+      super(backends);
+      this.table = new HashInternals.NginxHash(backends);
+      this.eligible = newPicks(backends);
+    }
+
+    @Override
+    long hash(String key) {
+      return HashInternals.NginxHash.firstTryHash(key);
+    }
+
+    @Override
+    Object fromHash(long hash) {
+      return backends[table.locate(hash, eligible)];
+    }
+
+    @Override
+    Object fromKey(String key) {
+      return backends[table.pick(key, eligible)];
     }
   }
 

@@ -128,6 +128,11 @@ public final class ResultsTable {
         r -> r.benchmark().startsWith("IpHashBenchmark."),
         "n",
         false);
+    pivot(
+        "Hash selectors from the request (key in a header, 2N requests in flight)",
+        r -> r.benchmark().startsWith("HashSelectorBenchmark."),
+        "n",
+        false);
     pivot("Selectors without a key", r -> r.benchmark().startsWith("SelectorBenchmark."), "n", false);
     pivot(
         "Session persistence",
@@ -227,7 +232,9 @@ public final class ResultsTable {
     label.append(method);
     for (Map.Entry<String, String> p : r.params().entrySet()) {
       if (!p.getKey().equals(column)) {
-        label.append(label.length() == 0 ? "" : " ").append(p.getValue());
+        label.append(label.length() == 0 ? "" : " ")
+            .append(p.getKey().equals("n") ? "N=" : "")
+            .append(p.getValue());
       }
     }
     String text = label.toString();
@@ -243,6 +250,7 @@ public final class ResultsTable {
     return r.benchmark().equals(FROM_HASH)
         || r.benchmark().equals(FROM_KEY)
         || r.benchmark().equals("SelectorBenchmark.select")
+        || r.benchmark().equals("HashSelectorBenchmark.select")
         || r.benchmark().equals("BuildBenchmark.build");
   }
 
@@ -294,18 +302,14 @@ public final class ResultsTable {
 
   private void targets() {
     List<String[]> rows = new ArrayList<>();
-    // 0 B/op for every selection from a precomputed key hash.
-    for (Result r :
-        select(
-            r ->
-                (r.benchmark().equals(FROM_HASH) && r.param("method").startsWith("lbkit-"))
-                    || r.benchmark().equals("IpHashBenchmark.fromAddress"))) {
-      rows.add(
-          target(
-              "0 B/op from a precomputed hash: " + rowLabel(r, "") + " N=" + r.param("n"),
-              formatBytes(r.bytesPerOp()),
-              r.bytesPerOp() < 0.5));
-    }
+    zeroAllocation(rows, "every lbkit pick from a precomputed key hash (all N)",
+        r -> r.benchmark().equals(FROM_HASH) && r.param("method").startsWith("lbkit-"));
+    zeroAllocation(rows, "ip_hash from a parsed address (all N)",
+        r -> r.benchmark().equals("IpHashBenchmark.fromAddress"));
+    zeroAllocation(rows, "selectors round robin, least_conn, random two least_conn (all N)",
+        r -> r.benchmark().equals("SelectorBenchmark.select"));
+    zeroAllocation(rows, "hash selectors from the request (key in a header)",
+        r -> r.benchmark().equals("HashSelectorBenchmark.select"));
     Result ref = find(FROM_HASH, "method", REFERENCE, "100");
     Result spyPrimary = find(FROM_KEY, "method", SPYMEMCACHED, "100");
     for (String ring : List.of("lbkit-default-ring", "lbkit-ketama", "lbkit-nginx-consistent")) {
@@ -379,6 +383,29 @@ public final class ResultsTable {
       out.append("| ").append(row[0]).append(" | ").append(row[1]).append(" | ").append(row[2]).append(" |\n");
     }
     out.append('\n');
+  }
+
+  /** One row: the largest B/op among the matching results, and which ones allocate. */
+  private void zeroAllocation(List<String[]> rows, String what, Predicate<Result> filter) {
+    List<Result> matching = select(filter);
+    if (matching.isEmpty()) {
+      return;
+    }
+    double max = 0;
+    List<String> allocating = new ArrayList<>();
+    for (Result r : matching) {
+      max = Math.max(max, r.bytesPerOp());
+      if (r.bytesPerOp() >= 0.5) {
+        allocating.add(rowLabel(r, "") + " " + formatBytes(r.bytesPerOp()));
+      }
+    }
+    rows.add(
+        target(
+            "0 B/op: " + what,
+            allocating.isEmpty()
+                ? "max " + formatBytes(max) + " over " + matching.size() + " cases"
+                : String.join(", ", allocating),
+            allocating.isEmpty()));
   }
 
   private static String[] target(String what, String measured, boolean met) {

@@ -1,7 +1,6 @@
 package dev.lbkit.benchmarks;
 
 import dev.lbkit.core.Eligibility;
-import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.Selector;
@@ -20,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The load-unaware and load-aware selectors of lb-core, called as the {@link LoadBalancer} calls
+ * The load-unaware and load-aware selectors of lb-core, called as the {@code LoadBalancer} calls
  * them for a request without a session: {@code select(pool, request, pool.newPicks())}.
  *
  * <p>Before measuring, {@code 2 n} picks are left in flight (drawn at random), so that least_conn
@@ -49,11 +48,7 @@ public class SelectorBenchmark {
     chosen = selector(selector);
     Upstream upstream = Fixtures.upstream(n);
     Fixtures.register(upstream, chosen);
-    LoadBalancer load = Fixtures.register(upstream, Selector.random());
-    for (int i = 0; i < 2 * n; i++) {
-      load.pick(request); // never reported: stays in flight
-    }
-    pool = upstream.snapshot();
+    pool = Fixtures.loadUp(upstream);
     eligible = pool.newPicks();
   }
 

@@ -3,9 +3,13 @@ package dev.lbkit.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.core.Backend;
+import dev.lbkit.core.PoolSnapshot;
+import dev.lbkit.core.Selector;
+import dev.lbkit.core.Upstream;
 import java.util.List;
 import net.spy.memcached.DefaultHashAlgorithm;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -15,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class MethodsAgreeTest {
   private static final List<String> KETAMA_METHODS =
-      List.of("ref-branchfree-int", "ref-ternary-int", "ref-binarysearch-int", "treemap");
+      List.of(
+          "lbkit-ketama", "ref-branchfree-int", "ref-ternary-int", "ref-binarysearch-int", "treemap");
 
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 10, 100, 1000})
@@ -31,6 +36,32 @@ class MethodsAgreeTest {
         assertThat(method.indexOf(method.fromKey(key))).as("%s, key %s", name, key).isEqualTo(expected);
         assertThat(method.indexOf(method.fromHash(hash))).as("%s, key %s", name, key).isEqualTo(expected);
         assertThat(spy.indexOf(spy.fromHash(hash))).as("spymemcached from hash").isEqualTo(expected);
+      }
+    }
+  }
+
+  /** Each lbkit row answers as the public selector it stands for, from the hash and from the key. */
+  @ParameterizedTest
+  @CsvSource({
+    "lbkit-default-ring, ring",
+    "lbkit-ketama, ketama",
+    "lbkit-maglev, maglev",
+    "lbkit-nginx-consistent, hash_consistent",
+    "lbkit-nginx-hash, hash"
+  })
+  void lbkitRowsAnswerAsTheirSelectors(String method, String selectorName) {
+    for (int n : new int[] {2, 10, 100}) {
+      List<Backend> backends = Fixtures.backends(n);
+      KeyedMethod m = Methods.create(method, backends);
+      Selector selector = HashSelectorBenchmark.selector(selectorName);
+      Upstream upstream = Upstream.of("agree", backends);
+      Fixtures.register(upstream, selector);
+      PoolSnapshot pool = upstream.snapshot();
+      String[] keys = Fixtures.keys(2000, n);
+      for (String key : keys) {
+        int expected = selector.select(pool, HashSelectorBenchmark.withHeader(key), pool.newPicks());
+        assertThat(m.indexOf(m.fromKey(key))).as("%s N=%s key %s", method, n, key).isEqualTo(expected);
+        assertThat(m.indexOf(m.fromHash(m.hash(key)))).as("%s N=%s key %s", method, n, key).isEqualTo(expected);
       }
     }
   }
