@@ -69,7 +69,10 @@ public final class SessionPersistence {
     SESSION,
     /**
      * A persistent cookie: {@code Max-Age} and the legacy {@code Expires} say when the client drops
-     * it. Requires {@link Builder#absoluteTimeout}.
+     * it: what is left of the {@link Builder#absoluteTimeout absolute timeout}, and no more than
+     * the {@link Builder#idleTimeout idle timeout}, which every response renews (a sliding cookie,
+     * as NGINX {@code sticky cookie ... expires=}). Requires one of the two; the Gateway API
+     * requires the absolute one.
      */
     PERMANENT
   }
@@ -658,7 +661,10 @@ public final class SessionPersistence {
       return this;
     }
 
-    /** {@link Lifetime#SESSION} unless set; {@link Lifetime#PERMANENT} needs an absolute timeout. */
+    /**
+     * {@link Lifetime#SESSION} unless set; {@link Lifetime#PERMANENT} needs an absolute or an idle
+     * timeout.
+     */
     public Builder lifetime(Lifetime lifetime) {
       this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
       return this;
@@ -793,9 +799,9 @@ public final class SessionPersistence {
       checkTimeout("absoluteTimeout", absoluteTimeout);
       checkTimeout("idleTimeout", idleTimeout);
       checkArgument(
-          lifetime != Lifetime.PERMANENT || absoluteTimeout != null,
-          "lifetime: PERMANENT (expected: an absoluteTimeout too, which sets the cookie's"
-              + " Max-Age; or lifetime SESSION)");
+          lifetime != Lifetime.PERMANENT || absoluteTimeout != null || idleTimeout != null,
+          "lifetime: PERMANENT (expected: an absoluteTimeout or an idleTimeout too, which sets"
+              + " the cookie's Max-Age; or lifetime SESSION)");
       checkArgument(
           refresh != Refresh.ON_CHANGE || idleTimeout == null,
           "refresh: ON_CHANGE (expected: EVERY_RESPONSE, or unset, with an idleTimeout: the"

@@ -13,8 +13,12 @@
  * {@link dev.lbkit.cookie.LegacyCookie} reads the sticky cookies of NGINX and ingress-nginx so that
  * their live sessions survive a migration.
  *
- * <p>Also here: stickiness read from an application's own session id ({@link
- * dev.lbkit.cookie.JvmRouteAffinity}, Tomcat's {@code jvmRoute}) and traffic splits.
+ * <p>Also here: readers that build a {@code SessionPersistence} (and a load-balancing method) from
+ * the configuration users already have ({@link dev.lbkit.cookie.GatewayApiConfig}, {@link
+ * dev.lbkit.cookie.NginxConfig} and their siblings for ingress-nginx, NGINX Ingress, NGINX Gateway
+ * Fabric and Voyager), stickiness read from an application's own session id ({@link
+ * dev.lbkit.cookie.JvmRouteAffinity}, Tomcat's {@code jvmRoute}) and traffic splits across
+ * upstreams ({@link dev.lbkit.cookie.TrafficSplit}).
  *
  * <p>Implementation classes live in {@code dev.lbkit.cookie.internal}, which is not API.
  */

@@ -104,7 +104,7 @@ class SessionPersistenceTest {
         SessionPersistence.cookie("a").idleTimeout(Duration.ofDays(3651)), "idleTimeout: PT87624H");
     assertError(
         SessionPersistence.cookie("a").lifetime(Lifetime.PERMANENT),
-        "lifetime: PERMANENT (expected: an absoluteTimeout too");
+        "lifetime: PERMANENT (expected: an absoluteTimeout or an idleTimeout too");
     assertError(SessionPersistence.cookie("a").path("tea"), "path: tea (expected: an absolute path");
     assertError(SessionPersistence.cookie("a").path("/a;b"), "path: /a;b (expected: visible ASCII");
     assertError(SessionPersistence.cookie("a").path("/a b"), "path: /a b");

@@ -337,6 +337,28 @@ class StickySessionTest {
   }
 
   @Test
+  void permanentCookieWithOnlyAnIdleTimeoutSlidesAsNginxExpires() {
+    LoadBalancer lb =
+        lb(
+            StickyFixtures.upstream("up", 3),
+            cookie(Mode.PERSISTENT).idleTimeout(Duration.ofHours(1)).lifetime(Lifetime.PERMANENT).build());
+    Decision first = lb.pick(withCookies(null));
+    assertThat(setCookie(first)).contains("; Max-Age=3600; Expires=Sat, 01 Mar 2025 09:00:00 GMT;");
+    String cookie = cookiePair(first);
+    // Used every 50 minutes, the session and its cookie live on well past the first hour.
+    for (int i = 1; i <= 5; i++) {
+      clock.advance(Duration.ofMinutes(50));
+      Decision d = lb.pick(withCookies(cookie));
+      assertThat(d.reason()).isEqualTo(Reason.STICKY_HIT);
+      assertThat(id(d)).isEqualTo(id(first));
+      assertThat(setCookie(d)).contains("; Max-Age=3600;");
+      cookie = cookiePair(d);
+    }
+    clock.advance(Duration.ofMinutes(61));
+    assertThat(lb.pick(withCookies(cookie)).reason()).isEqualTo(Reason.NEW_SESSION);
+  }
+
+  @Test
   void tokensDatedMoreThanADayAheadAreRefused() {
     SessionPersistence config = cookie(Mode.PERSISTENT).build();
     Upstream up = StickyFixtures.upstream("up", 3);

@@ -373,8 +373,11 @@ public final class StickyAffinity implements SessionAffinity {
     int maxAgeDigits = 0;
     if (permanent) {
       // The cookie never outlives the session: what is left of the absolute timeout, and no more
-      // than the idle timeout that the next response would renew.
-      maxAge = Math.min(absoluteSeconds, absoluteSeconds - (now - issued));
+      // than the idle timeout that the next response renews.
+      maxAge =
+          absoluteSeconds > 0
+              ? Math.min(absoluteSeconds, absoluteSeconds - (now - issued))
+              : idleSeconds;
       if (idleSeconds > 0) {
         maxAge = Math.min(maxAge, idleSeconds);
       }
