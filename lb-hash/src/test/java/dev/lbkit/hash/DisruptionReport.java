@@ -51,8 +51,16 @@ public final class DisruptionReport {
         String[] before = owners(factories.get(m).get(), base, requests);
         String[] afterRemoval = owners(factories.get(m).get(), removed, requests);
         String[] afterAddition = owners(factories.get(m).get(), added, requests);
-        System.out.println(String.format(Locale.ROOT, "  %-16s %6.2f%% %6.2f%%", names.get(m),
-            moved(before, afterRemoval), moved(before, afterAddition)));
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        for (String owner : before) {
+          counts.merge(owner, 1, Integer::sum);
+        }
+        double fair = (double) KEYS / n;
+        int min = counts.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        int max = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        System.out.println(String.format(Locale.ROOT,
+            "  %-16s moved %6.2f%% %6.2f%%   sampled share min %.2f max %.2f of fair", names.get(m),
+            moved(before, afterRemoval), moved(before, afterAddition), min / fair, max / fair));
       }
     }
     List<Backend> thousand = DistributionReport.backends(1000);

@@ -14,7 +14,7 @@ public final class DistributionReport {
   public static void main(String[] args) {
     int from = args.length > 0 ? Integer.parseInt(args[0]) : 2;
     int to = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-    String[] names = {"ring", "ketama", "nginx", "maglev", "ring-w123", "nginx-w123", "maglev-w123"};
+    String[] names = {"ring", "ketama", "nginx", "maglev", "ring-w123", "ketama-w123", "nginx-w123", "maglev-w123"};
     for (String name : names) {
       boolean weighted = name.endsWith("-w123");
       String method = weighted ? name.substring(0, name.length() - 5) : name;
