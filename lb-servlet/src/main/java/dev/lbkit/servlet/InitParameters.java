@@ -11,9 +11,16 @@ import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.Upstream;
 import dev.lbkit.hash.HashSelectors;
 import dev.lbkit.hash.KeyExtractor;
+import dev.lbkit.cookie.NginxConfig;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRegistration;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -43,8 +50,55 @@ final class InitParameters {
 
   private InitParameters() {}
 
-  /** Builds the shared configuration from the init-params of a filter or servlet. */
-  static ServletBalancer balancer(String name, Function<String, @Nullable String> params)
+  /** Builds the shared configuration from a filter's init-params. */
+  static ServletBalancer balancer(FilterConfig config) throws ServletException {
+    List<String> patterns = new ArrayList<>();
+    try {
+      FilterRegistration registration =
+          config.getServletContext().getFilterRegistration(config.getFilterName());
+      if (registration != null) {
+        patterns.addAll(registration.getUrlPatternMappings());
+      }
+    } catch (RuntimeException e) {
+      // A container that cannot tell: the cookie path defaults to the context's.
+    }
+    return balancer(
+        config.getFilterName(),
+        config::getInitParameter,
+        Collections.list(config.getInitParameterNames()),
+        SessionParameters.cookiePath(config.getServletContext().getContextPath(), patterns));
+  }
+
+  /** Builds the shared configuration from a servlet's init-params. */
+  static ServletBalancer balancer(ServletConfig config) throws ServletException {
+    List<String> patterns = new ArrayList<>();
+    try {
+      ServletRegistration registration =
+          config.getServletContext().getServletRegistration(config.getServletName());
+      if (registration != null) {
+        patterns.addAll(registration.getMappings());
+      }
+    } catch (RuntimeException e) {
+      // As above.
+    }
+    return balancer(
+        config.getServletName(),
+        config::getInitParameter,
+        Collections.list(config.getInitParameterNames()),
+        SessionParameters.cookiePath(config.getServletContext().getContextPath(), patterns));
+  }
+
+  /**
+   * Builds the shared configuration from init-params.
+   *
+   * @param names every init-param name (session persistence reads families of them)
+   * @param cookiePath the default cookie path: where the filter or servlet is mapped
+   */
+  static ServletBalancer balancer(
+      String name,
+      Function<String, @Nullable String> params,
+      Collection<String> names,
+      String cookiePath)
       throws ServletException {
     List<Backend> backends = backends(required(params, BACKENDS));
     String upstreamName = optional(params, UPSTREAM, name == null || name.isBlank() ? "upstream" : name);
@@ -58,11 +112,28 @@ final class InitParameters {
     } catch (IllegalArgumentException e) {
       throw invalid(BACKENDS, e.getMessage());
     }
-    LoadBalancer loadBalancer =
+    SessionParameters.Result sessions = SessionParameters.read(params, names, cookiePath);
+    Selector selector;
+    String method = params.apply(METHOD);
+    if (sessions.ingressMethod != null) {
+      if (method != null) {
+        throw invalid(
+            METHOD,
+            "\"" + method + "\" set together with " + sessions.ingressMethodParameter
+                + " (expected: the method in one of them)");
+      }
+      selector = sessions.ingressMethod.selector();
+    } else {
+      selector = selector(method == null || method.isBlank() ? "round_robin" : method, params.apply(HASH_KEY));
+    }
+    LoadBalancer.Builder builder =
         LoadBalancer.builder(upstream)
-            .selector(selector(optional(params, METHOD, "round_robin"), params.apply(HASH_KEY)))
-            .maxTries(integer(params, MAX_TRIES, LoadBalancer.DEFAULT_MAX_TRIES, 1, 100))
-            .build();
+            .selector(selector)
+            .maxTries(integer(params, MAX_TRIES, LoadBalancer.DEFAULT_MAX_TRIES, 1, 100));
+    if (sessions.persistence != null) {
+      builder.affinity(sessions.persistence.toAffinity());
+    }
+    LoadBalancer loadBalancer = builder.build();
     Duration retryAfter = duration(params, RETRY_AFTER, LoadBalancingFilter.DEFAULT_RETRY_AFTER);
     boolean continueChain = noBackend(optional(params, NO_BACKEND, "503"));
     int[] failureStatuses = failureStatuses(params.apply(FAILURE_STATUSES));
@@ -214,66 +285,86 @@ final class InitParameters {
   static Selector selector(String value, @Nullable String hashKey) throws ServletException {
     StringBuilder method = new StringBuilder();
     String key = hashKey == null || hashKey.isBlank() ? null : hashKey.trim();
+    boolean inline = false;
     for (String token : value.trim().split("\\s+")) {
       if (token.startsWith("$")) {
         if (key != null) {
-          throw invalid(METHOD, "\"" + value + "\" (expected: one hash key, inline or in " + HASH_KEY + ")");
+          throw invalid(
+              METHOD, "\"" + value + "\" (expected: one hash key, inline or in " + HASH_KEY + ")");
         }
         key = token;
+        inline = true;
       } else if (!token.isEmpty()) {
         method.append(method.length() == 0 ? "" : " ").append(token.toLowerCase(Locale.ROOT));
       }
     }
+    // Errors about the key name the parameter the key was written in.
+    String keyParam = inline || key == null ? METHOD : HASH_KEY;
     String name = method.toString();
     switch (name) {
       case "round_robin":
-        return noKey(name, key, Selector.roundRobin());
+        return noKey(name, key, keyParam, Selector.roundRobin());
       case "least_conn":
-        return noKey(name, key, Selector.leastConn());
+        return noKey(name, key, keyParam, Selector.leastConn());
       case "random":
-        return noKey(name, key, Selector.random());
+        return noKey(name, key, keyParam, Selector.random());
       case "random two":
       case "random two least_conn":
-        return noKey(name, key, Selector.randomTwoLeastConn());
+        return noKey(name, key, keyParam, Selector.randomTwoLeastConn());
       case "ip_hash":
-        return noKey(name, key, HashSelectors.ipHash());
+        return noKey(name, key, keyParam, HashSelectors.ipHash());
       case "hash":
-        return HashSelectors.hash(keyExtractor(name, key));
       case "hash consistent":
-        return HashSelectors.hashConsistent(keyExtractor(name, key));
+        requireKey(name, key);
+        // lb-cookie reads nginx's directive exactly as nginx would, composite keys included.
+        try {
+          return NginxConfig.parseMethod(
+                  name.equals("hash") ? "hash " + key : "hash " + key + " consistent")
+              .selector();
+        } catch (IllegalArgumentException e) {
+          throw invalid(keyParam, e.getMessage());
+        }
       case "ketama":
-        return HashSelectors.ketama(keyExtractor(name, key));
+        return HashSelectors.ketama(keyExtractor(name, requireKey(name, key), keyParam));
       case "ring":
-        return HashSelectors.ring(keyExtractor(name, key));
+        return HashSelectors.ring(keyExtractor(name, requireKey(name, key), keyParam));
       case "maglev":
-        return HashSelectors.maglev(keyExtractor(name, key));
+        return HashSelectors.maglev(keyExtractor(name, requireKey(name, key), keyParam));
       default:
         throw invalid(
             METHOD,
             "\"" + value + "\" (expected: round_robin, least_conn, random, random two least_conn,"
-                + " ip_hash, hash, hash consistent, ketama, ring or maglev)");
+                + " ip_hash, hash KEY, hash KEY consistent, ketama KEY, ring KEY or maglev KEY)");
     }
   }
 
-  private static Selector noKey(String method, @Nullable String key, Selector selector)
+  private static Selector noKey(String method, @Nullable String key, String keyParam, Selector selector)
       throws ServletException {
     if (key != null) {
       throw invalid(
-          HASH_KEY,
+          keyParam,
           "\"" + key + "\" (expected: no key for method " + method
               + "; only hash, hash consistent, ketama, ring and maglev hash a key)");
     }
     return selector;
   }
 
+  private static String requireKey(String method, @Nullable String key) throws ServletException {
+    if (key == null) {
+      throw invalid(
+          METHOD,
+          "\"" + method + "\" without a key (expected: " + method + " KEY, or the key in "
+              + HASH_KEY + ": " + KEYS + ")");
+    }
+    return key;
+  }
+
   /**
    * An nginx variable as a hash key: {@code $remote_addr}, {@code $request_uri}, {@code $uri},
    * {@code $http_NAME} (underscores stand for dashes), {@code $cookie_NAME} or {@code $arg_NAME}.
    */
-  static KeyExtractor keyExtractor(String method, @Nullable String key) throws ServletException {
-    if (key == null) {
-      throw invalid(HASH_KEY, "missing (expected: the key method " + method + " hashes, " + KEYS + ")");
-    }
+  static KeyExtractor keyExtractor(String method, String key, String keyParam)
+      throws ServletException {
     switch (key) {
       case "$remote_addr":
       case "$binary_remote_addr":
@@ -294,7 +385,7 @@ final class InitParameters {
     if (key.startsWith("$arg_") && isVariableName(key, 5)) {
       return KeyExtractor.queryParameter(key.substring(5));
     }
-    throw invalid(HASH_KEY, "\"" + key + "\" (expected: " + KEYS + ")");
+    throw invalid(keyParam, "\"" + key + "\" (expected for " + method + ": " + KEYS + ")");
   }
 
   private static final String KEYS =

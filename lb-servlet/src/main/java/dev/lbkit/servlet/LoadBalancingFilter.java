@@ -101,7 +101,7 @@ public final class LoadBalancingFilter implements Filter {
     if (balancer != null) {
       return;
     }
-    balancer = InitParameters.balancer(config.getFilterName(), config::getInitParameter);
+    balancer = InitParameters.balancer(config);
   }
 
   /**

@@ -89,7 +89,7 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
   public void init() throws ServletException {
     super.init();
     if (own == null && getInitParameter(InitParameters.BACKENDS) != null) {
-      own = InitParameters.balancer(getServletName(), this::getInitParameter);
+      own = InitParameters.balancer(getServletConfig());
     }
   }
 
