@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
  * so that a gateway can take over from that product without breaking the sessions it holds. Give
  * these to {@link SessionPersistence.Builder#legacyCookies}; the cookie name is the session's.
  *
- * <p>A legacy value is not authenticated (the products did not sign them), so it only ever binds
- * to a backend of the current snapshot that it names exactly; anything else counts as no session.
- * The first response to a request that presented one carries a new lbkit token.
+ * <p>A legacy value is not authenticated (the products did not sign them), so it only ever binds to
+ * a backend of the current snapshot that it names exactly; anything else counts as no session. The
+ * first response to a request that presented one carries a new lbkit token.
  */
 public final class LegacyCookie {
   /** The formats lbkit can read. */
@@ -49,8 +49,8 @@ public final class LegacyCookie {
   /**
    * ingress-nginx persistent-mode values of the upstream named {@code upstreamName} (the salt
    * ingress-nginx uses: {@code namespace-service-port}, such as {@code default-tea-svc-80}).
-   * Balanced-mode values cannot be read: ingress-nginx maps their random key through its own
-   * ring over its endpoint list, so those sessions are balanced afresh once.
+   * Balanced-mode values cannot be read: ingress-nginx maps their random key through its own ring
+   * over its endpoint list, so those sessions are balanced afresh once.
    *
    * @throws IllegalArgumentException if {@code upstreamName} is empty
    */

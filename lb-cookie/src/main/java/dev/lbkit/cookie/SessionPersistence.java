@@ -87,8 +87,8 @@ public final class SessionPersistence {
     PERSISTENT,
     /**
      * The token holds a random session key mapped through a consistent ring on every request:
-     * scaling up moves about 1/N of the sessions to the new backends, removing a backend moves
-     * only its sessions, and neither needs a new token (ingress-nginx {@code balanced}).
+     * scaling up moves about 1/N of the sessions to the new backends, removing a backend moves only
+     * its sessions, and neither needs a new token (ingress-nginx {@code balanced}).
      */
     BALANCED
   }
@@ -96,9 +96,8 @@ public final class SessionPersistence {
   /** What happens to a session whose backend cannot take the request. */
   public enum OnUnavailable {
     /**
-     * The session moves: a deterministic pick among the available backends (the token hashed onto
-     * a ring), and in persistent mode a new token in the same response. As NGINX and
-     * ingress-nginx.
+     * The session moves: a deterministic pick among the available backends (the token hashed onto a
+     * ring), and in persistent mode a new token in the same response. As NGINX and ingress-nginx.
      */
     REBALANCE,
     /**
@@ -158,8 +157,8 @@ public final class SessionPersistence {
      */
     SIPHASH_2_4,
     /**
-     * HMAC-SHA256 truncated to 128 bits: a 43-character token, about ten times slower to verify
-     * and allocating the digest's arrays. For deployments whose policy requires a NIST MAC.
+     * HMAC-SHA256 truncated to 128 bits: a 43-character token, about ten times slower to verify and
+     * allocating the digest's arrays. For deployments whose policy requires a NIST MAC.
      */
     HMAC_SHA256
   }
@@ -264,9 +263,9 @@ public final class SessionPersistence {
    * a trailing slash ({@code /tea/} gives {@code /tea}, which a browser sends to {@code /tea} and
    * {@code /tea/...} alike). A regular expression or a wildcard never becomes a cookie path.
    *
-   * @throws IllegalArgumentException for {@code RegularExpression}, {@code
-   *     ImplementationSpecific} or any other match type, and for a value that is not an absolute
-   *     path or looks like a pattern; set {@link Builder#path} explicitly then
+   * @throws IllegalArgumentException for {@code RegularExpression}, {@code ImplementationSpecific}
+   *     or any other match type, and for a value that is not an absolute path or looks like a
+   *     pattern; set {@link Builder#path} explicitly then
    */
   public static String routeCookiePath(String matchType, String value) {
     Objects.requireNonNull(matchType, "matchType");
@@ -329,7 +328,9 @@ public final class SessionPersistence {
     return lifetime;
   }
 
-  /** When the token is re-sent; {@link Refresh#EVERY_RESPONSE} whenever there is an idle timeout. */
+  /**
+   * When the token is re-sent; {@link Refresh#EVERY_RESPONSE} whenever there is an idle timeout.
+   */
   public Refresh refresh() {
     return refresh;
   }
@@ -488,14 +489,20 @@ public final class SessionPersistence {
         }
       }
     }
-    sb.append(", refresh=").append(refresh)
-        .append(", onUnavailable=").append(onUnavailable)
-        .append(", changeOnFailure=").append(changeOnFailure);
+    sb.append(", refresh=")
+        .append(refresh)
+        .append(", onUnavailable=")
+        .append(onUnavailable)
+        .append(", changeOnFailure=")
+        .append(changeOnFailure);
     if (scope != null) {
       sb.append(", scope=").append(scope);
     }
-    sb.append(", secrets=").append(secrets.size()).append(" (redacted)")
-        .append(", mac=").append(macAlgorithm);
+    sb.append(", secrets=")
+        .append(secrets.size())
+        .append(" (redacted)")
+        .append(", mac=")
+        .append(macAlgorithm);
     if (!legacyCookies.isEmpty()) {
       sb.append(", legacyCookies=").append(legacyCookies);
     }
@@ -581,9 +588,23 @@ public final class SessionPersistence {
   /** Headers a session header may not replace: framing, routing and the cookie headers. */
   private static final Set<String> RESERVED_HEADERS =
       Set.of(
-          "connection", "content-length", "content-type", "cookie", "host", "keep-alive",
-          "location", "proxy-authenticate", "proxy-authorization", "proxy-connection", "set-cookie",
-          "te", "trailer", "transfer-encoding", "upgrade", "authorization", "www-authenticate");
+          "connection",
+          "content-length",
+          "content-type",
+          "cookie",
+          "host",
+          "keep-alive",
+          "location",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "proxy-connection",
+          "set-cookie",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade",
+          "authorization",
+          "www-authenticate");
 
   /** Builds a {@link SessionPersistence}; every setter may be called in any order. */
   public static final class Builder {
@@ -734,8 +755,8 @@ public final class SessionPersistence {
     /**
      * The secrets that authenticate tokens, replacing any set before: the first signs, every one
      * verifies (list the new one first when rotating). Each at least {@value #MIN_SECRET_BYTES}
-     * bytes; 32 random bytes, base64-encoded, are a good secret. None unless set: tokens are
-     * opaque but anyone can forge one.
+     * bytes; 32 random bytes, base64-encoded, are a good secret. None unless set: tokens are opaque
+     * but anyone can forge one.
      */
     public Builder secrets(List<String> secrets) {
       Objects.requireNonNull(secrets, "secrets");
@@ -808,12 +829,17 @@ public final class SessionPersistence {
               + " last-seen time must reach the client on every response)");
       if (type == Type.HEADER) {
         checkArgument(
-            !RESERVED_HEADERS.contains(n.toLowerCase(Locale.ROOT)) && !n.regionMatches(true, 0, "proxy-", 0, 6),
+            !RESERVED_HEADERS.contains(n.toLowerCase(Locale.ROOT))
+                && !n.regionMatches(true, 0, "proxy-", 0, 6),
             "name: %s (expected: a header name of its own, not a framing, routing or cookie"
                 + " header)",
             n);
         checkArgument(
-            !pathSet && domain == null && !secureSet && !httpOnlySet && sameSite == null
+            !pathSet
+                && domain == null
+                && !secureSet
+                && !httpOnlySet
+                && sameSite == null
                 && !omitSameSiteNoneForIncompatibleClients,
             "type: HEADER (expected: no cookie attributes: path, domain, secure, httpOnly,"
                 + " sameSite are for type COOKIE)");

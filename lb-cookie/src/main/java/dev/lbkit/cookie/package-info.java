@@ -1,17 +1,16 @@
 /**
- * Session persistence: the first request of a client is balanced, the response carries a token,
- * and every later request that presents it reaches the same backend for as long as the session
- * lives.
+ * Session persistence: the first request of a client is balanced, the response carries a token, and
+ * every later request that presents it reaches the same backend for as long as the session lives.
  *
  * <p>{@link dev.lbkit.cookie.SessionPersistence} is the whole configuration (cookie or header,
  * persistent or balanced mode, lifetimes, cookie attributes, scope, secrets), checked when built;
  * {@link dev.lbkit.cookie.SessionPersistence#toAffinity()} gives the {@link
  * dev.lbkit.core.SessionAffinity} to hand to a {@link dev.lbkit.core.LoadBalancer}. Tokens are
  * opaque, URL-safe and authenticated (SipHash-2-4 or HMAC-SHA256 under a configured secret), bound
- * to their scope, and carry their own issue and last-seen times, so that gateway replicas sharing
- * a secret decide alike with no shared state and a restarted gateway honours what it issued.
- * {@link dev.lbkit.cookie.LegacyCookie} reads the sticky cookies of NGINX and ingress-nginx so that
- * their live sessions survive a migration.
+ * to their scope, and carry their own issue and last-seen times, so that gateway replicas sharing a
+ * secret decide alike with no shared state and a restarted gateway honours what it issued. {@link
+ * dev.lbkit.cookie.LegacyCookie} reads the sticky cookies of NGINX and ingress-nginx so that their
+ * live sessions survive a migration.
  *
  * <p>Also here: readers that build a {@code SessionPersistence} (and a load-balancing method) from
  * the configuration users already have ({@link dev.lbkit.cookie.GatewayApiConfig}, {@link

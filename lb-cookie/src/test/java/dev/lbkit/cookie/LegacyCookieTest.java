@@ -51,8 +51,7 @@ class LegacyCookieTest {
     assertThat(next.backend().authority()).isEqualTo("10.244.0.93:8080");
     assertThat(next.responseHeaders()).isEmpty();
 
-    assertThat(
-            lb.pick(withCookies("cookie-tea=" + md5("10.244.0.97:8080"))).backend().authority())
+    assertThat(lb.pick(withCookies("cookie-tea=" + md5("10.244.0.97:8080"))).backend().authority())
         .isEqualTo("10.244.0.97:8080");
   }
 
@@ -70,7 +69,8 @@ class LegacyCookieTest {
 
   @Test
   void legacyValuesAreIgnoredUnlessEnabledOrUnknown() {
-    assertThat(lb(ngfTea()).pick(withCookies("cookie-tea=2878e97a4c7a8406b791aa0bd0b2f145")).reason())
+    assertThat(
+            lb(ngfTea()).pick(withCookies("cookie-tea=2878e97a4c7a8406b791aa0bd0b2f145")).reason())
         .isEqualTo(Reason.NEW_SESSION);
     assertThat(
             lb(ngfTea(), LegacyCookie.nginxSticky())
@@ -116,7 +116,8 @@ class LegacyCookieTest {
   void anLbkitTokenWinsOverALegacyValue() {
     LoadBalancer lb = lb(ngfTea(), LegacyCookie.nginxSticky());
     Decision fresh = lb.pick(withCookies(null));
-    String other = id(fresh).equals("tea-859766c68c-cnb8n") ? "10.244.0.97:8080" : "10.244.0.93:8080";
+    String other =
+        id(fresh).equals("tea-859766c68c-cnb8n") ? "10.244.0.97:8080" : "10.244.0.93:8080";
     Decision d = lb.pick(withCookies("cookie-tea=" + md5(other) + "; " + cookiePair(fresh)));
     assertThat(id(d)).isEqualTo(id(fresh));
   }

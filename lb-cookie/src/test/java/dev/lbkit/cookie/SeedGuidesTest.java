@@ -30,9 +30,14 @@ class SeedGuidesTest {
   @Test
   void nginxIngressSessionCookieSetsPathAndTwoHourExpiry() {
     TestClock clock = new TestClock(Instant.parse("2025-12-10T23:39:55Z"));
-    Upstream tea = Upstream.of("tea", Backend.of("tea-1", "10.0.0.1", 80), Backend.of("tea-2", "10.0.0.2", 80));
+    Upstream tea =
+        Upstream.of(
+            "tea", Backend.of("tea-1", "10.0.0.1", 80), Backend.of("tea-2", "10.0.0.2", 80));
     Upstream coffee =
-        Upstream.of("coffee", Backend.of("coffee-1", "10.0.1.1", 80), Backend.of("coffee-2", "10.0.1.2", 80));
+        Upstream.of(
+            "coffee",
+            Backend.of("coffee-1", "10.0.1.1", 80),
+            Backend.of("coffee-2", "10.0.1.2", 80));
     SessionPersistence teaCookie =
         SessionPersistence.cookie("srv_id")
             .path("/tea")
@@ -44,18 +49,25 @@ class SeedGuidesTest {
     SessionPersistence coffeeCookie =
         teaCookie.toBuilder().path("/coffee").absoluteTimeout(Duration.ofHours(1)).build();
     LoadBalancer teaLb = LoadBalancer.builder(tea).affinity(teaCookie.toAffinity()).build();
-    LoadBalancer coffeeLb = LoadBalancer.builder(coffee).affinity(coffeeCookie.toAffinity()).build();
+    LoadBalancer coffeeLb =
+        LoadBalancer.builder(coffee).affinity(coffeeCookie.toAffinity()).build();
 
     Decision first = teaLb.pick(withCookies(null));
     assertThat(first.reason()).isEqualTo(Decision.Reason.NEW_SESSION);
     assertThat(setCookie(first))
-        .matches("srv_id=" + TOKEN + "; Max-Age=7200; Expires=Thu, 11 Dec 2025 01:39:55 GMT;"
-            + " Path=/tea; HttpOnly");
+        .matches(
+            "srv_id="
+                + TOKEN
+                + "; Max-Age=7200; Expires=Thu, 11 Dec 2025 01:39:55 GMT;"
+                + " Path=/tea; HttpOnly");
 
     Decision coffeeFirst = coffeeLb.pick(withCookies(null));
     assertThat(setCookie(coffeeFirst))
-        .matches("srv_id=" + TOKEN + "; Max-Age=3600; Expires=Thu, 11 Dec 2025 00:39:55 GMT;"
-            + " Path=/coffee; HttpOnly");
+        .matches(
+            "srv_id="
+                + TOKEN
+                + "; Max-Age=3600; Expires=Thu, 11 Dec 2025 00:39:55 GMT;"
+                + " Path=/coffee; HttpOnly");
 
     String cookie = cookiePair(first);
     for (int i = 0; i < 5; i++) {
@@ -75,9 +87,13 @@ class SeedGuidesTest {
     SessionPersistence config =
         SessionPersistence.cookie("srv_id").path("/tea").secrets(SECRET).build();
     LoadBalancer replicaA =
-        LoadBalancer.builder(StickyFixtures.upstream("tea", 5)).affinity(config.toAffinity()).build();
+        LoadBalancer.builder(StickyFixtures.upstream("tea", 5))
+            .affinity(config.toAffinity())
+            .build();
     LoadBalancer replicaB =
-        LoadBalancer.builder(StickyFixtures.upstream("tea", 5)).affinity(config.toAffinity()).build();
+        LoadBalancer.builder(StickyFixtures.upstream("tea", 5))
+            .affinity(config.toAffinity())
+            .build();
     for (int i = 0; i < 20; i++) {
       Decision started = (i % 2 == 0 ? replicaA : replicaB).pick(withCookies(null));
       String cookie = cookiePair(started);
@@ -116,8 +132,11 @@ class SeedGuidesTest {
     Decision first = lb.pick(withCookies(null));
     lb.report(first, dev.lbkit.core.Outcome.SUCCESS);
     assertThat(setCookie(first))
-        .matches("cookie-tea=" + TOKEN + "; Max-Age=86400; Expires=Thu, 11 Dec 2025 01:39:55 GMT;"
-            + " Path=/tea; HttpOnly");
+        .matches(
+            "cookie-tea="
+                + TOKEN
+                + "; Max-Age=86400; Expires=Thu, 11 Dec 2025 01:39:55 GMT;"
+                + " Path=/tea; HttpOnly");
     Set<String> servers = new HashSet<>();
     for (int i = 0; i < 5; i++) {
       Decision d = lb.pick(withCookies(cookiePair(first)));
@@ -156,12 +175,17 @@ class SeedGuidesTest {
             .clock(clock)
             .build();
     LoadBalancer lb =
-        LoadBalancer.builder(StickyFixtures.upstream("backend", 4)).affinity(sessionA.toAffinity()).build();
+        LoadBalancer.builder(StickyFixtures.upstream("backend", 4))
+            .affinity(sessionA.toAffinity())
+            .build();
 
     Decision first = lb.pick(withCookies(null));
     assertThat(setCookie(first))
-        .matches("Session-A=" + TOKEN + "; Max-Age=10; Expires=Sun, 01 Jun 2025 12:00:10 GMT;"
-            + " Path=/path-A; HttpOnly");
+        .matches(
+            "Session-A="
+                + TOKEN
+                + "; Max-Age=10; Expires=Sun, 01 Jun 2025 12:00:10 GMT;"
+                + " Path=/path-A; HttpOnly");
     String cookie = cookiePair(first);
     for (int i = 0; i < 9; i++) {
       clock.advance(Duration.ofSeconds(1));
@@ -186,7 +210,9 @@ class SeedGuidesTest {
             .clock(clock)
             .build();
     LoadBalancer lb =
-        LoadBalancer.builder(StickyFixtures.upstream("backend", 4)).affinity(sessionB.toAffinity()).build();
+        LoadBalancer.builder(StickyFixtures.upstream("backend", 4))
+            .affinity(sessionB.toAffinity())
+            .build();
 
     Decision first = lb.pick(request(Map.of(), false));
     String token = header(first, "Session-B");
@@ -229,7 +255,9 @@ class SeedGuidesTest {
 
     clock.advance(Duration.ofMinutes(5));
     LoadBalancer restarted =
-        LoadBalancer.builder(StickyFixtures.upstream("httpbin", 2)).affinity(httpbin.toAffinity()).build();
+        LoadBalancer.builder(StickyFixtures.upstream("httpbin", 2))
+            .affinity(httpbin.toAffinity())
+            .build();
     for (int i = 0; i < 10; i++) {
       Decision d = restarted.pick(withCookies(cookiePair(first)));
       assertThat(d.reason()).isEqualTo(Decision.Reason.STICKY_HIT);

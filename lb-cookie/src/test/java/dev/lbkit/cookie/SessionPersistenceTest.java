@@ -46,7 +46,9 @@ class SessionPersistenceTest {
     assertThat(p.refresh()).isEqualTo(Refresh.EVERY_RESPONSE);
     assertThat(p.toBuilder().idleTimeout(null).build().refresh()).isEqualTo(Refresh.ON_CHANGE);
     assertError(
-        SessionPersistence.cookie("a").idleTimeout(Duration.ofSeconds(10)).refresh(Refresh.ON_CHANGE),
+        SessionPersistence.cookie("a")
+            .idleTimeout(Duration.ofSeconds(10))
+            .refresh(Refresh.ON_CHANGE),
         "refresh: ON_CHANGE (expected: EVERY_RESPONSE");
   }
 
@@ -76,7 +78,8 @@ class SessionPersistenceTest {
     assertThat(SessionPersistence.routeCookiePath("Prefix", "/")).isEqualTo("/");
     assertThatThrownBy(() -> SessionPersistence.routeCookiePath("RegularExpression", "/tea/.*"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("route match type: RegularExpression (expected: Exact, PathPrefix or Prefix");
+        .hasMessageContaining(
+            "route match type: RegularExpression (expected: Exact, PathPrefix or Prefix");
     assertThatThrownBy(() -> SessionPersistence.routeCookiePath("ImplementationSpecific", "/tea"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> SessionPersistence.routeCookiePath("PathPrefix", "/tea/(.*)"))
@@ -105,18 +108,23 @@ class SessionPersistenceTest {
     assertError(
         SessionPersistence.cookie("a").lifetime(Lifetime.PERMANENT),
         "lifetime: PERMANENT (expected: an absoluteTimeout or an idleTimeout too");
-    assertError(SessionPersistence.cookie("a").path("tea"), "path: tea (expected: an absolute path");
+    assertError(
+        SessionPersistence.cookie("a").path("tea"), "path: tea (expected: an absolute path");
     assertError(SessionPersistence.cookie("a").path("/a;b"), "path: /a;b (expected: visible ASCII");
     assertError(SessionPersistence.cookie("a").path("/a b"), "path: /a b");
-    assertError(SessionPersistence.cookie("a").domain("exa mple.com"), "domain: exa mple.com (expected:");
+    assertError(
+        SessionPersistence.cookie("a").domain("exa mple.com"), "domain: exa mple.com (expected:");
     assertError(SessionPersistence.cookie("a").domain("example.com;x"), "domain: example.com;x");
     assertError(SessionPersistence.cookie("a").domain("."), "domain: .");
     assertError(
         SessionPersistence.cookie("a").sameSite(SameSite.NONE).secure(Secure.NEVER),
         "secure: NEVER (expected: ALWAYS or WHEN_REQUEST_SECURE with sameSite NONE");
     assertError(
-        SessionPersistence.cookie("a").sameSite(SameSite.LAX).omitSameSiteNoneForIncompatibleClients(true),
-        "omitSameSiteNoneForIncompatibleClients: true (expected: only with sameSite NONE, got LAX)");
+        SessionPersistence.cookie("a")
+            .sameSite(SameSite.LAX)
+            .omitSameSiteNoneForIncompatibleClients(true),
+        "omitSameSiteNoneForIncompatibleClients: true (expected: only with sameSite NONE, got"
+            + " LAX)");
     assertError(
         SessionPersistence.cookie("__Secure-id"),
         "secure: WHEN_REQUEST_SECURE (expected: ALWAYS for a cookie named __Secure-id");
@@ -126,11 +134,15 @@ class SessionPersistenceTest {
     assertThat(SessionPersistence.cookie("__Host-id").secure(Secure.ALWAYS).build().name())
         .isEqualTo("__Host-id");
     assertError(SessionPersistence.cookie("a").scope(""), "scope: \"\"");
-    assertError(SessionPersistence.cookie("a").secrets("short"), "secrets[0]: 5 bytes (expected: at least 16 bytes");
+    assertError(
+        SessionPersistence.cookie("a").secrets("short"),
+        "secrets[0]: 5 bytes (expected: at least 16 bytes");
     assertError(SessionPersistence.cookie("a").secrets(SECRET, SECRET), "secrets[1]: a repeat");
     assertError(
-        SessionPersistence.cookie("a").legacyCookies(LegacyCookie.nginxSticky(), LegacyCookie.nginxSticky()),
-        "legacyCookies: [LegacyCookie.nginxSticky(), LegacyCookie.nginxSticky()] (expected: no repeats)");
+        SessionPersistence.cookie("a")
+            .legacyCookies(LegacyCookie.nginxSticky(), LegacyCookie.nginxSticky()),
+        "legacyCookies: [LegacyCookie.nginxSticky(), LegacyCookie.nginxSticky()] (expected: no"
+            + " repeats)");
   }
 
   @Test
@@ -142,18 +154,24 @@ class SessionPersistenceTest {
 
   @Test
   void headerSessionsTakeNoCookieAttributes() {
-    assertError(SessionPersistence.header("X-S").path("/tea"), "type: HEADER (expected: no cookie attributes");
+    assertError(
+        SessionPersistence.header("X-S").path("/tea"),
+        "type: HEADER (expected: no cookie attributes");
     assertError(SessionPersistence.header("X-S").domain("example.com"), "type: HEADER");
     assertError(SessionPersistence.header("X-S").secure(Secure.ALWAYS), "type: HEADER");
     assertError(SessionPersistence.header("X-S").httpOnly(false), "type: HEADER");
     assertError(SessionPersistence.header("X-S").sameSite(SameSite.LAX), "type: HEADER");
     assertError(
-        SessionPersistence.header("X-S").absoluteTimeout(Duration.ofSeconds(5)).lifetime(Lifetime.PERMANENT),
+        SessionPersistence.header("X-S")
+            .absoluteTimeout(Duration.ofSeconds(5))
+            .lifetime(Lifetime.PERMANENT),
         "lifetime: PERMANENT (expected: SESSION for type HEADER");
     assertError(
         SessionPersistence.header("X-S").legacyCookies(LegacyCookie.nginxSticky()),
         "legacyCookies: [LegacyCookie.nginxSticky()] (expected: none for type HEADER");
-    assertError(SessionPersistence.header("Set-Cookie"), "name: Set-Cookie (expected: a header name of its own");
+    assertError(
+        SessionPersistence.header("Set-Cookie"),
+        "name: Set-Cookie (expected: a header name of its own");
     assertError(SessionPersistence.header("content-length"), "name: content-length");
     assertError(SessionPersistence.header("Proxy-Foo"), "name: Proxy-Foo");
     assertThat(SessionPersistence.header("Session-B").build().type())

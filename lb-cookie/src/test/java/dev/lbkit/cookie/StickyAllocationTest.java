@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What resolving a session allocates, counted by the JVM per thread (bytes, not time: speed is
  * measured by JMH in lb-benchmarks). A sticky hit may allocate the decoded session and the {@link
- * Binding} (64 bytes with compressed oops), nothing for the scan, the decoding or the MAC; a
- * forged token allocates nothing at all.
+ * Binding} (64 bytes with compressed oops), nothing for the scan, the decoding or the MAC; a forged
+ * token allocates nothing at all.
  */
 class StickyAllocationTest {
   private static final int WARMUP = 50_000;
@@ -44,7 +44,8 @@ class StickyAllocationTest {
   @Test
   void aForgedTokenAllocatesNothing() {
     Upstream up = StickyFixtures.upstream("up", 8);
-    SessionAffinity affinity = SessionPersistence.cookie("srv_id").secrets(SECRET).build().toAffinity();
+    SessionAffinity affinity =
+        SessionPersistence.cookie("srv_id").secrets(SECRET).build().toAffinity();
     LoadBalancer.builder(up).affinity(affinity).build();
     RequestContext request = withCookies(sixCookies("srv_id=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
     PoolSnapshot pool = up.snapshot();
@@ -53,11 +54,13 @@ class StickyAllocationTest {
     assertThat(bytesPerResolve(affinity, pool, request)).isLessThan(8);
   }
 
-  private static double bytesPerResolve(SessionAffinity affinity, PoolSnapshot pool, RequestContext request) {
+  private static double bytesPerResolve(
+      SessionAffinity affinity, PoolSnapshot pool, RequestContext request) {
     java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
     assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "per-thread allocation counting");
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
-    assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+    assumeTrue(
+        threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
     long sink = 0;
     for (int i = 0; i < WARMUP; i++) {
       sink += affinity.resolve(pool, request).index();

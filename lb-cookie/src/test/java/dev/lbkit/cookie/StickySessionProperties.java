@@ -73,7 +73,8 @@ class StickySessionProperties {
 
   @Property(tries = 300)
   void arbitraryHeaderSessionValuesNeverThrowAndBindNothing(@ForAll String value) {
-    SessionAffinity affinity = SessionPersistence.header("X-Session").secrets(SECRET).build().toAffinity();
+    SessionAffinity affinity =
+        SessionPersistence.header("X-Session").secrets(SECRET).build().toAffinity();
     LoadBalancer lb = lb(affinity);
     Binding binding =
         affinity.resolve(upstream.snapshot(), request(Map.of("X-Session", value), false));
@@ -111,7 +112,8 @@ class StickySessionProperties {
         SessionPersistence.cookie("srv_id").mode(mode).scope("tea").secrets(SECRET).build();
     String teaToken = StickyFixtures.cookiePair(lb(tea).pick(withCookies(null)));
     SessionAffinity coffee = tea.toBuilder().scope("coffee").build().toAffinity();
-    SessionAffinity otherSecret = tea.toBuilder().secrets(StickyFixtures.OTHER_SECRET).build().toAffinity();
+    SessionAffinity otherSecret =
+        tea.toBuilder().secrets(StickyFixtures.OTHER_SECRET).build().toAffinity();
     SessionAffinity noSecret = mode == Mode.PERSISTENT ? NO_SECRET_PERSISTENT : NO_SECRET_BALANCED;
     for (SessionAffinity other : new SessionAffinity[] {coffee, otherSecret, noSecret}) {
       LoadBalancer lb = lb(other);
@@ -135,12 +137,15 @@ class StickySessionProperties {
     assertThat(value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)).as(value).isTrue();
     assertThat(value).startsWith(config.name() + "=");
     String cookieValue = cookieValue(value);
-    assertThat(cookieValue.chars().allMatch(StickySessionProperties::isCookieOctet)).as(value).isTrue();
+    assertThat(cookieValue.chars().allMatch(StickySessionProperties::isCookieOctet))
+        .as(value)
+        .isTrue();
     assertThat(value).contains("; Path=" + config.path());
     assertThat(value.contains("; Secure"))
         .isEqualTo(
             config.secure() == SessionPersistence.Secure.ALWAYS
-                || (config.secure() == SessionPersistence.Secure.WHEN_REQUEST_SECURE && secureRequest));
+                || (config.secure() == SessionPersistence.Secure.WHEN_REQUEST_SECURE
+                    && secureRequest));
     // The session sticks, whatever the attributes.
     Decision next = lb.pick(withCookies(value.substring(0, value.indexOf(';'))));
     assertThat(next.reason()).isEqualTo(Decision.Reason.STICKY_HIT);
@@ -187,7 +192,10 @@ class StickySessionProperties {
                             values -> {
                               StringBuilder sb = new StringBuilder();
                               for (int i = 0; i < names.size(); i++) {
-                                sb.append(names.get(i)).append('=').append(values.get(i)).append("; ");
+                                sb.append(names.get(i))
+                                    .append('=')
+                                    .append(values.get(i))
+                                    .append("; ");
                               }
                               return sb.toString();
                             }));
@@ -211,7 +219,10 @@ class StickySessionProperties {
   @Provide
   Arbitrary<SessionPersistence> configs() {
     Arbitrary<String> names =
-        Arbitraries.strings().withChars(TOKEN_CHARS).ofMinLength(1).ofMaxLength(16)
+        Arbitraries.strings()
+            .withChars(TOKEN_CHARS)
+            .ofMinLength(1)
+            .ofMaxLength(16)
             .filter(n -> !n.startsWith("__Host-") && !n.startsWith("__Secure-"));
     Arbitrary<String> paths =
         Arbitraries.strings()
@@ -225,11 +236,19 @@ class StickySessionProperties {
     Arbitrary<SessionPersistence.Secure> secures = Arbitraries.of(SessionPersistence.Secure.class);
     Arbitrary<Integer> absolute = Arbitraries.integers().between(0, 400 * 86_400);
     return Combinators.combine(
-            names, paths, domains, sameSites, secures, absolute, Arbitraries.of(Mode.class), Arbitraries.of(true, false))
+            names,
+            paths,
+            domains,
+            sameSites,
+            secures,
+            absolute,
+            Arbitraries.of(Mode.class),
+            Arbitraries.of(true, false))
         .as(
             (name, path, domain, sameSite, secure, seconds, mode, httpOnly) -> {
               SessionPersistence.Secure s =
-                  sameSite == SessionPersistence.SameSite.NONE && secure == SessionPersistence.Secure.NEVER
+                  sameSite == SessionPersistence.SameSite.NONE
+                          && secure == SessionPersistence.Secure.NEVER
                       ? SessionPersistence.Secure.ALWAYS
                       : secure;
               SessionPersistence.Builder b =
@@ -241,7 +260,8 @@ class StickySessionProperties {
                       .httpOnly(httpOnly)
                       .mode(mode)
                       .secrets(SECRET)
-                      .omitSameSiteNoneForIncompatibleClients(sameSite == SessionPersistence.SameSite.NONE);
+                      .omitSameSiteNoneForIncompatibleClients(
+                          sameSite == SessionPersistence.SameSite.NONE);
               if (seconds > 0) {
                 b.absoluteTimeout(Duration.ofSeconds(seconds)).lifetime(Lifetime.PERMANENT);
               }

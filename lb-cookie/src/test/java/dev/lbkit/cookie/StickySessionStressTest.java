@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Persistent sessions stay put while other backends come, go, drain and fail, with picks on
- * several threads and the upstream changing underneath: a bounded run of about a second and a half.
+ * Persistent sessions stay put while other backends come, go, drain and fail, with picks on several
+ * threads and the upstream changing underneath: a bounded run of about a second and a half.
  */
 class StickySessionStressTest {
   @Test

@@ -65,7 +65,8 @@ class StickySessionTest {
       LoadBalancer lb = lb(up, cookie(mode).build());
       Map<String, String> sessions = startSessions(lb, 30);
       // Round robin spreads new sessions evenly; each then stays where it started.
-      assertThat(new HashSet<>(sessions.values())).containsExactlyInAnyOrder("up-0", "up-1", "up-2");
+      assertThat(new HashSet<>(sessions.values()))
+          .containsExactlyInAnyOrder("up-0", "up-1", "up-2");
       sessions.forEach(
           (cookie, backend) -> {
             Decision d = pickAndReport(lb, cookie);
@@ -221,11 +222,14 @@ class StickySessionTest {
   void strictPersistentSessionOfARemovedBackendIsRefused() {
     Upstream up = StickyFixtures.upstream("up", 3);
     LoadBalancer lb =
-        lb(up, cookie(Mode.PERSISTENT).onUnavailable(SessionPersistence.OnUnavailable.STRICT).build());
+        lb(
+            up,
+            cookie(Mode.PERSISTENT).onUnavailable(SessionPersistence.OnUnavailable.STRICT).build());
     Decision first = lb.pick(withCookies(null));
     lb.report(first, Outcome.SUCCESS);
     up.remove(id(first));
-    assertThat(lb.pick(withCookies(cookiePair(first))).reason()).isEqualTo(Reason.REFUSED_UNAVAILABLE);
+    assertThat(lb.pick(withCookies(cookiePair(first))).reason())
+        .isEqualTo(Reason.REFUSED_UNAVAILABLE);
   }
 
   @Test
@@ -288,7 +292,10 @@ class StickySessionTest {
     LoadBalancer lb =
         lb(
             StickyFixtures.upstream("up", 3),
-            cookie(Mode.PERSISTENT).absoluteTimeout(Duration.ofHours(1)).lifetime(Lifetime.SESSION).build());
+            cookie(Mode.PERSISTENT)
+                .absoluteTimeout(Duration.ofHours(1))
+                .lifetime(Lifetime.SESSION)
+                .build());
     Decision first = lb.pick(withCookies(null));
     assertThat(setCookie(first)).doesNotContain("Max-Age").doesNotContain("Expires");
     clock.advance(Duration.ofMinutes(59).plusSeconds(59));
@@ -300,7 +307,9 @@ class StickySessionTest {
   @Test
   void idleTimeoutExpiresAnUnusedSessionAndRefreshKeepsAUsedOneAlive() {
     LoadBalancer lb =
-        lb(StickyFixtures.upstream("up", 3), cookie(Mode.PERSISTENT).idleTimeout(Duration.ofMinutes(10)).build());
+        lb(
+            StickyFixtures.upstream("up", 3),
+            cookie(Mode.PERSISTENT).idleTimeout(Duration.ofMinutes(10)).build());
     Decision first = lb.pick(withCookies(null));
     String original = cookiePair(first);
 
@@ -341,7 +350,10 @@ class StickySessionTest {
     LoadBalancer lb =
         lb(
             StickyFixtures.upstream("up", 3),
-            cookie(Mode.PERSISTENT).idleTimeout(Duration.ofHours(1)).lifetime(Lifetime.PERMANENT).build());
+            cookie(Mode.PERSISTENT)
+                .idleTimeout(Duration.ofHours(1))
+                .lifetime(Lifetime.PERMANENT)
+                .build());
     Decision first = lb.pick(withCookies(null));
     assertThat(setCookie(first)).contains("; Max-Age=3600; Expires=Sat, 01 Mar 2025 09:00:00 GMT;");
     String cookie = cookiePair(first);
@@ -362,8 +374,10 @@ class StickySessionTest {
   void tokensDatedMoreThanADayAheadAreRefused() {
     SessionPersistence config = cookie(Mode.PERSISTENT).build();
     Upstream up = StickyFixtures.upstream("up", 3);
-    TestClock ahead = new TestClock(Instant.parse("2025-03-01T08:00:00Z").plus(Duration.ofHours(25)));
-    TestClock slightlyAhead = new TestClock(Instant.parse("2025-03-01T08:00:00Z").plus(Duration.ofHours(1)));
+    TestClock ahead =
+        new TestClock(Instant.parse("2025-03-01T08:00:00Z").plus(Duration.ofHours(25)));
+    TestClock slightlyAhead =
+        new TestClock(Instant.parse("2025-03-01T08:00:00Z").plus(Duration.ofHours(1)));
     String fromTheFuture =
         cookiePair(lb(up, config.toBuilder().clock(ahead).build()).pick(withCookies(null)));
     String fromAFastReplica =
@@ -378,7 +392,8 @@ class StickySessionTest {
     SessionPersistence config =
         cookie(Mode.PERSISTENT).refresh(SessionPersistence.Refresh.EVERY_RESPONSE).build();
     Upstream up = StickyFixtures.upstream("up", 3);
-    TestClock fast = new TestClock(Instant.parse("2025-03-01T08:00:00Z").plus(Duration.ofMinutes(5)));
+    TestClock fast =
+        new TestClock(Instant.parse("2025-03-01T08:00:00Z").plus(Duration.ofMinutes(5)));
     Decision started = lb(up, config.toBuilder().clock(fast).build()).pick(withCookies(null));
     LoadBalancer lb = lb(up, config);
     Decision refreshed = lb.pick(withCookies(cookiePair(started)));
@@ -495,7 +510,9 @@ class StickySessionTest {
     LoadBalancer lb =
         lb(
             StickyFixtures.upstream("up", 3),
-            cookie(Mode.BALANCED).macAlgorithm(SessionPersistence.MacAlgorithm.HMAC_SHA256).build());
+            cookie(Mode.BALANCED)
+                .macAlgorithm(SessionPersistence.MacAlgorithm.HMAC_SHA256)
+                .build());
     Decision first = lb.pick(withCookies(null));
     lb.pick(withCookies(null));
     assertThat(cookieValue(cookiePair(first))).matches("[A-Za-z0-9_-]{47}");
@@ -532,8 +549,10 @@ class StickySessionTest {
                 .sameSite(SessionPersistence.SameSite.NONE)
                 .omitSameSiteNoneForIncompatibleClients(true)
                 .build());
-    String chrome120 = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0.0.0 Safari/537.36";
-    String chrome60 = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/60.0.3112.90 Safari/537.36";
+    String chrome120 =
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0.0.0 Safari/537.36";
+    String chrome60 =
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/60.0.3112.90 Safari/537.36";
     assertThat(setCookie(none.pick(request(Map.of("User-Agent", chrome120), false))))
         .endsWith("; Secure; HttpOnly; SameSite=None");
     assertThat(setCookie(none.pick(request(Map.of("User-Agent", chrome60), false))))

@@ -10,10 +10,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a sticky affinity reads from each snapshot, computed once per change of the backend set:
- * the keyed 64-bit hash of every backend id under every secret, an open-addressing table from
- * those hashes back to snapshot indexes, the legacy cookie values of every backend, and how many
- * random keys a balanced session may try before one lands on its backend.
+ * What a sticky affinity reads from each snapshot, computed once per change of the backend set: the
+ * keyed 64-bit hash of every backend id under every secret, an open-addressing table from those
+ * hashes back to snapshot indexes, the legacy cookie values of every backend, and how many random
+ * keys a balanced session may try before one lands on its backend.
  *
  * <p>A persistent token names its backend by {@code SipHash(idKey(secret), UTF-8(id))}: stable
  * across restarts and replicas that share the secret, meaningless without it.
@@ -23,8 +23,10 @@ final class BackendTable {
 
   /** idHash[secret][index]. */
   private final long[][] idHash;
+
   /** Open addressing per secret: slotHash[secret][slot], slotIndex[secret][slot] = index + 1. */
   private final long[][] slotHash;
+
   private final int[][] slotIndex;
   private final int mask;
   private final Map<String, Integer> legacy;

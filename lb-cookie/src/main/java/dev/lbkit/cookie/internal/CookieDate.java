@@ -1,8 +1,8 @@
 package dev.lbkit.cookie.internal;
 
 /**
- * Writes the {@code Expires} date of a cookie as the IMF-fixdate of RFC 9110 section 5.6.7 (the
- * RFC 1123 form RFC 6265 recommends): {@code Thu, 11 Dec 2025 01:39:55 GMT}, always 29 ASCII
+ * Writes the {@code Expires} date of a cookie as the IMF-fixdate of RFC 9110 section 5.6.7 (the RFC
+ * 1123 form RFC 6265 recommends): {@code Thu, 11 Dec 2025 01:39:55 GMT}, always 29 ASCII
  * characters, English names, GMT.
  *
  * <p>Computed from the epoch second with Howard Hinnant's {@code civil_from_days}, so that setting

@@ -3,10 +3,11 @@ package dev.lbkit.cookie.internal;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Whether a user agent handles {@code SameSite=None}, by the same substring rules as ingress-nginx's
- * {@code same_site_none_compatible} (after Chromium's "SameSite=None: known incompatible clients"):
- * Chrome 40 to 69 reject the cookie, and Safari on iOS 12 and macOS 10.14 treat it as {@code
- * Strict}. Plain {@code indexOf} calls: no regular expression, nothing allocated per request.
+ * Whether a user agent handles {@code SameSite=None}, by the same substring rules as
+ * ingress-nginx's {@code same_site_none_compatible} (after Chromium's "SameSite=None: known
+ * incompatible clients"): Chrome 40 to 69 reject the cookie, and Safari on iOS 12 and macOS 10.14
+ * treat it as {@code Strict}. Plain {@code indexOf} calls: no regular expression, nothing allocated
+ * per request.
  */
 public final class SameSiteNone {
   private SameSiteNone() {}

@@ -7,15 +7,19 @@ package dev.lbkit.cookie.internal;
 final class SessionToken {
   /** The token's key: a backend-id hash (persistent) or a random session key (balanced). */
   final long key;
+
   /** When the session started, in epoch seconds. */
   final long issued;
+
   /** When the session was last seen by a response that re-issued the token, in epoch seconds. */
   final long lastSeen;
+
   /**
    * A uniform hash unique to this token value (the first word of its MAC, or a hash of a legacy
    * value): where a stale session lands on the ring, so that concurrent requests agree.
    */
   final long spread;
+
   /** The index of the secret that verified the token, or -1 for a legacy cookie value. */
   final int secretIndex;
 
@@ -36,6 +40,12 @@ final class SessionToken {
     // The key stays out of logs: in balanced mode it is what routes the session.
     return isLegacy()
         ? "SessionToken{legacy}"
-        : "SessionToken{issued=" + issued + ", lastSeen=" + lastSeen + ", secret#" + secretIndex + '}';
+        : "SessionToken{issued="
+            + issued
+            + ", lastSeen="
+            + lastSeen
+            + ", secret#"
+            + secretIndex
+            + '}';
   }
 }

@@ -29,10 +29,20 @@ public final class SipHash {
       long m = littleEndian(data, i, 8);
       v3 ^= m;
       for (int r = 0; r < 2; r++) {
-        v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-        v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-        v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-        v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+        v0 += v1;
+        v1 = Long.rotateLeft(v1, 13);
+        v1 ^= v0;
+        v0 = Long.rotateLeft(v0, 32);
+        v2 += v3;
+        v3 = Long.rotateLeft(v3, 16);
+        v3 ^= v2;
+        v0 += v3;
+        v3 = Long.rotateLeft(v3, 21);
+        v3 ^= v0;
+        v2 += v1;
+        v1 = Long.rotateLeft(v1, 17);
+        v1 ^= v2;
+        v2 = Long.rotateLeft(v2, 32);
       }
       v0 ^= m;
     }
@@ -50,8 +60,8 @@ public final class SipHash {
 
   /**
    * SipHash-2-4 of the message {@code m0}, {@code m1} (little-endian) followed by the {@code
-   * tailLength} (0..7) low bytes of {@code tail}: the token payload, hashed without building a
-   * byte array.
+   * tailLength} (0..7) low bytes of {@code tail}: the token payload, hashed without building a byte
+   * array.
    */
   public static long hash16Tail(long k0, long k1, long m0, long m1, long tail, int tailLength) {
     long v0 = INIT0 ^ k0;
@@ -60,25 +70,65 @@ public final class SipHash {
     long v3 = INIT3 ^ k1;
 
     v3 ^= m0;
-    v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-    v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-    v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-    v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
-    v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-    v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-    v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-    v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+    v0 += v1;
+    v1 = Long.rotateLeft(v1, 13);
+    v1 ^= v0;
+    v0 = Long.rotateLeft(v0, 32);
+    v2 += v3;
+    v3 = Long.rotateLeft(v3, 16);
+    v3 ^= v2;
+    v0 += v3;
+    v3 = Long.rotateLeft(v3, 21);
+    v3 ^= v0;
+    v2 += v1;
+    v1 = Long.rotateLeft(v1, 17);
+    v1 ^= v2;
+    v2 = Long.rotateLeft(v2, 32);
+    v0 += v1;
+    v1 = Long.rotateLeft(v1, 13);
+    v1 ^= v0;
+    v0 = Long.rotateLeft(v0, 32);
+    v2 += v3;
+    v3 = Long.rotateLeft(v3, 16);
+    v3 ^= v2;
+    v0 += v3;
+    v3 = Long.rotateLeft(v3, 21);
+    v3 ^= v0;
+    v2 += v1;
+    v1 = Long.rotateLeft(v1, 17);
+    v1 ^= v2;
+    v2 = Long.rotateLeft(v2, 32);
     v0 ^= m0;
 
     v3 ^= m1;
-    v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-    v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-    v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-    v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
-    v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-    v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-    v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-    v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+    v0 += v1;
+    v1 = Long.rotateLeft(v1, 13);
+    v1 ^= v0;
+    v0 = Long.rotateLeft(v0, 32);
+    v2 += v3;
+    v3 = Long.rotateLeft(v3, 16);
+    v3 ^= v2;
+    v0 += v3;
+    v3 = Long.rotateLeft(v3, 21);
+    v3 ^= v0;
+    v2 += v1;
+    v1 = Long.rotateLeft(v1, 17);
+    v1 ^= v2;
+    v2 = Long.rotateLeft(v2, 32);
+    v0 += v1;
+    v1 = Long.rotateLeft(v1, 13);
+    v1 ^= v0;
+    v0 = Long.rotateLeft(v0, 32);
+    v2 += v3;
+    v3 = Long.rotateLeft(v3, 16);
+    v3 ^= v2;
+    v0 += v3;
+    v3 = Long.rotateLeft(v3, 21);
+    v3 ^= v0;
+    v2 += v1;
+    v1 = Long.rotateLeft(v1, 17);
+    v1 ^= v2;
+    v2 = Long.rotateLeft(v2, 32);
     v0 ^= m1;
 
     long mask = tailLength == 0 ? 0 : -1L >>> (64 - 8 * tailLength);
@@ -88,18 +138,38 @@ public final class SipHash {
   private static long finish(long v0, long v1, long v2, long v3, long last) {
     v3 ^= last;
     for (int r = 0; r < 2; r++) {
-      v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-      v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-      v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-      v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+      v0 += v1;
+      v1 = Long.rotateLeft(v1, 13);
+      v1 ^= v0;
+      v0 = Long.rotateLeft(v0, 32);
+      v2 += v3;
+      v3 = Long.rotateLeft(v3, 16);
+      v3 ^= v2;
+      v0 += v3;
+      v3 = Long.rotateLeft(v3, 21);
+      v3 ^= v0;
+      v2 += v1;
+      v1 = Long.rotateLeft(v1, 17);
+      v1 ^= v2;
+      v2 = Long.rotateLeft(v2, 32);
     }
     v0 ^= last;
     v2 ^= 0xff;
     for (int r = 0; r < 4; r++) {
-      v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-      v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-      v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-      v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+      v0 += v1;
+      v1 = Long.rotateLeft(v1, 13);
+      v1 ^= v0;
+      v0 = Long.rotateLeft(v0, 32);
+      v2 += v3;
+      v3 = Long.rotateLeft(v3, 16);
+      v3 ^= v2;
+      v0 += v3;
+      v3 = Long.rotateLeft(v3, 21);
+      v3 ^= v0;
+      v2 += v1;
+      v1 = Long.rotateLeft(v1, 17);
+      v1 ^= v2;
+      v2 = Long.rotateLeft(v2, 32);
     }
     return v0 ^ v1 ^ v2 ^ v3;
   }

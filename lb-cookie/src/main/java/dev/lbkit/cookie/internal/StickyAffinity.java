@@ -8,8 +8,8 @@ import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.Precomputation;
 import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.ResponseHeader;
-import dev.lbkit.core.SessionAffinity;
 import dev.lbkit.core.Selector;
+import dev.lbkit.core.SessionAffinity;
 import dev.lbkit.hash.ConsistentRing;
 import dev.lbkit.hash.Rings;
 import java.nio.charset.StandardCharsets;
@@ -66,8 +66,10 @@ public final class StickyAffinity implements SessionAffinity {
   private final BackendTable.Builder table;
   private final List<Precomputation<?>> precomputations;
   private final byte[] prefix;
+
   /** Attributes after the value: index bit 0 = Secure, bit 1 = SameSite=None left out. */
   private final byte[][] suffixes;
+
   private final boolean sameSiteNoneConditional;
 
   /** Use {@link SessionPersistence#toAffinity()}. */
@@ -266,7 +268,8 @@ public final class StickyAffinity implements SessionAffinity {
     return null;
   }
 
-  private Binding resolveHeader(PoolSnapshot pool, @Nullable String value, TokenKeys keys, long now) {
+  private Binding resolveHeader(
+      PoolSnapshot pool, @Nullable String value, TokenKeys keys, long now) {
     if (value == null) {
       return Binding.none();
     }
@@ -411,7 +414,8 @@ public final class StickyAffinity implements SessionAffinity {
     return new String(out, StandardCharsets.ISO_8859_1);
   }
 
-  private static String attributes(SessionPersistence config, boolean secure, boolean omitSameSite) {
+  private static String attributes(
+      SessionPersistence config, boolean secure, boolean omitSameSite) {
     StringBuilder sb = new StringBuilder();
     sb.append("; Path=").append(config.path());
     if (config.domain() != null) {

@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
  *                            bytes 0..18, keyed by the scope's key for one secret
  * </pre>
  *
- * SipHash tokens are 27 bytes, 36 characters; HMAC tokens 35 bytes, 47 characters. Decoding
- * accepts exactly that length, only the canonical encoding (unused trailing bits zero), and only a
- * tag that one of the secrets produces; anything else is {@code null}, never an exception.
+ * SipHash tokens are 27 bytes, 36 characters; HMAC tokens 35 bytes, 47 characters. Decoding accepts
+ * exactly that length, only the canonical encoding (unused trailing bits zero), and only a tag that
+ * one of the secrets produces; anything else is {@code null}, never an exception.
  */
 final class TokenCodec {
   static final int PAYLOAD_BYTES = 19;
@@ -41,8 +41,8 @@ final class TokenCodec {
   }
 
   /**
-   * Writes the token signed with the first secret at {@code offset}; only the low 24 bits of
-   * {@code nonce} are used.
+   * Writes the token signed with the first secret at {@code offset}; only the low 24 bits of {@code
+   * nonce} are used.
    *
    * @return the offset after the token
    */
@@ -101,7 +101,8 @@ final class TokenCodec {
 
   /**
    * The session in {@code s[from, to)} if it is a token this scope issued with any of its secrets,
-   * or {@code null}. Allocates nothing unless the token is genuine (HMAC: unless it is well-formed).
+   * or {@code null}. Allocates nothing unless the token is genuine (HMAC: unless it is
+   * well-formed).
    */
   @Nullable SessionToken read(TokenKeys keys, CharSequence s, int from, int to) {
     if (to - from != tokenChars) {

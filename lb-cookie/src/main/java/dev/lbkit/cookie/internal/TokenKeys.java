@@ -27,9 +27,12 @@ final class TokenKeys {
   private static final String BACKEND_ID_LABEL = "lbkit backend id v1";
 
   final String scope;
+
   /** SipHash-2-4 keys per secret, as two little-endian words each. */
   final long[] k0;
+
   final long[] k1;
+
   /** HMAC-SHA256 keys per secret. */
   final byte[][] hmacKeys;
 

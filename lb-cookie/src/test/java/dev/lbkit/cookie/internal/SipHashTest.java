@@ -50,7 +50,8 @@ class SipHashTest {
     System.arraycopy(message(8), 0, padded, 5, 8);
     padded[4] = 99;
     padded[13] = 77;
-    assertThat(SipHash.hash(K0, K1, padded, 5, 8)).isEqualTo(SipHash.hash(K0, K1, message(8), 0, 8));
+    assertThat(SipHash.hash(K0, K1, padded, 5, 8))
+        .isEqualTo(SipHash.hash(K0, K1, message(8), 0, 8));
   }
 
   private static byte[] message(int length) {

@@ -28,7 +28,9 @@ class TokenCodecProperties {
       @ForAll @LongRange(min = 0, max = 0xffffffffL) long lastSeen) {
     TokenCodec codec = new TokenCodec(algorithm);
     String token = write(codec, KEYS, key, issued, lastSeen);
-    assertThat(token).hasSize(algorithm == MacAlgorithm.SIPHASH_2_4 ? 36 : 47).matches("[A-Za-z0-9_-]+");
+    assertThat(token)
+        .hasSize(algorithm == MacAlgorithm.SIPHASH_2_4 ? 36 : 47)
+        .matches("[A-Za-z0-9_-]+");
 
     SessionToken read = codec.read(KEYS, token, 0, token.length());
     assertThat(read).isNotNull();
@@ -49,9 +51,12 @@ class TokenCodecProperties {
 
   @Property(tries = 500)
   void noSingleBitFlipIsAccepted(
-      @ForAll MacAlgorithm algorithm, @ForAll long key, @ForAll @IntRange(min = 0, max = 255) int bit) {
+      @ForAll MacAlgorithm algorithm,
+      @ForAll long key,
+      @ForAll @IntRange(min = 0, max = 255) int bit) {
     TokenCodec codec = new TokenCodec(algorithm);
-    byte[] raw = Base64.getUrlDecoder().decode(write(codec, KEYS, key, 1_700_000_000L, 1_700_000_100L));
+    byte[] raw =
+        Base64.getUrlDecoder().decode(write(codec, KEYS, key, 1_700_000_000L, 1_700_000_100L));
     int index = bit % (raw.length * 8);
     raw[index / 8] ^= (byte) (1 << (index % 8));
     String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
@@ -66,7 +71,9 @@ class TokenCodecProperties {
 
   @Property(tries = 300)
   void noTruncationOrExtensionIsAccepted(
-      @ForAll MacAlgorithm algorithm, @ForAll long key, @ForAll @IntRange(min = 1, max = 47) int cut) {
+      @ForAll MacAlgorithm algorithm,
+      @ForAll long key,
+      @ForAll @IntRange(min = 1, max = 47) int cut) {
     TokenCodec codec = new TokenCodec(algorithm);
     String token = write(codec, KEYS, key, 5, 6);
     String truncated = token.substring(0, Math.max(0, token.length() - cut));
@@ -115,7 +122,8 @@ class TokenCodecProperties {
     // 47 characters carry 282 bits for 280: the last character's two low bits are padding.
     char last = token.charAt(46);
     int value = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".indexOf(last);
-    char sibling = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".charAt(value | 1);
+    char sibling =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".charAt(value | 1);
     String variant = token.substring(0, 46) + sibling;
     assertThat(variant).isNotEqualTo(token);
     assertThat(codec.read(KEYS, variant, 0, 47)).isNull();
