@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -61,6 +63,8 @@ final class DemoBackends implements AutoCloseable {
     threads.setName("demo-backend");
     Server server = new Server(threads);
     server.setStopTimeout(1_000);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
     Map<String, ServerConnector> connectors = new LinkedHashMap<>();
     Map<String, String> seen = new LinkedHashMap<>();
     for (Backend b : backends) {
@@ -68,7 +72,7 @@ final class DemoBackends implements AutoCloseable {
         continue;
       }
       // No acceptor thread: the selector accepts, so a dozen backends stay cheap in threads.
-      ServerConnector connector = new ServerConnector(server, 0, 1);
+      ServerConnector connector = new ServerConnector(server, 0, 1, new HttpConnectionFactory(http));
       connector.setName(b.id());
       connector.setHost(b.host());
       connector.setPort(b.port());

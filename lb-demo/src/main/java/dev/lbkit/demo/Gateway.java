@@ -12,6 +12,8 @@ import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
 import dev.lbkit.servlet.LoadBalancingFilter;
 import dev.lbkit.servlet.LoadBalancingProxyServlet;
 import jakarta.servlet.DispatcherType;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -20,7 +22,11 @@ import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -43,19 +49,16 @@ final class Gateway implements AutoCloseable {
   private final ServerConnector connector;
   private final Map<String, Upstream> upstreams;
   private final Map<String, LoadBalancer> loadBalancers;
-  private final Map<String, SessionPersistence> sessions;
 
   private Gateway(
       Server server,
       ServerConnector connector,
       Map<String, Upstream> upstreams,
-      Map<String, LoadBalancer> loadBalancers,
-      Map<String, SessionPersistence> sessions) {
+      Map<String, LoadBalancer> loadBalancers) {
     this.server = server;
     this.connector = connector;
     this.upstreams = upstreams;
     this.loadBalancers = loadBalancers;
-    this.sessions = sessions;
   }
 
   /**
@@ -78,11 +81,10 @@ final class Gateway implements AutoCloseable {
     }
 
     Map<String, LoadBalancer> loadBalancers = new LinkedHashMap<>();
-    Map<String, SessionPersistence> sessions = new LinkedHashMap<>();
     List<Handler> contexts = new ArrayList<>();
     for (RouteSpec route : config.routes()) {
       UpstreamSpec upstream = config.upstream(route.backendRefs().get(0).upstream());
-      SessionPersistence persistence = Sessions.persistence(config, route);
+      SessionPersistence persistence = route.session();
       LoadBalancer lb =
           LoadBalancer.builder(upstreams.get(upstream.name()))
               .selector(Selectors.of(upstream))
@@ -90,9 +92,6 @@ final class Gateway implements AutoCloseable {
               .maxTries(route.maxTries())
               .build();
       loadBalancers.put(route.name(), lb);
-      if (persistence != null) {
-        sessions.put(route.name(), persistence);
-      }
       contexts.add(routeContext(route, lb, resolver));
     }
 
@@ -100,7 +99,13 @@ final class Gateway implements AutoCloseable {
     threads.setName("gateway");
     Server server = new Server(threads);
     server.setStopTimeout(2_000);
-    ServerConnector connector = new ServerConnector(server, 1, 1);
+    // The proxied response carries the backend's Date; a second one from the gateway, or a
+    // Server header naming Jetty, would only add noise (nginx hides the upstream's instead).
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(false);
+    ServerConnector connector =
+        new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
     connector.setHost(config.listen().host());
     connector.setPort(config.listen().port());
     connector.setReuseAddress(true);
@@ -112,7 +117,7 @@ final class Gateway implements AutoCloseable {
       server.stop();
       throw e;
     }
-    return new Gateway(server, connector, upstreams, loadBalancers, sessions);
+    return new Gateway(server, connector, upstreams, loadBalancers);
   }
 
   /** The port the gateway listens on (the bound one when the file said 0). */
@@ -141,11 +146,6 @@ final class Gateway implements AutoCloseable {
       throw new IllegalArgumentException("no route " + route + " (expected: " + loadBalancers.keySet() + ")");
     }
     return lb;
-  }
-
-  /** The session persistence of a route, or {@code null} when it has none. */
-  @Nullable SessionPersistence session(String route) {
-    return sessions.get(route);
   }
 
   /** Stops listening, lets requests in flight finish (briefly) and stops the proxy clients. */
@@ -188,8 +188,16 @@ final class Gateway implements AutoCloseable {
     return context;
   }
 
-  /** Hands each request to the servlet context of its route; unrouted requests get Jetty's 404. */
+  /**
+   * Hands each request to the servlet context of its route, and answers a request no route
+   * matches with a short plain-text 404 that repeats nothing the client sent.
+   */
   private static final class Routes extends Handler.Sequence {
+    private static final ByteBuffer NO_ROUTE =
+        ByteBuffer.wrap(
+            "404 Not Found: no route for this host and path\n".getBytes(StandardCharsets.US_ASCII))
+            .asReadOnlyBuffer();
+
     private final Router<Handler> router;
 
     Routes(Router<Handler> router, List<Handler> contexts) {
@@ -200,7 +208,13 @@ final class Gateway implements AutoCloseable {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
       Handler route = router.route(Request.getServerName(request), Request.getPathInContext(request));
-      return route != null && route.handle(request, response, callback);
+      if (route != null && route.handle(request, response, callback)) {
+        return true;
+      }
+      response.setStatus(HttpStatus.NOT_FOUND_404);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=us-ascii");
+      response.write(true, NO_ROUTE.slice(), callback);
+      return true;
     }
   }
 }

@@ -1,9 +1,9 @@
 package dev.lbkit.demo;
 
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -226,24 +226,15 @@ record GatewayConfig(
   record BackendRef(String upstream, int weight) {}
 
   /**
-   * The session persistence of a route, still as the plain maps the file gave: Gateway API
-   * {@code sessionPersistence} fields, or ingress-nginx annotations. {@code where} points at it
-   * in the file for errors raised when lb-cookie parses it.
+   * A route: where requests match, where they go, and how sessions stick (built by lb-cookie from
+   * the file's Gateway API fields or ingress-nginx annotations; {@code null} for none).
    */
-  record SessionSpec(Kind kind, Map<String, Object> fields, int line, String field) {
-    enum Kind {
-      GATEWAY_API,
-      INGRESS_NGINX
-    }
-  }
-
-  /** A route: where requests match and where they go. */
   record RouteSpec(
       String name,
       List<String> hostnames,
       PathMatch path,
       List<BackendRef> backendRefs,
-      @Nullable SessionSpec session,
+      @Nullable SessionPersistence session,
       int maxTries,
       int line) {
     RouteSpec {

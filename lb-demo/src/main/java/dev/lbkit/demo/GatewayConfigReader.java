@@ -1,5 +1,6 @@
 package dev.lbkit.demo;
 
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
 import dev.lbkit.core.Cidr;
@@ -10,7 +11,6 @@ import dev.lbkit.demo.GatewayConfig.HostPort;
 import dev.lbkit.demo.GatewayConfig.Method;
 import dev.lbkit.demo.GatewayConfig.PathMatch;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
-import dev.lbkit.demo.GatewayConfig.SessionSpec;
 import dev.lbkit.demo.GatewayConfig.TrustedProxies;
 import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
 import java.io.IOException;
@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,7 +69,6 @@ final class GatewayConfigReader {
   private static final List<String> METHODS = methodSpellings();
   private static final List<String> STATES = List.of("UP", "DRAINING", "DOWN");
   private static final List<String> PATH_TYPES = List.of("Exact", "PathPrefix");
-  private static final String INGRESS_NGINX_PREFIX = "nginx.ingress.kubernetes.io/";
 
   // An RFC 1123 host name, optionally with a leading "*." as the Gateway API allows.
   private static final Pattern HOSTNAME =
@@ -179,7 +177,7 @@ final class GatewayConfigReader {
     Set<String> routeNames = new HashSet<>();
     ConfigNode routeList = root.require("routes");
     for (ConfigNode r : routeList.elements()) {
-      RouteSpec route = route(r, byName);
+      RouteSpec route = route(r, byName, secrets);
       if (!routeNames.add(route.name())) {
         throw r.get("name").error("\"%s\" is used twice (expected: unique route names)", route.name());
       }
@@ -334,7 +332,8 @@ final class GatewayConfigReader {
     }
   }
 
-  private static RouteSpec route(ConfigNode r, Map<String, UpstreamSpec> upstreams) {
+  private static RouteSpec route(
+      ConfigNode r, Map<String, UpstreamSpec> upstreams, List<String> secrets) {
     r.checkMapping(ROUTE_FIELDS.toArray(new String[0]));
     String name = r.require("name").text();
 
@@ -384,35 +383,19 @@ final class GatewayConfigReader {
 
     ConfigNode persistence = r.get("sessionPersistence");
     ConfigNode annotations = r.get("annotations");
-    SessionSpec session = null;
+    SessionPersistence session = null;
     if (!persistence.isMissing() && !annotations.isMissing()) {
       throw annotations.error(
           "given with sessionPersistence (expected: one of sessionPersistence, Gateway API"
               + " fields, or annotations, ingress-nginx affinity)");
     }
     if (!persistence.isMissing()) {
-      session = sessionSpec(persistence, SessionSpec.Kind.GATEWAY_API);
+      session = Sessions.gatewayApi(persistence, path, name, secrets);
     } else if (!annotations.isMissing()) {
-      session = sessionSpec(annotations, SessionSpec.Kind.INGRESS_NGINX);
-      for (String key : session.fields().keySet()) {
-        if (!key.startsWith(INGRESS_NGINX_PREFIX)) {
-          throw annotations.get(key).error(
-              "unknown annotation (expected: ingress-nginx annotations, %s...)",
-              INGRESS_NGINX_PREFIX);
-        }
-      }
+      session = Sessions.ingressNginx(annotations, path, name, secrets);
     }
     int maxTries = r.get("maxTries").integer(3, 1, 20);
     return new RouteSpec(name, hostnames, path, refs, session, maxTries, r.line());
-  }
-
-  @SuppressWarnings("unchecked")
-  private static SessionSpec sessionSpec(ConfigNode node, SessionSpec.Kind kind) {
-    if (!node.isMapping()) {
-      throw node.error("%s (expected: a mapping)", node.quoted());
-    }
-    Map<String, Object> fields = (Map<String, Object>) node.plain();
-    return new SessionSpec(kind, new LinkedHashMap<>(fields), node.line(), node.path());
   }
 
   private static PathMatch pathMatch(ConfigNode node) {

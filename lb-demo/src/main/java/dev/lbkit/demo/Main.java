@@ -95,15 +95,6 @@ public final class Main {
       return new Launch(null, BAD_CONFIG);
     }
     if (check) {
-      // Building the gateway's pieces checks what only lbkit can (session settings, secrets).
-      try {
-        for (RouteSpec route : config.routes()) {
-          Sessions.persistence(config, route);
-        }
-      } catch (ConfigException e) {
-        err.println("lb-demo: " + e.getMessage());
-        return new Launch(null, BAD_CONFIG);
-      }
       out.println(config.source() + ": OK, " + config.routes().size() + " routes, "
           + config.upstreams().size() + " upstreams");
       return new Launch(null, OK);
@@ -153,7 +144,7 @@ public final class Main {
       String h = route.hostnames().isEmpty() ? null : route.hostnames().get(0).replace("*", "www");
       String hostHeader = h == null ? "" : " -H 'Host: " + h + "'";
       String url = base + route.path().value();
-      SessionPersistence session = gateway.session(route.name());
+      SessionPersistence session = route.session();
 
       sb.append("\n  # ").append(route.name()).append(": ").append(route.path())
           .append(" -> ").append(upstream.name()).append(", ").append(upstream.method());

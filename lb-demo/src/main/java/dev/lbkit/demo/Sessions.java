@@ -1,23 +1,142 @@
 package dev.lbkit.demo;
 
+import dev.lbkit.cookie.GatewayApiConfig;
+import dev.lbkit.cookie.IngressNginxConfig;
 import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.demo.GatewayConfig.RouteSpec;
+import dev.lbkit.demo.GatewayConfig.PathMatch;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
-/** The session persistence of a route, built with lb-cookie from the file's plain maps. */
+/**
+ * Builds a route's session persistence with lb-cookie's parsers from the plain maps of the file,
+ * and turns lb-cookie's errors (which name the field within what it was given) into errors that
+ * point at the file, line and field.
+ */
 final class Sessions {
   private Sessions() {}
 
   /**
-   * The route's session persistence, or {@code null} when it has none.
-   *
-   * @throws ConfigException naming the file, line and field when lb-cookie refuses a setting
+   * A Gateway API {@code sessionPersistence}, read as the rule of an HTTPRoute with this route's
+   * path match, so that the cookie path follows the match as NGINX Gateway Fabric derives it
+   * ({@code Path=/tea} for {@code Exact /tea}).
    */
-  static @Nullable SessionPersistence persistence(GatewayConfig config, RouteSpec route) {
-    if (route.session() == null) {
+  static SessionPersistence gatewayApi(
+      ConfigNode node, PathMatch path, String route, List<String> secrets) {
+    Map<String, Object> rule = new LinkedHashMap<>();
+    rule.put(
+        "matches",
+        List.of(Map.of("path", Map.of("type", path.type().name(), "value", path.value()))));
+    rule.put("sessionPersistence", plainMapping(node));
+    SessionPersistence parsed =
+        read(node, "rule.sessionPersistence", () -> GatewayApiConfig.ruleSessionPersistence(rule));
+    return withRouteSettings(node, parsed, route, secrets);
+  }
+
+  /**
+   * The ingress-nginx {@code affinity} annotations of an Ingress whose rule matched this route's
+   * path, so that the cookie path defaults to it as in ingress-nginx. Returns {@code null} when
+   * the annotations ask for no affinity.
+   *
+   * <p>Only the affinity annotations are read: the method belongs to the upstream here ({@code
+   * method:}), and a route goes to one upstream, so {@code load-balance}, {@code
+   * upstream-hash-by} and the canary annotations are refused rather than silently ignored.
+   */
+  static @Nullable SessionPersistence ingressNginx(
+      ConfigNode node, PathMatch path, String route, List<String> secrets) {
+    Map<String, String> annotations = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : plainMapping(node).entrySet()) {
+      ConfigNode value = node.get(e.getKey());
+      if (!(e.getValue() instanceof String)) {
+        throw value.error("%s (expected: a string, as annotations are)", value.quoted());
+      }
+      String bare =
+          e.getKey().startsWith(IngressNginxConfig.PREFIX)
+              ? e.getKey().substring(IngressNginxConfig.PREFIX.length())
+              : e.getKey();
+      if (bare.equals("load-balance") || bare.startsWith("upstream-hash-by")) {
+        throw value.error(
+            "set on the route (expected: the load-balancing method on the upstream, as method:"
+                + " and key:; these annotations configure affinity only)");
+      }
+      if (bare.startsWith("canary")) {
+        throw value.error(
+            "set on the route (expected: affinity annotations only; the demo sends a route to one"
+                + " upstream, so it has no canary)");
+      }
+      annotations.put(e.getKey(), (String) e.getValue());
+    }
+    IngressNginxConfig parsed =
+        read(node, "", () -> IngressNginxConfig.fromAnnotations(annotations, path.value(), null));
+    if (parsed.sessionPersistence() == null) {
       return null;
     }
-    throw new ConfigException(
-        config.source(), route.session().line(), route.session().field(), "not supported yet");
+    return withRouteSettings(node, parsed.sessionPersistence(), route, secrets);
+  }
+
+  /**
+   * The route's own scope (so that two routes never share sessions, while replicas of one file
+   * do) and the file's secrets, which every replica and restart shares.
+   */
+  private static SessionPersistence withRouteSettings(
+      ConfigNode node, @Nullable SessionPersistence parsed, String route, List<String> secrets) {
+    if (parsed == null) {
+      throw node.error("empty (expected: session persistence settings)");
+    }
+    SessionPersistence.Builder b = parsed.toBuilder().scope(route);
+    if (!secrets.isEmpty()) {
+      b.secrets(secrets);
+    }
+    return read(node, "", b::build);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> plainMapping(ConfigNode node) {
+    if (!node.isMapping()) {
+      throw node.error("%s (expected: a mapping)", node.quoted());
+    }
+    return (Map<String, Object>) node.plain();
+  }
+
+  private static <T> T read(ConfigNode node, String root, Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw refused(node, root, e);
+    }
+  }
+
+  /**
+   * lb-cookie names the field it refuses at the start of its message ({@code
+   * rule.sessionPersistence.absoluteTimeout: ...}): point at that field in the file when it is
+   * there, else at the whole mapping.
+   */
+  static ConfigException refused(ConfigNode node, String root, IllegalArgumentException e) {
+    String message = String.valueOf(e.getMessage());
+    int colon = message.indexOf(": ");
+    if (colon > 0) {
+      String field = message.substring(0, colon);
+      if (field.startsWith("annotation \"") && field.endsWith("\"")) {
+        field = field.substring("annotation \"".length(), field.length() - 1);
+      }
+      ConfigNode at = null;
+      if (!node.get(field).isMissing()) {
+        at = node.get(field); // an annotation name, dots and all
+      } else if (!root.isEmpty() && (field.equals(root) || field.startsWith(root + '.'))) {
+        at = node;
+        for (String part : field.substring(root.length()).split("\\.")) {
+          if (!part.isEmpty()) {
+            at = at.get(part);
+          }
+        }
+      }
+      if (at != null) {
+        return new ConfigException(
+            node.file(), at.line(), at.path(), message.substring(colon + 2), e);
+      }
+    }
+    return node.error(e);
   }
 }

@@ -18,7 +18,7 @@ final class Cafe {
 
   /** The default file's text on free ports; the same call gives new ports. */
   static String onFreePorts() {
-    String text = GatewayConfigReader.defaultText().replace("listen: 127.0.0.1:8080", "listen: 127.0.0.1:0");
+    String text = GatewayConfigReader.defaultText();
     Matcher m = ADDRESS.matcher(text);
     Map<String, Integer> ports = new LinkedHashMap<>();
     while (m.find()) {
@@ -35,7 +35,8 @@ final class Cafe {
       m.appendReplacement(out, "127.0.0.1:" + ports.get(m.group(1)));
     }
     m.appendTail(out);
-    return out.toString();
+    return out.toString()
+        .replace("listen: 127.0.0.1:" + ports.get("8080") + "\n", "listen: 127.0.0.1:0\n");
   }
 
   static GatewayConfig config() {

@@ -3,16 +3,15 @@ package dev.lbkit.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
 import dev.lbkit.demo.GatewayConfig.HashKey;
 import dev.lbkit.demo.GatewayConfig.Method;
 import dev.lbkit.demo.GatewayConfig.PathMatch;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
-import dev.lbkit.demo.GatewayConfig.SessionSpec;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GatewayConfigReaderTest {
@@ -53,12 +52,14 @@ class GatewayConfigReaderTest {
 
     RouteSpec tea = config.routes().get(1);
     assertThat(tea.path()).isEqualTo(new PathMatch(PathMatch.Type.Exact, "/tea"));
-    assertThat(tea.session().kind()).isEqualTo(SessionSpec.Kind.GATEWAY_API);
-    assertThat(tea.session().fields())
-        .containsEntry("sessionName", "cookie-tea")
-        .containsEntry("type", "Cookie")
-        .containsEntry("absoluteTimeout", "24h")
-        .containsEntry("cookieConfig", Map.of("lifetimeType", "Permanent"));
+    SessionPersistence cookieTea = tea.session();
+    assertThat(cookieTea.type()).isEqualTo(SessionPersistence.Type.COOKIE);
+    assertThat(cookieTea.name()).isEqualTo("cookie-tea");
+    assertThat(cookieTea.lifetime()).isEqualTo(SessionPersistence.Lifetime.PERMANENT);
+    assertThat(cookieTea.absoluteTimeout()).isEqualTo(Duration.ofHours(24));
+    assertThat(cookieTea.path()).isEqualTo("/tea");
+    assertThat(cookieTea.scope()).isEqualTo("tea");
+    assertThat(cookieTea.secrets()).isEqualTo(config.tokenSecrets());
     assertThat(config.upstream("tea").backends())
         .extracting(Backend::id, Backend::route)
         .containsExactly(
@@ -68,12 +69,19 @@ class GatewayConfigReaderTest {
     assertThat(config.upstream("latte").method()).isEqualTo(Method.RANDOM_TWO_LEAST_CONN);
     assertThat(config.routes().get(2).session()).isNull();
 
-    assertThat(config.routes().get(3).session().fields()).containsEntry("type", "Header");
-    assertThat(config.routes().get(4).session().kind()).isEqualTo(SessionSpec.Kind.INGRESS_NGINX);
-    assertThat(config.routes().get(4).session().fields())
-        .containsEntry("nginx.ingress.kubernetes.io/affinity-mode", "balanced");
-    assertThat(config.routes().get(5).session().fields())
-        .containsEntry("nginx.ingress.kubernetes.io/affinity-mode", "persistent");
+    SessionPersistence header = config.routes().get(3).session();
+    assertThat(header.type()).isEqualTo(SessionPersistence.Type.HEADER);
+    assertThat(header.name()).isEqualTo("Session-B");
+    assertThat(header.idleTimeout()).isEqualTo(Duration.ofMinutes(30));
+
+    SessionPersistence balanced = config.routes().get(4).session();
+    assertThat(balanced.mode()).isEqualTo(SessionPersistence.Mode.BALANCED);
+    assertThat(balanced.name()).isEqualTo("INGRESSCOOKIE");
+    assertThat(balanced.path()).isEqualTo("/balanced");
+    SessionPersistence persistent = config.routes().get(5).session();
+    assertThat(persistent.mode()).isEqualTo(SessionPersistence.Mode.PERSISTENT);
+    assertThat(persistent.changeOnFailure()).isTrue();
+    assertThat(persistent.path()).isEqualTo("/persistent");
     assertThat(config.upstream("persistent").failTimeout()).isEqualTo(Duration.ofSeconds(10));
   }
 
@@ -309,6 +317,48 @@ class GatewayConfigReaderTest {
             + "    annotations: {nginx.ingress.kubernetes.io/affinity: cookie}\n",
         "bad.yaml:11: routes[0].annotations: given with sessionPersistence (expected: one of"
             + " sessionPersistence, Gateway API fields, or annotations, ingress-nginx affinity)");
+  }
+
+  @Test
+  void lbCookieErrorsPointAtTheField() {
+    // lb-cookie words the problem; the demo says where it is.
+    assertThatThrownBy(
+            () ->
+                GatewayConfigReader.read(
+                    "bad.yaml",
+                    MINIMAL
+                        + "    sessionPersistence:\n"
+                        + "      sessionName: cookie-tea\n"
+                        + "      absoluteTimeout: 1 day\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("bad.yaml:12: routes[0].sessionPersistence.absoluteTimeout: \"1 day\"")
+        .hasMessageContaining("(expected: a Gateway API duration");
+    assertError(
+        MINIMAL
+            + "    sessionPersistence:\n"
+            + "      sessionName: cookie-tea\n"
+            + "      cookieConfig: {lifetimeType: Permanent}\n",
+        "bad.yaml:12: routes[0].sessionPersistence.cookieConfig.lifetimeType: \"Permanent\""
+            + " (expected: an absoluteTimeout too, which sets the cookie's Max-Age; the Gateway API"
+            + " requires it for Permanent)");
+  }
+
+  @Test
+  void ingressNginxErrorsPointAtTheAnnotation() {
+    String annotations =
+        "    annotations:\n"
+            + "      nginx.ingress.kubernetes.io/affinity: cookie\n"
+            + "      nginx.ingress.kubernetes.io/affinity-mode: sticky\n";
+    assertThatThrownBy(() -> GatewayConfigReader.read("bad.yaml", MINIMAL + annotations))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "bad.yaml:12: routes[0].annotations.nginx.ingress.kubernetes.io/affinity-mode: ")
+        .hasMessageContaining("balanced or persistent");
+    assertError(
+        MINIMAL + "    annotations:\n      nginx.ingress.kubernetes.io/upstream-hash-by: $uri\n",
+        "bad.yaml:11: routes[0].annotations.nginx.ingress.kubernetes.io/upstream-hash-by: set on"
+            + " the route (expected: the load-balancing method on the upstream, as method: and"
+            + " key:; these annotations configure affinity only)");
   }
 
   @Test

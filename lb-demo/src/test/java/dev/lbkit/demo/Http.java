@@ -39,6 +39,26 @@ final class Http {
       return values.isEmpty() ? null : values.get(0);
     }
 
+    /** The {@code Set-Cookie} header that sets {@code name}, or null. */
+    String setCookie(String name) {
+      for (String value : headers("Set-Cookie")) {
+        if (value.startsWith(name + "=")) {
+          return value;
+        }
+      }
+      return null;
+    }
+
+    /** The {@code name=value} pair of the {@code Set-Cookie} for {@code name}, to send back. */
+    String cookiePair(String name) {
+      String setCookie = setCookie(name);
+      if (setCookie == null) {
+        throw new AssertionError("no Set-Cookie for " + name + " in " + headers);
+      }
+      int semicolon = setCookie.indexOf(';');
+      return semicolon < 0 ? setCookie : setCookie.substring(0, semicolon);
+    }
+
     /** The {@code Server name:} line of an nginx-hello page. */
     String serverName() {
       return line("Server name: ");
