@@ -308,12 +308,14 @@ public final class IngressNginxConfig {
       return fallback;
     }
     String s = value.trim();
-    boolean digits = !s.isEmpty() && s.length() <= 12;
+    boolean digits = !s.isEmpty() && s.length() <= 10;
     for (int i = 0; digits && i < s.length(); i++) {
       digits = s.charAt(i) >= '0' && s.charAt(i) <= '9';
     }
-    if (!digits || Long.parseLong(s) < min) {
-      throw invalid(key, value, min == 0 ? "a whole number" : "a whole number of at least " + min);
+    // ingress-nginx reads these into 32-bit ints.
+    if (!digits || Long.parseLong(s) < min || Long.parseLong(s) > Integer.MAX_VALUE) {
+      throw invalid(
+          key, value, "a whole number from " + min + " to " + Integer.MAX_VALUE);
     }
     return Long.parseLong(s);
   }

@@ -255,8 +255,8 @@ class IngressNginxConfigTest {
             () -> IngressNginxConfig.fromAnnotations(
                 annotations(P + "affinity", "cookie", P + "session-cookie-max-age", "2d")))
         .hasMessage(
-            "annotation \"" + P + "session-cookie-max-age\": \"2d\" (expected: a whole number of at"
-                + " least 1)");
+            "annotation \"" + P + "session-cookie-max-age\": \"2d\" (expected: a whole number from 1"
+                + " to 2147483647)");
     assertThatThrownBy(
             () -> IngressNginxConfig.fromAnnotations(
                 annotations(P + "affinity", "cookie", P + "session-cookie-expires", "0")))
@@ -294,6 +294,16 @@ class IngressNginxConfigTest {
         .hasMessage(
             "annotation \"" + P + "load-balance\": \"fastest\" (expected: round_robin or ewma (ewma"
                 + " is not supported))");
+  }
+
+  @Test
+  void numbersBeyondAnIntAreRefused() {
+    assertThatThrownBy(
+            () -> IngressNginxConfig.fromAnnotations(
+                annotations(P + "canary-weight-total", "99999999999")))
+        .hasMessage(
+            "annotation \"" + P + "canary-weight-total\": \"99999999999\" (expected: a whole number"
+                + " from 1 to 2147483647)");
   }
 
   @Test
