@@ -163,7 +163,7 @@ public final class HashOptions {
      * hash-balance-factor} divided by 100): a backend whose requests in flight would exceed {@code
      * ceil(c x average)} is passed over for the next one on the ring.
      *
-     * @throws IllegalArgumentException unless 1 <= c <= 100
+     * @throws IllegalArgumentException unless c is in 1.0..100.0
      */
     public Builder boundedLoad(double factor) {
       checkArgument(
@@ -183,7 +183,7 @@ public final class HashOptions {
     /**
      * Points per unit of weight.
      *
-     * @throws IllegalArgumentException unless 1 <= pointsPerWeight <= {@value
+     * @throws IllegalArgumentException unless {@code pointsPerWeight} is in 1..{@value
      *     Rings#MAX_POINTS_PER_WEIGHT}
      */
     public Builder pointsPerWeight(int pointsPerWeight) {

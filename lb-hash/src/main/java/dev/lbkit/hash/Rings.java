@@ -42,7 +42,7 @@ public final class Rings {
   /**
    * The default ring with {@code pointsPerWeight} points per unit of weight.
    *
-   * @throws IllegalArgumentException unless 1 <= pointsPerWeight <= {@value
+   * @throws IllegalArgumentException unless {@code pointsPerWeight} is in 1..{@value
    *     #MAX_POINTS_PER_WEIGHT}
    */
   public static Precomputation<ConsistentRing> defaultRing(int pointsPerWeight) {
@@ -53,7 +53,7 @@ public final class Rings {
    * The default ring with {@code pointsPerWeight} points per unit of weight, placing each backend
    * by {@code key} instead of its id.
    *
-   * @throws IllegalArgumentException unless 1 <= pointsPerWeight <= {@value
+   * @throws IllegalArgumentException unless {@code pointsPerWeight} is in 1..{@value
    *     #MAX_POINTS_PER_WEIGHT}
    */
   public static Precomputation<ConsistentRing> defaultRing(int pointsPerWeight, BackendKey key) {
@@ -74,7 +74,7 @@ public final class Rings {
    * {@code pointsPerServer} points per server ({@value #DEFAULT_POINTS_PER_WEIGHT} in both),
    * placed by {@code key}. Look keys up with {@link #ketamaHash}.
    *
-   * @throws IllegalArgumentException unless 1 <= pointsPerServer <= {@value
+   * @throws IllegalArgumentException unless {@code pointsPerServer} is in 1..{@value
    *     #MAX_POINTS_PER_WEIGHT}
    */
   public static Precomputation<ConsistentRing> ketama(int pointsPerServer, BackendKey key) {
@@ -85,7 +85,7 @@ public final class Rings {
    * A Ketama ring with the given {@link KetamaWeighting}, for matching a spymemcached client
    * constructed with (or without) a weights map.
    *
-   * @throws IllegalArgumentException unless 1 <= pointsPerServer <= {@value
+   * @throws IllegalArgumentException unless {@code pointsPerServer} is in 1..{@value
    *     #MAX_POINTS_PER_WEIGHT}
    */
   public static Precomputation<ConsistentRing> ketama(

@@ -28,6 +28,10 @@ class HashOptionsTest {
     assertThat(a.toBuilder().noBoundedLoad().backendKey(BackendKey.id()).build())
         .isEqualTo(HashOptions.ofDefaults());
     assertThat(a.toString()).contains("boundedLoad=1.250", "BackendKey.authority()");
+    HashOptions always = a.toBuilder().ketamaWeighting(KetamaWeighting.ALWAYS).build();
+    assertThat(always).isNotEqualTo(a);
+    assertThat(always.ketamaWeighting()).isEqualTo(KetamaWeighting.ALWAYS);
+    assertThat(always.toString()).endsWith(", ketamaWeighting=ALWAYS}");
   }
 
   @Test
