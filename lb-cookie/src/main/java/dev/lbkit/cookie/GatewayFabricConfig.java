@@ -103,7 +103,8 @@ public final class GatewayFabricConfig {
   /**
    * Reads a route rule's {@code sessionPersistence} as NGINX Gateway Fabric turns it into {@code
    * sticky cookie NAME [expires=absoluteTimeout] path=PATH}: the cookie path from the rule's path
-   * matches, {@code expires} only for {@code lifetimeType: Permanent}, no {@code HttpOnly}, {@code
+   * matches, {@code expires} only for {@code lifetimeType: Permanent} (a lifetime that every
+   * response renews, as nginx does, so lbkit's {@code idleTimeout}), no {@code HttpOnly}, {@code
    * Secure} or {@code Domain}, re-sent with every response, and the cookies NGINX Plus issued read
    * and re-issued. As NGINX Gateway Fabric, {@code type: Header} is ignored (a warning, and no
    * session persistence) and so is {@code idleTimeout}.
@@ -129,7 +130,9 @@ public final class GatewayFabricConfig {
     }
     SessionPersistence.Builder b = NginxConfig.stickyCookie(gateway.name()).path(gateway.path());
     if (gateway.lifetime() == SessionPersistence.Lifetime.PERMANENT) {
-      b.lifetime(SessionPersistence.Lifetime.PERMANENT).absoluteTimeout(gateway.absoluteTimeout());
+      // NGINX Gateway Fabric writes expires=<absoluteTimeout>, which nginx renews with every
+      // response: a sliding lifetime.
+      b.lifetime(SessionPersistence.Lifetime.PERMANENT).idleTimeout(gateway.absoluteTimeout());
     }
     return b.build();
   }

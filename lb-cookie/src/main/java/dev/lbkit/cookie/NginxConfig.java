@@ -49,8 +49,10 @@ public final class NginxConfig {
    *   <li>persistent: the cookie names the backend, and the session moves only when that backend
    *       is unavailable or a retry leaves it;
    *   <li>sent again with every response (NGINX Plus re-issues the cookie each time);
-   *   <li>{@code expires} makes it a permanent cookie ({@code max} is ten years, as nginx), and
-   *       without it the cookie ends with the browser session;
+   *   <li>{@code expires} makes it a permanent cookie whose {@code Max-Age} every response renews,
+   *       so the session ends that long after its last request (lbkit's {@code idleTimeout};
+   *       {@code max} is ten years, as nginx); without it the cookie ends with the browser
+   *       session;
    *   <li>{@code HttpOnly} and {@code Secure} only when the directive says so, as nginx;
    *   <li>live NGINX Plus cookies (the MD5 of the server's address, or its {@code route=}) are
    *       read and re-issued in lbkit's format ({@link LegacyCookie#nginxSticky()}), so a gateway
@@ -127,7 +129,9 @@ public final class NginxConfig {
         case "expires=":
           Duration expires = ConfigErrors.duration(field, value, Durations::parseNginxCookieExpiry);
           ConfigErrors.wholeSeconds(field, "\"" + value + "\"", expires);
-          builder.lifetime(SessionPersistence.Lifetime.PERMANENT).absoluteTimeout(expires);
+          // nginx re-sends the cookie with every response, so expires= is a sliding lifetime:
+          // the cookie, and with it the session, ends this long after the last request.
+          builder.lifetime(SessionPersistence.Lifetime.PERMANENT).idleTimeout(expires);
           break;
         case "domain=":
           builder.domain(value);

@@ -156,7 +156,8 @@ public final class VirtualServerConfig {
       NginxConfig.rejectVariable(field, expires);
       Duration d = ConfigErrors.duration(field, expires, Durations::parseNginxCookieExpiry);
       ConfigErrors.wholeSeconds(field, ConfigNode.quote(expires), d);
-      b.lifetime(SessionPersistence.Lifetime.PERMANENT).absoluteTimeout(d);
+      // As sticky cookie expires=: a sliding lifetime, renewed by every response.
+      b.lifetime(SessionPersistence.Lifetime.PERMANENT).idleTimeout(d);
     }
     String domain = node.string("domain");
     if (domain != null) {

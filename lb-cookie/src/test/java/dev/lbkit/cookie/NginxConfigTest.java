@@ -39,7 +39,7 @@ class NginxConfigTest {
         .isEqualTo(
             nginxDefaults("cookie-tea")
                 .lifetime(SessionPersistence.Lifetime.PERMANENT)
-                .absoluteTimeout(Duration.ofHours(24))
+                .idleTimeout(Duration.ofHours(24))
                 .path("/tea")
                 .build());
   }
@@ -54,7 +54,7 @@ class NginxConfigTest {
         .isEqualTo(
             nginxDefaults("srv_id")
                 .lifetime(SessionPersistence.Lifetime.PERMANENT)
-                .absoluteTimeout(Duration.ofHours(1))
+                .idleTimeout(Duration.ofHours(1))
                 .domain(".example.com")
                 .httpOnly(true)
                 .sameSite(SessionPersistence.SameSite.NONE)
@@ -74,6 +74,7 @@ class NginxConfigTest {
     assertThat(sp).isEqualTo(nginxDefaults("srv_id").build());
     assertThat(sp.lifetime()).isEqualTo(SessionPersistence.Lifetime.SESSION);
     assertThat(sp.absoluteTimeout()).isNull();
+    assertThat(sp.idleTimeout()).isNull();
     assertThat(sp.mode()).isEqualTo(SessionPersistence.Mode.PERSISTENT);
     assertThat(sp.changeOnFailure()).isTrue();
   }
@@ -81,9 +82,12 @@ class NginxConfigTest {
   @Test
   void expiresMaxIsTenYearsAsNginx() {
     SessionPersistence sp = NginxConfig.parseSticky("sticky cookie srv_id expires=max");
-    assertThat(sp.absoluteTimeout()).isEqualTo(Duration.ofSeconds(315_360_000L));
+    assertThat(sp.idleTimeout()).isEqualTo(Duration.ofSeconds(315_360_000L));
+    // nginx renews the cookie with every response: a sliding lifetime, no absolute cap.
+    assertThat(sp.absoluteTimeout()).isNull();
+    assertThat(sp.refresh()).isEqualTo(SessionPersistence.Refresh.EVERY_RESPONSE);
     assertThat(sp.lifetime()).isEqualTo(SessionPersistence.Lifetime.PERMANENT);
-    assertThat(NginxConfig.parseSticky("sticky cookie a expires=1d12h").absoluteTimeout())
+    assertThat(NginxConfig.parseSticky("sticky cookie a expires=1d12h").idleTimeout())
         .isEqualTo(Duration.ofHours(36));
   }
 

@@ -48,14 +48,14 @@ class VirtualServerConfigTest {
             sticky("srv_id")
                 .path("/tea")
                 .lifetime(SessionPersistence.Lifetime.PERMANENT)
-                .absoluteTimeout(Duration.ofHours(2))
+                .idleTimeout(Duration.ofHours(2))
                 .build());
     assertThat(coffee.sessionPersistence())
         .isEqualTo(
             sticky("srv_id")
                 .path("/coffee")
                 .lifetime(SessionPersistence.Lifetime.PERMANENT)
-                .absoluteTimeout(Duration.ofHours(1))
+                .idleTimeout(Duration.ofHours(1))
                 .build());
   }
 
@@ -76,6 +76,8 @@ class VirtualServerConfigTest {
     Decision again = lb.pick(JvmRouteAffinityTest.request(pair, "/tea"));
     assertThat(again.backend()).isEqualTo(first.backend());
     assertThat(again.reason()).isEqualTo(Decision.Reason.STICKY_HIT);
+    // As NGINX Plus, every response renews the two hours.
+    assertThat(again.responseHeaders().get(0).value()).startsWith("srv_id=").contains("Max-Age=7200");
   }
 
   @Test
@@ -93,7 +95,7 @@ class VirtualServerConfigTest {
         .isEqualTo(
             sticky("srv_id")
                 .lifetime(SessionPersistence.Lifetime.PERMANENT)
-                .absoluteTimeout(Duration.ofSeconds(315_360_000L))
+                .idleTimeout(Duration.ofSeconds(315_360_000L))
                 .domain(".example.com")
                 .httpOnly(true)
                 .secure(SessionPersistence.Secure.ALWAYS)
