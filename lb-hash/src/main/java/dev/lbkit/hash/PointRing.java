@@ -116,6 +116,14 @@ abstract class PointRing implements BoundedRing {
       }
       p = nextOther[p];
     }
+    // Only a backend without points can be left (spymemcached's weighted formula gives a tiny
+    // weight none): take the first such, rather than fail a request that one could serve.
+    for (int i = 0; i < backendCount; i++) {
+      if (eligible.isEligible(i)
+          && (pool == null || BoundedLoad.hasRoom(pool, i, factor, totalInFlight, totalWeight))) {
+        return i;
+      }
+    }
     return Selector.NONE;
   }
 

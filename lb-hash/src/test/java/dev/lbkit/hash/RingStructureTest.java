@@ -208,6 +208,18 @@ class RingStructureTest {
   }
 
   @Test
+  void aBackendWithoutPointsIsStillReachedWhenNothingElseIsEligible() {
+    List<Backend> backends = new ArrayList<>(memcached(3));
+    backends.set(0, backends.get(0).withWeight(10_000)); // the others get 0 points from spymemcached's formula
+    IntPointRing ring = (IntPointRing) Rings.ketama(160, BackendKey.authority()).compute(backends);
+    for (int owner : ring.owners) {
+      assertThat(owner).isZero();
+    }
+    assertThat(ring.locate(Rings.ketamaHash("k"), i -> i == 2)).isEqualTo(2);
+    assertThat(ring.locate(Rings.ketamaHash("k"), i -> false)).isEqualTo(Selector.NONE);
+  }
+
+  @Test
   void ketamaWeightingChoosesTheFormula() {
     List<Backend> equal = memcached(25);
     assertThat(((IntPointRing) Rings.ketama(160, BackendKey.authority()).compute(equal)).pointCount())
