@@ -1,9 +1,9 @@
 package dev.lbkit.demo;
 
 /**
- * A gateway file that cannot be used: says which file, which line, which field, the value and
- * what is allowed, in the form {@code cafe.yaml:14: routes[1].path.type: "Prefix" (expected:
- * Exact or PathPrefix)}.
+ * A gateway file that cannot be used: says which file, which line, which field, the value and what
+ * is allowed, in the form {@code cafe.yaml:14: routes[1].path.type: "Prefix" (expected: Exact or
+ * PathPrefix)}.
  */
 final class ConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -17,12 +17,12 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * One value of the gateway file, with where it is: its field path ({@code routes[1].path.type})
- * and its line. Every read checks the shape and throws a {@link ConfigException} that names the
- * file, the line, the field, the value and what is allowed.
+ * One value of the gateway file, with where it is: its field path ({@code routes[1].path.type}) and
+ * its line. Every read checks the shape and throws a {@link ConfigException} that names the file,
+ * the line, the field, the value and what is allowed.
  *
- * <p>Reads the composed YAML node tree rather than objects built by a constructor, so that no
- * tag in the file can make the parser instantiate anything, and every error can point at a line.
+ * <p>Reads the composed YAML node tree rather than objects built by a constructor, so that no tag
+ * in the file can make the parser instantiate anything, and every error can point at a line.
  */
 final class ConfigNode {
   private final String file;
@@ -95,7 +95,8 @@ final class ConfigNode {
    */
   ConfigNode checkMapping(String... known) {
     if (!(node instanceof MappingNode)) {
-      throw error("%s (expected: a mapping with the fields %s)", quoted(), String.join(", ", known));
+      throw error(
+          "%s (expected: a mapping with the fields %s)", quoted(), String.join(", ", known));
     }
     Set<String> seen = new LinkedHashSet<>();
     for (NodeTuple tuple : ((MappingNode) node).getValue()) {

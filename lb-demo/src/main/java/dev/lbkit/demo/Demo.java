@@ -62,13 +62,13 @@ final class Demo implements AutoCloseable {
   public void close() {
     try {
       gateway.close();
-    } catch (Exception e) {
+    } catch (RuntimeException e) {
       logger.warn("stopping the gateway failed", e);
     }
     if (backends != null) {
       try {
         backends.close();
-      } catch (Exception e) {
+      } catch (RuntimeException e) {
         logger.warn("stopping the demo backends failed", e);
       }
     }

@@ -72,7 +72,8 @@ final class DemoBackends implements AutoCloseable {
         continue;
       }
       // No acceptor thread: the selector accepts, so a dozen backends stay cheap in threads.
-      ServerConnector connector = new ServerConnector(server, 0, 1, new HttpConnectionFactory(http));
+      ServerConnector connector =
+          new ServerConnector(server, 0, 1, new HttpConnectionFactory(http));
       connector.setName(b.id());
       connector.setHost(b.host());
       connector.setPort(b.port());
@@ -112,14 +113,15 @@ final class DemoBackends implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    server.stop();
+  public void close() {
+    Servers.stop(server, "the demo backends");
   }
 
   private ServerConnector connector(String name) {
     ServerConnector c = connectors.get(name);
     if (c == null) {
-      throw new IllegalArgumentException("no demo backend " + name + " (expected: " + names() + ")");
+      throw new IllegalArgumentException(
+          "no demo backend " + name + " (expected: " + names() + ")");
     }
     return c;
   }
@@ -130,7 +132,10 @@ final class DemoBackends implements AutoCloseable {
       if (sb.length() > 0) {
         sb.append(", ");
       }
-      sb.append(e.getKey()).append('=').append(e.getValue().getHost()).append(':')
+      sb.append(e.getKey())
+          .append('=')
+          .append(e.getValue().getHost())
+          .append(':')
           .append(e.getValue().getLocalPort());
     }
     return sb.toString();
@@ -142,11 +147,18 @@ final class DemoBackends implements AutoCloseable {
     public boolean handle(Request request, Response response, Callback callback) {
       String name = request.getConnectionMetaData().getConnector().getName();
       String body =
-          "Server address: " + Request.getLocalAddr(request) + ':' + Request.getLocalPort(request)
-              + "\nServer name: " + name
-              + "\nDate: " + TIME_LOCAL.format(ZonedDateTime.now())
-              + "\nURI: " + request.getHttpURI().getPathQuery()
-              + "\nRequest ID: " + requestId()
+          "Server address: "
+              + Request.getLocalAddr(request)
+              + ':'
+              + Request.getLocalPort(request)
+              + "\nServer name: "
+              + name
+              + "\nDate: "
+              + TIME_LOCAL.format(ZonedDateTime.now())
+              + "\nURI: "
+              + request.getHttpURI().getPathQuery()
+              + "\nRequest ID: "
+              + requestId()
               + '\n';
       response.setStatus(200);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");

@@ -62,10 +62,9 @@ final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Builds every load balancer (so that a bad session or method setting fails here, before a port
-   * is bound) and starts listening.
+   * Builds the upstreams and one load balancer per route, then starts listening.
    *
-   * @throws ConfigException if lbkit refuses a setting of the file
+   * @throws Exception if Jetty cannot start, such as when the port is taken
    */
   static Gateway start(GatewayConfig config) throws Exception {
     ClientAddressResolver resolver = resolver(config.trustedProxies());
@@ -104,8 +103,7 @@ final class Gateway implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendDateHeader(false);
-    ServerConnector connector =
-        new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
     connector.setHost(config.listen().host());
     connector.setPort(config.listen().port());
     connector.setReuseAddress(true);
@@ -134,7 +132,8 @@ final class Gateway implements AutoCloseable {
   Upstream upstream(String name) {
     Upstream u = upstreams.get(name);
     if (u == null) {
-      throw new IllegalArgumentException("no upstream " + name + " (expected: " + upstreams.keySet() + ")");
+      throw new IllegalArgumentException(
+          "no upstream " + name + " (expected: " + upstreams.keySet() + ")");
     }
     return u;
   }
@@ -143,15 +142,16 @@ final class Gateway implements AutoCloseable {
   LoadBalancer loadBalancer(String route) {
     LoadBalancer lb = loadBalancers.get(route);
     if (lb == null) {
-      throw new IllegalArgumentException("no route " + route + " (expected: " + loadBalancers.keySet() + ")");
+      throw new IllegalArgumentException(
+          "no route " + route + " (expected: " + loadBalancers.keySet() + ")");
     }
     return lb;
   }
 
   /** Stops listening, lets requests in flight finish (briefly) and stops the proxy clients. */
   @Override
-  public void close() throws Exception {
-    server.stop();
+  public void close() {
+    Servers.stop(server, "the gateway");
   }
 
   private static ClientAddressResolver resolver(@Nullable TrustedProxies trusted) {
@@ -172,13 +172,13 @@ final class Gateway implements AutoCloseable {
     context.setDisplayName("route " + route.name());
 
     FilterHolder filter =
-        new FilterHolder(
-            LoadBalancingFilter.builder(lb).clientAddressResolver(resolver).build());
+        new FilterHolder(LoadBalancingFilter.builder(lb).clientAddressResolver(resolver).build());
     filter.setName("lbkit-" + route.name());
     filter.setAsyncSupported(true);
     context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
 
-    ServletHolder proxy = new ServletHolder("proxy-" + route.name(), new LoadBalancingProxyServlet());
+    ServletHolder proxy =
+        new ServletHolder("proxy-" + route.name(), new LoadBalancingProxyServlet());
     proxy.setAsyncSupported(true);
     // As Gateway API implementations do: the backend sees the Host the client asked for.
     proxy.setInitParameter("preserveHost", "true");
@@ -189,13 +189,14 @@ final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Hands each request to the servlet context of its route, and answers a request no route
-   * matches with a short plain-text 404 that repeats nothing the client sent.
+   * Hands each request to the servlet context of its route, and answers a request no route matches
+   * with a short plain-text 404 that repeats nothing the client sent.
    */
   private static final class Routes extends Handler.Sequence {
     private static final ByteBuffer NO_ROUTE =
         ByteBuffer.wrap(
-            "404 Not Found: no route for this host and path\n".getBytes(StandardCharsets.US_ASCII))
+                "404 Not Found: no route for this host and path\n"
+                    .getBytes(StandardCharsets.US_ASCII))
             .asReadOnlyBuffer();
 
     private final Router<Handler> router;
@@ -207,7 +208,8 @@ final class Gateway implements AutoCloseable {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-      Handler route = router.route(Request.getServerName(request), Request.getPathInContext(request));
+      Handler route =
+          router.route(Request.getServerName(request), Request.getPathInContext(request));
       if (route != null && route.handle(request, response, callback)) {
         return true;
       }

@@ -2,6 +2,7 @@ package dev.lbkit.demo;
 
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -10,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * The gateway file, read and checked: where to listen, the token secrets, the trusted proxies, the
  * upstreams with their load-balancing methods, and the routes with their session persistence.
  *
- * <p>Only immutable descriptions: {@link Gateway} builds the live upstreams and load balancers
- * from them, so that two gateways started from one config (replicas in a test) share no state.
+ * <p>Only immutable descriptions: {@link Gateway} builds the live upstreams and load balancers from
+ * them, so that two gateways started from one config (replicas in a test) share no state.
  */
 record GatewayConfig(
     String source,
@@ -91,7 +92,11 @@ record GatewayConfig(
 
     /** Whether the method hashes a {@code key} from the request. */
     boolean needsKey() {
-      return this == HASH || this == HASH_CONSISTENT || this == KETAMA || this == RING || this == MAGLEV;
+      return this == HASH
+          || this == HASH_CONSISTENT
+          || this == KETAMA
+          || this == RING
+          || this == MAGLEV;
     }
 
     static @Nullable Method parse(String text) {
@@ -120,8 +125,7 @@ record GatewayConfig(
       @Nullable HashKey key,
       List<Backend> backends,
       int maxFails,
-      java.time.Duration failTimeout,
-      int line) {
+      Duration failTimeout) {
     UpstreamSpec {
       backends = List.copyOf(backends);
     }
@@ -178,7 +182,10 @@ record GatewayConfig(
       for (int i = from; i < s.length(); i++) {
         char c = s.charAt(i);
         boolean ok =
-            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+            (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '_'
                 || c == '-';
         if (!ok) {
           return false;
@@ -235,8 +242,7 @@ record GatewayConfig(
       PathMatch path,
       List<BackendRef> backendRefs,
       @Nullable SessionPersistence session,
-      int maxTries,
-      int line) {
+      int maxTries) {
     RouteSpec {
       hostnames = List.copyOf(hostnames);
       backendRefs = List.copyOf(backendRefs);

@@ -42,9 +42,9 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.representer.Representer;
 
 /**
- * Reads a gateway file and checks everything that can be checked without starting anything, so
- * that a bad file stops the gateway before it binds a port, with an error that names the file,
- * the line, the field, the value and what is allowed.
+ * Reads a gateway file and checks everything that can be checked without starting anything, so that
+ * a bad file stops the gateway before it binds a port, with an error that names the file, the line,
+ * the field, the value and what is allowed.
  */
 final class GatewayConfigReader {
   /** The file in the jar that reproduces the cafe walkthroughs. */
@@ -62,7 +62,12 @@ final class GatewayConfigReader {
       List.of("name", "address", "weight", "state", "route", "maxConnections");
   private static final List<String> ROUTE_FIELDS =
       List.of(
-          "name", "hostnames", "path", "backendRefs", "sessionPersistence", "annotations",
+          "name",
+          "hostnames",
+          "path",
+          "backendRefs",
+          "sessionPersistence",
+          "annotations",
           "maxTries");
   private static final List<String> PATH_FIELDS = List.of("type", "value");
   private static final List<String> BACKEND_REF_FIELDS = List.of("name", "weight");
@@ -147,7 +152,8 @@ final class GatewayConfigReader {
 
   private static GatewayConfig parse(ConfigNode root) {
     if (root.isMissing()) {
-      throw root.error("the file is empty (expected: a mapping with %s)", String.join(", ", TOP_LEVEL));
+      throw root.error(
+          "the file is empty (expected: a mapping with %s)", String.join(", ", TOP_LEVEL));
     }
     root.checkMapping(TOP_LEVEL.toArray(new String[0]));
 
@@ -162,7 +168,8 @@ final class GatewayConfigReader {
     for (ConfigNode u : upstreamList.elements()) {
       UpstreamSpec spec = upstream(u);
       if (byName.putIfAbsent(spec.name(), spec) != null) {
-        throw u.get("name").error("\"%s\" is used twice (expected: unique upstream names)", spec.name());
+        throw u.get("name")
+            .error("\"%s\" is used twice (expected: unique upstream names)", spec.name());
       }
       upstreams.add(spec);
     }
@@ -179,15 +186,15 @@ final class GatewayConfigReader {
     for (ConfigNode r : routeList.elements()) {
       RouteSpec route = route(r, byName, secrets);
       if (!routeNames.add(route.name())) {
-        throw r.get("name").error("\"%s\" is used twice (expected: unique route names)", route.name());
+        throw r.get("name")
+            .error("\"%s\" is used twice (expected: unique route names)", route.name());
       }
       for (RouteSpec other : routes) {
         if (other.path().equals(route.path()) && sharesHost(other.hostnames(), route.hostnames())) {
           throw r.get("path")
               .error(
                   "%s for the same host as route %s (expected: one route per host and path)",
-                  route.path(),
-                  other.name());
+                  route.path(), other.name());
         }
       }
       routes.add(route);
@@ -256,8 +263,7 @@ final class GatewayConfigReader {
       throw keyNode.error(
           "%s (expected: no key for method %s; only hash, hash consistent, ketama, ring and"
               + " maglev hash a key)",
-          keyNode.quoted(),
-          method);
+          keyNode.quoted(), method);
     }
     int maxFails = u.get("maxFails").integer(1, 0, 1_000);
     Duration failTimeout = nginxSeconds(u.get("failTimeout"), Duration.ofSeconds(10));
@@ -268,12 +274,13 @@ final class GatewayConfigReader {
       Backend backend = backend(b);
       if (!ids.add(backend.id())) {
         throw b.get("name")
-            .error("\"%s\" is used twice in upstream %s (expected: unique backend names)",
+            .error(
+                "\"%s\" is used twice in upstream %s (expected: unique backend names)",
                 backend.id(), name);
       }
       backends.add(backend);
     }
-    return new UpstreamSpec(name, method, key, backends, maxFails, failTimeout, u.line());
+    return new UpstreamSpec(name, method, key, backends, maxFails, failTimeout);
   }
 
   private static Backend backend(ConfigNode b) {
@@ -325,8 +332,7 @@ final class GatewayConfigReader {
         if (previous != null && !previous.equals(b.id())) {
           throw address.error(
               "%s is already backend %s (expected: one name per demo server address)",
-              address.quoted(),
-              previous);
+              address.quoted(), previous);
         }
       }
     }
@@ -372,13 +378,19 @@ final class GatewayConfigReader {
         ConfigNode at = ref.isMapping() ? ref.get("name") : ref;
         throw at.error(
             "\"%s\" (expected: the name of an upstream: %s)",
-            upstream,
-            ConfigNode.orList(new ArrayList<>(upstreams.keySet())));
+            upstream, ConfigNode.orList(new ArrayList<>(upstreams.keySet())));
       }
       refs.add(new BackendRef(upstream, weight));
     }
     if (refs.isEmpty()) {
-      throw refList.error("an empty list (expected: at least one upstream)");
+      throw refList.error("an empty list (expected: one upstream)");
+    }
+    if (refs.size() > 1) {
+      // lb-cookie's TrafficSplit does weighted splits, but lb-servlet's filter takes one
+      // LoadBalancer: refuse rather than quietly send everything to the first.
+      throw refList.error(
+          "%s upstreams (expected: one; the demo does not split a route across upstreams)",
+          refs.size());
     }
 
     ConfigNode persistence = r.get("sessionPersistence");
@@ -395,7 +407,7 @@ final class GatewayConfigReader {
       session = Sessions.ingressNginx(annotations, path, name, secrets);
     }
     int maxTries = r.get("maxTries").integer(3, 1, 20);
-    return new RouteSpec(name, hostnames, path, refs, session, maxTries, r.line());
+    return new RouteSpec(name, hostnames, path, refs, session, maxTries);
   }
 
   private static PathMatch pathMatch(ConfigNode node) {

@@ -13,12 +13,12 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code lb-demo [FILE]}: starts the gateway of a YAML file (by default the cafe walkthroughs
- * built into the jar), prints the {@code curl} lines to try, and runs until Ctrl-C.
+ * {@code lb-demo [FILE]}: starts the gateway of a YAML file (by default the cafe walkthroughs built
+ * into the jar), prints the {@code curl} lines to try, and runs until Ctrl-C.
  *
  * <p>Exit status: 0 after {@code --help}, {@code --print-default} or {@code --check}; 2 for a bad
- * command line or a bad file (the message names the file, line, field and what is allowed); 1
- * when the gateway cannot start (a port in use).
+ * command line or a bad file (the message names the file, line, field and what is allowed); 1 when
+ * the gateway cannot start (a port in use).
  */
 public final class Main {
   static final int OK = 0;
@@ -89,14 +89,22 @@ public final class Main {
 
     GatewayConfig config;
     try {
-      config = file == null ? GatewayConfigReader.readDefault() : GatewayConfigReader.read(Path.of(file));
+      config =
+          file == null
+              ? GatewayConfigReader.readDefault()
+              : GatewayConfigReader.read(Path.of(file));
     } catch (ConfigException e) {
       err.println("lb-demo: " + e.getMessage());
       return new Launch(null, BAD_CONFIG);
     }
     if (check) {
-      out.println(config.source() + ": OK, " + config.routes().size() + " routes, "
-          + config.upstreams().size() + " upstreams");
+      out.println(
+          config.source()
+              + ": OK, "
+              + config.routes().size()
+              + " routes, "
+              + config.upstreams().size()
+              + " upstreams");
       return new Launch(null, OK);
     }
 
@@ -117,9 +125,20 @@ public final class Main {
 
   private static String describe(Exception e, GatewayConfig config) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BindException || (t instanceof IOException && String.valueOf(t.getMessage()).contains("bind"))) {
-        return "a port is already in use (" + t.getMessage() + "): is another lb-demo running?"
-            + " The gateway wants " + config.listen() + (config.demoBackends() ? " and the demo backends their ports in " + config.source() : "");
+      // Jetty reports a taken port as an IOException "Failed to bind to ..." around the
+      // BindException.
+      boolean bind =
+          t instanceof BindException
+              || (t instanceof IOException && String.valueOf(t.getMessage()).contains("bind"));
+      if (bind) {
+        String ports =
+            config.demoBackends() ? " and the demo backends their ports in " + config.source() : "";
+        return "a port is already in use ("
+            + t.getMessage()
+            + "): is another lb-demo running?"
+            + " The gateway wants "
+            + config.listen()
+            + ports;
       }
     }
     return e.toString();
@@ -129,11 +148,17 @@ public final class Main {
   static String banner(Demo demo) {
     GatewayConfig config = demo.config();
     Gateway gateway = demo.gateway();
-    String host = gateway.host() == null || gateway.host().equals("0.0.0.0") ? "127.0.0.1" : gateway.host();
-    String base = "http://" + (host.indexOf(':') >= 0 ? '[' + host + ']' : host) + ':' + gateway.port();
+    String host =
+        gateway.host() == null || gateway.host().equals("0.0.0.0") ? "127.0.0.1" : gateway.host();
+    String base =
+        "http://" + (host.indexOf(':') >= 0 ? '[' + host + ']' : host) + ':' + gateway.port();
 
     StringBuilder sb = new StringBuilder();
-    sb.append("\nlbkit demo gateway on ").append(base).append(" (").append(config.source()).append(")\n");
+    sb.append("\nlbkit demo gateway on ")
+        .append(base)
+        .append(" (")
+        .append(config.source())
+        .append(")\n");
     DemoBackends backends = demo.backends();
     if (backends != null) {
       sb.append("demo backends: ").append(String.join(", ", backends.names())).append('\n');
@@ -146,8 +171,14 @@ public final class Main {
       String url = base + route.path().value();
       SessionPersistence session = route.session();
 
-      sb.append("\n  # ").append(route.name()).append(": ").append(route.path())
-          .append(" -> ").append(upstream.name()).append(", ").append(upstream.method());
+      sb.append("\n  # ")
+          .append(route.name())
+          .append(": ")
+          .append(route.path())
+          .append(" -> ")
+          .append(upstream.name())
+          .append(", ")
+          .append(upstream.method());
       if (upstream.key() != null) {
         sb.append(' ').append(upstream.key());
       }
@@ -159,21 +190,43 @@ public final class Main {
       if (session == null) {
         sb.append("  curl -s").append(hostHeader).append(' ').append(url).append('\n');
         if (config.trustedProxies() != null && hashesClientAddress(upstream)) {
-          sb.append("  curl -s").append(hostHeader)
-              .append(" -H 'X-Forwarded-For: 203.0.113.7' ").append(url)
+          sb.append("  curl -s")
+              .append(hostHeader)
+              .append(" -H 'X-Forwarded-For: 203.0.113.7' ")
+              .append(url)
               .append("   # another client\n");
         }
       } else if (session.type() == SessionPersistence.Type.COOKIE) {
         String jar = "/tmp/lbkit-" + route.name() + ".txt";
-        sb.append("  curl -si -c ").append(jar).append(hostHeader).append(' ').append(url)
-            .append("   # Set-Cookie: ").append(session.name()).append("=...\n");
-        sb.append("  curl -s -b ").append(jar).append(hostHeader).append(' ').append(url)
+        sb.append("  curl -si -c ")
+            .append(jar)
+            .append(hostHeader)
+            .append(' ')
+            .append(url)
+            .append("   # Set-Cookie: ")
+            .append(session.name())
+            .append("=...\n");
+        sb.append("  curl -s -b ")
+            .append(jar)
+            .append(hostHeader)
+            .append(' ')
+            .append(url)
             .append("   # same backend every time\n");
       } else {
-        sb.append("  curl -si").append(hostHeader).append(' ').append(url)
-            .append(" | grep -i '^").append(session.name()).append(":'\n");
-        sb.append("  curl -s").append(hostHeader).append(" -H '").append(session.name())
-            .append(": <value from above>' ").append(url).append("   # same backend every time\n");
+        sb.append("  curl -si")
+            .append(hostHeader)
+            .append(' ')
+            .append(url)
+            .append(" | grep -i '^")
+            .append(session.name())
+            .append(":'\n");
+        sb.append("  curl -s")
+            .append(hostHeader)
+            .append(" -H '")
+            .append(session.name())
+            .append(": <value from above>' ")
+            .append(url)
+            .append("   # same backend every time\n");
       }
     }
     sb.append("\nCtrl-C stops the gateway and the demo backends.\n");

@@ -16,12 +16,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <ol>
  *   <li>The host picks one group of routes, the most specific that matches: an exact host name,
- *       else the longest matching wildcard ({@code *.example.com} matches {@code
- *       cafe.example.com} and {@code a.b.example.com}, not {@code example.com}), else the routes
- *       without host names. Like an nginx {@code server} block or an Envoy virtual host, a group
- *       that has no matching path answers 404; it does not fall back to a less specific group.
- *   <li>Within the group, an Exact match beats every PathPrefix, and the longest prefix wins; on
- *       a tie, the route listed first.
+ *       else the longest matching wildcard ({@code *.example.com} matches {@code cafe.example.com}
+ *       and {@code a.b.example.com}, not {@code example.com}), else the routes without host names.
+ *       Like an nginx {@code server} block or an Envoy virtual host, a group that has no matching
+ *       path answers 404; it does not fall back to a less specific group.
+ *   <li>Within the group, an Exact match beats every PathPrefix, and the longest prefix wins; on a
+ *       tie, the route listed first.
  * </ol>
  *
  * <p>Immutable; built once when the gateway starts.

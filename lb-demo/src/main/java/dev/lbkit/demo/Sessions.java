@@ -37,12 +37,12 @@ final class Sessions {
 
   /**
    * The ingress-nginx {@code affinity} annotations of an Ingress whose rule matched this route's
-   * path, so that the cookie path defaults to it as in ingress-nginx. Returns {@code null} when
-   * the annotations ask for no affinity.
+   * path, so that the cookie path defaults to it as in ingress-nginx. Returns {@code null} when the
+   * annotations ask for no affinity.
    *
    * <p>Only the affinity annotations are read: the method belongs to the upstream here ({@code
-   * method:}), and a route goes to one upstream, so {@code load-balance}, {@code
-   * upstream-hash-by} and the canary annotations are refused rather than silently ignored.
+   * method:}), and a route goes to one upstream, so {@code load-balance}, {@code upstream-hash-by}
+   * and the canary annotations are refused rather than silently ignored.
    */
   static @Nullable SessionPersistence ingressNginx(
       ConfigNode node, PathMatch path, String route, List<String> secrets) {
@@ -77,8 +77,8 @@ final class Sessions {
   }
 
   /**
-   * The route's own scope (so that two routes never share sessions, while replicas of one file
-   * do) and the file's secrets, which every replica and restart shares.
+   * The route's own scope (so that two routes never share sessions, while replicas of one file do)
+   * and the file's secrets, which every replica and restart shares.
    */
   private static SessionPersistence withRouteSettings(
       ConfigNode node, @Nullable SessionPersistence parsed, String route, List<String> secrets) {

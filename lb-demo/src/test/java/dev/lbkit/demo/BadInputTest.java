@@ -12,21 +12,66 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A thousand requests with malformed {@code Cookie}, {@code X-Forwarded-For}, {@code Forwarded}
- * and session-header values, through the gateway of the default file: every answer is a normal
- * one (no 5xx), and nothing the client sent comes back as a response header of its own.
+ * A thousand requests with malformed {@code Cookie}, {@code X-Forwarded-For}, {@code Forwarded} and
+ * session-header values, through the gateway of the default file: every answer is a normal one (no
+ * 5xx), and nothing the client sent comes back as a response header of its own.
  */
 class BadInputTest {
-  private static final String[] ROUTES = {"/coffee", "/tea", "/latte", "/header", "/balanced", "/persistent"};
+  private static final String[] ROUTES = {
+    "/coffee", "/tea", "/latte", "/header", "/balanced", "/persistent"
+  };
   private static final Set<String> EXPECTED_HEADERS =
       Set.of(
-          "date", "content-type", "content-length", "cache-control", "set-cookie", "session-b",
-          "server", "via", "connection", "transfer-encoding", "expires", "retry-after");
+          "date",
+          "content-type",
+          "content-length",
+          "cache-control",
+          "set-cookie",
+          "session-b",
+          "server",
+          "via",
+          "connection",
+          "transfer-encoding",
+          "expires",
+          "retry-after");
   private static final String[] PIECES = {
-    "cookie-tea=", "INGRESSCOOKIE=", "Session-B", "=", ";", ",", " ", "\t", "\"", "\\", "%0d%0a",
-    "X-Injected: 1", "AAAAAAAAAAAAAAAAAAAAAAAA", "-", "_", "..", "for=", "for=\"[::1]:80\"",
-    "by=", "unknown", "_hidden", "256.1.1.1", "1.2.3", "::ffff:", "[", "]", ":", "2001:db8::1",
-    "127.0.0.1", "10.0.0.1/8", "\u00e9", "\u2028", "%00", "\u00ff", "0x7f", "null", "undefined",
+    "cookie-tea=",
+    "INGRESSCOOKIE=",
+    "Session-B",
+    "=",
+    ";",
+    ",",
+    " ",
+    "\t",
+    "\"",
+    "\\",
+    "%0d%0a",
+    "X-Injected: 1",
+    "AAAAAAAAAAAAAAAAAAAAAAAA",
+    "-",
+    "_",
+    "..",
+    "for=",
+    "for=\"[::1]:80\"",
+    "by=",
+    "unknown",
+    "_hidden",
+    "256.1.1.1",
+    "1.2.3",
+    "::ffff:",
+    "[",
+    "]",
+    ":",
+    "2001:db8::1",
+    "127.0.0.1",
+    "10.0.0.1/8",
+    "\u00e9",
+    "\u2028",
+    "%00",
+    "\u00ff",
+    "0x7f",
+    "null",
+    "undefined",
   };
 
   private static Demo demo;
@@ -63,7 +108,11 @@ class BadInputTest {
       assertThat(r.status()).as(what).isLessThan(500);
       for (Map.Entry<String, String> h : r.headers()) {
         assertThat(EXPECTED_HEADERS).as(what).contains(h.getKey());
-        assertThat(h.getValue()).as(what).doesNotContain("Injected").doesNotContain("\r").doesNotContain("\n");
+        assertThat(h.getValue())
+            .as(what)
+            .doesNotContain("Injected")
+            .doesNotContain("\r")
+            .doesNotContain("\n");
       }
       for (String token : r.headers("Session-B")) {
         assertThat(token).as(what).matches("[A-Za-z0-9_-]+");
@@ -90,7 +139,11 @@ class BadInputTest {
       }
     }
     if (random.nextInt(6) == 0) {
-      List<String> mangled = List.of(valid.substring(0, valid.length() / 2), valid + valid, valid.toUpperCase(java.util.Locale.ROOT));
+      List<String> mangled =
+          List.of(
+              valid.substring(0, valid.length() / 2),
+              valid + valid,
+              valid.toUpperCase(java.util.Locale.ROOT));
       sb.append(mangled.get(random.nextInt(mangled.size())));
     }
     return sb.toString();

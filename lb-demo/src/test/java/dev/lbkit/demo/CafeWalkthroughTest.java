@@ -74,9 +74,11 @@ class CafeWalkthroughTest {
     assertThat(setCookie).isNotNull();
     Map<String, String> attributes = SetCookie.attributes(setCookie);
     // Permanent, absoluteTimeout 24h, the path of the Exact match; HttpOnly is lbkit's default.
-    assertThat(attributes.keySet()).containsExactlyInAnyOrder("expires", "max-age", "path", "httponly");
+    assertThat(attributes.keySet())
+        .containsExactlyInAnyOrder("expires", "max-age", "path", "httponly");
     assertThat(attributes).containsEntry("max-age", "86400").containsEntry("path", "/tea");
-    assertThat(SetCookie.expiresInSeconds(attributes.get("expires"))).isBetween(86_400L - 60, 86_400L + 60);
+    assertThat(SetCookie.expiresInSeconds(attributes.get("expires")))
+        .isBetween(86_400L - 60, 86_400L + 60);
     assertThat(SetCookie.value(setCookie)).matches("[A-Za-z0-9_-]+");
 
     String cookie = first.cookiePair("cookie-tea");

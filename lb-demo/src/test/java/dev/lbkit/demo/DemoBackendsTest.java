@@ -26,7 +26,9 @@ class DemoBackendsTest {
       assertThat(r.header("Content-Type")).startsWith("text/plain");
       assertThat(r.body())
           .matches(
-              "Server address: 127\\.0\\.0\\.1:" + ports[1] + "\n"
+              "Server address: 127\\.0\\.0\\.1:"
+                  + ports[1]
+                  + "\n"
                   + "Server name: tea-2\n"
                   + "Date: \\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}\n"
                   + "URI: /tea\\?x=1\n"
@@ -41,7 +43,8 @@ class DemoBackendsTest {
     try (DemoBackends backends =
         DemoBackends.start(List.of(Backend.of("latte-1", "127.0.0.1", ports[0])))) {
       backends.stop("latte-1");
-      assertThatThrownBy(() -> Http.get(ports[0], "x", "/")).isInstanceOf(UncheckedIOException.class);
+      assertThatThrownBy(() -> Http.get(ports[0], "x", "/"))
+          .isInstanceOf(UncheckedIOException.class);
 
       backends.restart("latte-1");
       assertThat(Http.get(ports[0], "x", "/").serverName()).isEqualTo("latte-1");

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A backend that goes away, and one that drains, behind the gateway built from the default file. */
+/**
+ * A backend that goes away, and one that drains, behind the gateway built from the default file.
+ */
 class FailoverTest {
   private Demo demo;
   private int port;
@@ -54,7 +56,8 @@ class FailoverTest {
     demo.gateway().upstream("tea").setState(bound, BackendState.DRAINING);
 
     for (int i = 0; i < 5; i++) {
-      assertThat(Http.get(port, Cafe.HOST, "/tea", "Cookie: " + cookie).serverName()).isEqualTo(bound);
+      assertThat(Http.get(port, Cafe.HOST, "/tea", "Cookie: " + cookie).serverName())
+          .isEqualTo(bound);
     }
     Set<String> fresh = new HashSet<>();
     for (int i = 0; i < 10; i++) {

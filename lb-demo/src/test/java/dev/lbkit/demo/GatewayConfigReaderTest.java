@@ -47,7 +47,8 @@ class GatewayConfigReaderTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("coffee-1", "127.0.0.1:18001"),
             org.assertj.core.groups.Tuple.tuple("coffee-2", "127.0.0.1:18002"));
-    assertThat(config.routes().get(0).path()).isEqualTo(new PathMatch(PathMatch.Type.PathPrefix, "/coffee"));
+    assertThat(config.routes().get(0).path())
+        .isEqualTo(new PathMatch(PathMatch.Type.PathPrefix, "/coffee"));
     assertThat(config.routes().get(0).session()).isNull();
 
     RouteSpec tea = config.routes().get(1);
@@ -87,12 +88,14 @@ class GatewayConfigReaderTest {
 
   @Test
   void defaultsFollowNginxAndTheGatewayApi() {
-    GatewayConfig config = GatewayConfigReader.read("min.yaml", MINIMAL.replace("{type: Exact, value: /tea}", "{}"));
+    GatewayConfig config =
+        GatewayConfigReader.read("min.yaml", MINIMAL.replace("{type: Exact, value: /tea}", "{}"));
 
     assertThat(config.upstreams().get(0).method()).isEqualTo(Method.ROUND_ROBIN);
     assertThat(config.upstreams().get(0).maxFails()).isEqualTo(1);
     assertThat(config.upstreams().get(0).failTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(config.routes().get(0).path()).isEqualTo(new PathMatch(PathMatch.Type.PathPrefix, "/"));
+    assertThat(config.routes().get(0).path())
+        .isEqualTo(new PathMatch(PathMatch.Type.PathPrefix, "/"));
     assertThat(config.routes().get(0).maxTries()).isEqualTo(3);
     assertThat(config.routes().get(0).backendRefs().get(0).weight()).isEqualTo(1);
     assertThat(config.tokenSecrets()).isEmpty();
@@ -126,7 +129,10 @@ class GatewayConfigReaderTest {
       String key = m.needsKey() ? "\n    key: $http_x_user" : "";
       GatewayConfig config =
           GatewayConfigReader.read(
-              "m.yaml", MINIMAL.replace("  - name: tea\n    backends:", "  - name: tea\n    method: " + m.spelling() + key + "\n    backends:"));
+              "m.yaml",
+              MINIMAL.replace(
+                  "  - name: tea\n    backends:",
+                  "  - name: tea\n    method: " + m.spelling() + key + "\n    backends:"));
       assertThat(config.upstreams().get(0).method()).isEqualTo(m);
       if (m.needsKey()) {
         assertThat(config.upstreams().get(0).key())
@@ -136,8 +142,10 @@ class GatewayConfigReaderTest {
     assertThat(HashKey.parse("$remote_addr").kind()).isEqualTo(HashKey.Kind.CLIENT_ADDRESS);
     assertThat(HashKey.parse("$request_uri").kind()).isEqualTo(HashKey.Kind.REQUEST_URI);
     assertThat(HashKey.parse("$uri").kind()).isEqualTo(HashKey.Kind.PATH);
-    assertThat(HashKey.parse("$cookie_user")).isEqualTo(new HashKey(HashKey.Kind.COOKIE, "user", "$cookie_user"));
-    assertThat(HashKey.parse("$arg_id")).isEqualTo(new HashKey(HashKey.Kind.QUERY_PARAMETER, "id", "$arg_id"));
+    assertThat(HashKey.parse("$cookie_user"))
+        .isEqualTo(new HashKey(HashKey.Kind.COOKIE, "user", "$cookie_user"));
+    assertThat(HashKey.parse("$arg_id"))
+        .isEqualTo(new HashKey(HashKey.Kind.QUERY_PARAMETER, "id", "$arg_id"));
     assertThat(HashKey.parse("$http_")).isNull();
     assertThat(HashKey.parse("remote_addr")).isNull();
   }
@@ -146,7 +154,8 @@ class GatewayConfigReaderTest {
   void aPrefixEndingInSlashMatchesWholeElements() {
     GatewayConfig config =
         GatewayConfigReader.read(
-            "p.yaml", MINIMAL.replace("{type: Exact, value: /tea}", "{type: PathPrefix, value: /tea/}"));
+            "p.yaml",
+            MINIMAL.replace("{type: Exact, value: /tea}", "{type: PathPrefix, value: /tea/}"));
     PathMatch path = config.routes().get(0).path();
     assertThat(path.value()).isEqualTo("/tea");
     assertThat(path.matches("/tea")).isTrue();
@@ -184,7 +193,8 @@ class GatewayConfigReaderTest {
   @Test
   void badMethod() {
     assertError(
-        MINIMAL.replace("  - name: tea\n    backends:", "  - name: tea\n    method: sticky\n    backends:"),
+        MINIMAL.replace(
+            "  - name: tea\n    backends:", "  - name: tea\n    method: sticky\n    backends:"),
         "bad.yaml:4: upstreams[0].method: \"sticky\" (expected: round_robin, least_conn, random,"
             + " random two least_conn, ip_hash, hash, hash consistent, ketama, ring or maglev)");
   }
@@ -192,7 +202,9 @@ class GatewayConfigReaderTest {
   @Test
   void hashWithoutKey() {
     assertError(
-        MINIMAL.replace("  - name: tea\n    backends:", "  - name: tea\n    method: hash consistent\n    backends:"),
+        MINIMAL.replace(
+            "  - name: tea\n    backends:",
+            "  - name: tea\n    method: hash consistent\n    backends:"),
         "bad.yaml:3: upstreams[0].key: missing (expected: what method hash consistent hashes:"
             + " $remote_addr, $binary_remote_addr, $request_uri, $uri, $http_NAME, $cookie_NAME or"
             + " $arg_NAME)");
@@ -201,7 +213,8 @@ class GatewayConfigReaderTest {
   @Test
   void keyForAMethodThatHashesNothing() {
     assertError(
-        MINIMAL.replace("  - name: tea\n    backends:", "  - name: tea\n    key: $uri\n    backends:"),
+        MINIMAL.replace(
+            "  - name: tea\n    backends:", "  - name: tea\n    key: $uri\n    backends:"),
         "bad.yaml:4: upstreams[0].key: \"$uri\" (expected: no key for method round_robin; only"
             + " hash, hash consistent, ketama, ring and maglev hash a key)");
   }
@@ -210,14 +223,16 @@ class GatewayConfigReaderTest {
   void badState() {
     assertError(
         MINIMAL.replace("address: 127.0.0.1:9001}", "address: 127.0.0.1:9001, state: sleeping}"),
-        "bad.yaml:5: upstreams[0].backends[0].state: \"sleeping\" (expected: UP, DRAINING or DOWN)");
+        "bad.yaml:5: upstreams[0].backends[0].state: \"sleeping\" (expected: UP, DRAINING or"
+            + " DOWN)");
   }
 
   @Test
   void badWeight() {
     assertError(
         MINIMAL.replace("address: 127.0.0.1:9001}", "address: 127.0.0.1:9001, weight: 0}"),
-        "bad.yaml:5: upstreams[0].backends[0].weight: \"0\" (expected: a whole number in 1..10000)");
+        "bad.yaml:5: upstreams[0].backends[0].weight: \"0\" (expected: a whole number in"
+            + " 1..10000)");
   }
 
   @Test
@@ -256,11 +271,20 @@ class GatewayConfigReaderTest {
   }
 
   @Test
+  void oneUpstreamPerRoute() {
+    assertError(
+        MINIMAL.replace("backendRefs: [tea]", "backendRefs: [tea, {name: tea, weight: 10}]"),
+        "bad.yaml:9: routes[0].backendRefs: 2 upstreams (expected: one; the demo does not split a"
+            + " route across upstreams)");
+  }
+
+  @Test
   void duplicates() {
     assertError(
         MINIMAL.replace(
             "      - {name: tea-1, address: 127.0.0.1:9001}\n",
-            "      - {name: tea-1, address: 127.0.0.1:9001}\n      - {name: tea-1, address: 127.0.0.1:9002}\n"),
+            "      - {name: tea-1, address: 127.0.0.1:9001}\n"
+                + "      - {name: tea-1, address: 127.0.0.1:9002}\n"),
         "bad.yaml:6: upstreams[0].backends[1].name: \"tea-1\" is used twice in upstream tea"
             + " (expected: unique backend names)");
     assertError(
@@ -331,7 +355,8 @@ class GatewayConfigReaderTest {
                         + "      sessionName: cookie-tea\n"
                         + "      absoluteTimeout: 1 day\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("bad.yaml:12: routes[0].sessionPersistence.absoluteTimeout: \"1 day\"")
+        .hasMessageStartingWith(
+            "bad.yaml:12: routes[0].sessionPersistence.absoluteTimeout: \"1 day\"")
         .hasMessageContaining("(expected: a Gateway API duration");
     assertError(
         MINIMAL
@@ -364,7 +389,9 @@ class GatewayConfigReaderTest {
   @Test
   void badDuration() {
     assertError(
-        MINIMAL.replace("  - name: tea\n    backends:", "  - name: tea\n    failTimeout: 10 seconds\n    backends:"),
+        MINIMAL.replace(
+            "  - name: tea\n    backends:",
+            "  - name: tea\n    failTimeout: 10 seconds\n    backends:"),
         "bad.yaml:4: upstreams[0].failTimeout: duration: \"10 seconds\" (expected: an nginx time"
             + " in seconds: numbers with units in descending order, each at most once, from y"
             + " (years), M (months), w, d, h, m to s, such as 10s, 2h, 1d or 1h30m; a plain number"
@@ -376,8 +403,10 @@ class GatewayConfigReaderTest {
     assertThatThrownBy(() -> GatewayConfigReader.read("bad.yaml", "routes: [\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("bad.yaml:2: not valid YAML: ");
-    assertError("", "bad.yaml: the file is empty (expected: a mapping with listen, tokenSecrets,"
-        + " trustedProxies, demoBackends, upstreams, routes)");
+    assertError(
+        "",
+        "bad.yaml: the file is empty (expected: a mapping with listen, tokenSecrets,"
+            + " trustedProxies, demoBackends, upstreams, routes)");
     assertError(
         "- a\n- b\n",
         "bad.yaml:1: a list (expected: a mapping with the fields listen, tokenSecrets,"
@@ -396,7 +425,8 @@ class GatewayConfigReaderTest {
   void tagsInstantiateNothing() {
     // The reader composes nodes and never constructs objects, and refuses global tags outright.
     assertError(
-        "listen: !!javax.script.ScriptEngineManager [x]\n" + MINIMAL.substring(MINIMAL.indexOf('\n') + 1),
+        "listen: !!javax.script.ScriptEngineManager [x]\n"
+            + MINIMAL.substring(MINIMAL.indexOf('\n') + 1),
         "bad.yaml:1: not valid YAML: Global tag is not allowed:"
             + " tag:yaml.org,2002:javax.script.ScriptEngineManager");
   }
@@ -405,7 +435,10 @@ class GatewayConfigReaderTest {
   void errorsKeepTheirParts() {
     ConfigException e =
         (ConfigException)
-            catchThrowable(() -> GatewayConfigReader.read("bad.yaml", MINIMAL.replace("type: Exact", "type: Prefix")));
+            catchThrowable(
+                () ->
+                    GatewayConfigReader.read(
+                        "bad.yaml", MINIMAL.replace("type: Exact", "type: Prefix")));
     assertThat(e.file()).isEqualTo("bad.yaml");
     assertThat(e.line()).isEqualTo(8);
     assertThat(e.field()).isEqualTo("routes[0].path.type");

@@ -16,8 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A tiny HTTP/1.1 client over a plain socket, so that tests send exactly the bytes they mean
- * (a {@code Host} of their choosing, malformed headers) and see every response header as sent.
+ * A tiny HTTP/1.1 client over a plain socket, so that tests send exactly the bytes they mean (a
+ * {@code Host} of their choosing, malformed headers) and see every response header as sent.
  */
 final class Http {
   private Http() {}
@@ -78,7 +78,9 @@ final class Http {
     }
   }
 
-  /** GET {@code path} from 127.0.0.1:{@code port} with {@code Host: host} and extra header lines. */
+  /**
+   * GET {@code path} from 127.0.0.1:{@code port} with {@code Host: host} and extra header lines.
+   */
   static Response get(int port, String host, String path, String... headerLines) {
     StringBuilder request = new StringBuilder();
     request.append("GET ").append(path).append(" HTTP/1.1\r\n");
@@ -125,7 +127,10 @@ final class Http {
     if ("chunked".equalsIgnoreCase(first.get("transfer-encoding"))) {
       body = dechunk(body);
     }
-    return new Response(status, headers, new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+    return new Response(
+        status,
+        headers,
+        new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
   }
 
   private static String dechunk(String body) {

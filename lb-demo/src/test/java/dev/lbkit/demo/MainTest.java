@@ -54,7 +54,9 @@ class MainTest {
     assertThat(launch.status()).isEqualTo(Main.BAD_CONFIG);
     assertThat(err())
         .isEqualTo(
-            "lb-demo: " + bad + ":28: upstreams[0].method: \"iphash\" (expected: round_robin,"
+            "lb-demo: "
+                + bad
+                + ":28: upstreams[0].method: \"iphash\" (expected: round_robin,"
                 + " least_conn, random, random two least_conn, ip_hash, hash, hash consistent,"
                 + " ketama, ring or maglev)\n");
     assertThat(out()).isEmpty();
@@ -72,7 +74,10 @@ class MainTest {
     assertThat(launch("--check").status()).isEqualTo(Main.OK);
     assertThat(out()).isEqualTo("classpath:cafe.yaml: OK, 6 routes, 6 upstreams\n");
 
-    Path bad = file("tea.yaml", Cafe.onFreePorts().replace("lifetimeType: Permanent", "lifetimeType: Forever"));
+    Path bad =
+        file(
+            "tea.yaml",
+            Cafe.onFreePorts().replace("lifetimeType: Permanent", "lifetimeType: Forever"));
     assertThat(launch("--check", bad.toString()).status()).isEqualTo(Main.BAD_CONFIG);
     assertThat(err())
         .startsWith("lb-demo: " + bad + ":")
@@ -107,16 +112,22 @@ class MainTest {
           .contains("curl -s -H 'Host: cafe.example.com' " + base + "/coffee\n")
           .contains("curl -si -c /tmp/lbkit-tea.txt -H 'Host: cafe.example.com' " + base + "/tea")
           .contains("curl -s -b /tmp/lbkit-tea.txt -H 'Host: cafe.example.com' " + base + "/tea")
-          .contains("curl -s -H 'Host: cafe.example.com' -H 'Session-B: <value from above>' " + base + "/header")
+          .contains(
+              "curl -s -H 'Host: cafe.example.com' -H 'Session-B: <value from above>' "
+                  + base
+                  + "/header")
           .contains("Ctrl-C stops the gateway and the demo backends.");
-      assertThat(Http.get(demo.gateway().port(), Cafe.HOST, "/latte").serverName()).startsWith("latte-");
+      assertThat(Http.get(demo.gateway().port(), Cafe.HOST, "/latte").serverName())
+          .startsWith("latte-");
     }
   }
 
   @Test
   void aPortInUseExitsWithOneAndLeavesNoBackendRunning() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      String yaml = Cafe.onFreePorts().replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:" + taken.getLocalPort());
+      String yaml =
+          Cafe.onFreePorts()
+              .replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:" + taken.getLocalPort());
       Path cafe = file("cafe.yaml", yaml);
       int backendPort = GatewayConfigReader.read(cafe).upstreams().get(0).backends().get(0).port();
 
@@ -124,7 +135,8 @@ class MainTest {
 
       assertThat(launch.status()).isEqualTo(Main.CANNOT_START);
       assertThat(err()).startsWith("lb-demo: cannot start: a port is already in use");
-      assertThatThrownBy(() -> Http.get(backendPort, "x", "/")).isInstanceOf(UncheckedIOException.class);
+      assertThatThrownBy(() -> Http.get(backendPort, "x", "/"))
+          .isInstanceOf(UncheckedIOException.class);
     }
   }
 
@@ -137,14 +149,16 @@ class MainTest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
-        .contains("lb-demo: " + bad + ":2: upstreams: an empty list (expected: at least one upstream)");
+        .contains(
+            "lb-demo: " + bad + ":2: upstreams: an empty list (expected: at least one upstream)");
   }
 
   @Test
   void ctrlCStopsTheGatewayAndTheBackendsCleanly() throws Exception {
     String yaml = Cafe.onFreePorts();
     int gatewayPort = Http.freePorts(1)[0];
-    Path cafe = file("cafe.yaml", yaml.replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:" + gatewayPort));
+    Path cafe =
+        file("cafe.yaml", yaml.replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:" + gatewayPort));
     int backendPort = GatewayConfigReader.read(cafe).upstreams().get(1).backends().get(0).port();
     Process p = java(cafe.toString());
     try {
@@ -158,8 +172,10 @@ class MainTest {
       assertThat(p.exitValue()).isEqualTo(130); // 128 + SIGINT, after the hooks ran
       assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
           .contains("lbkit demo stopped.");
-      assertThatThrownBy(() -> Http.get(gatewayPort, Cafe.HOST, "/tea")).isInstanceOf(UncheckedIOException.class);
-      assertThatThrownBy(() -> Http.get(backendPort, "x", "/")).isInstanceOf(UncheckedIOException.class);
+      assertThatThrownBy(() -> Http.get(gatewayPort, Cafe.HOST, "/tea"))
+          .isInstanceOf(UncheckedIOException.class);
+      assertThatThrownBy(() -> Http.get(backendPort, "x", "/"))
+          .isInstanceOf(UncheckedIOException.class);
     } finally {
       p.destroyForcibly();
     }
@@ -185,7 +201,11 @@ class MainTest {
         return sb.toString();
       }
     }
-    throw new AssertionError("the process ended before printing \"" + marker + "\": " + sb
-        + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    throw new AssertionError(
+        "the process ended before printing \""
+            + marker
+            + "\": "
+            + sb
+            + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 }

@@ -54,9 +54,11 @@ class PermanenceAndReplicasTest {
     List<Session> sessions = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       Http.Response tea = Http.get(port, Cafe.HOST, "/tea");
-      sessions.add(new Session("/tea", "Cookie: " + tea.cookiePair("cookie-tea"), tea.serverName()));
+      sessions.add(
+          new Session("/tea", "Cookie: " + tea.cookiePair("cookie-tea"), tea.serverName()));
       Http.Response header = Http.get(port, Cafe.HOST, "/header");
-      sessions.add(new Session("/header", "Session-B: " + header.header("Session-B"), header.serverName()));
+      sessions.add(
+          new Session("/header", "Session-B: " + header.header("Session-B"), header.serverName()));
       for (String mode : new String[] {"/balanced", "/persistent"}) {
         Http.Response r = Http.get(port, Cafe.HOST, mode);
         sessions.add(new Session(mode, "Cookie: " + r.cookiePair("INGRESSCOOKIE"), r.serverName()));

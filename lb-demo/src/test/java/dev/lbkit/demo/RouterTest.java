@@ -16,7 +16,7 @@ class RouterTest {
   private void route(String name, List<String> hosts, PathMatch.Type type, String path) {
     routes.add(
         new RouteSpec(
-            name, hosts, new PathMatch(type, path), List.of(new BackendRef("u", 1)), null, 3, 1));
+            name, hosts, new PathMatch(type, path), List.of(new BackendRef("u", 1)), null, 3));
     names.add(name);
   }
 

@@ -35,7 +35,9 @@ final class SetCookie {
     try {
       when = ZonedDateTime.parse(expires, DateTimeFormatter.RFC_1123_DATE_TIME);
     } catch (RuntimeException e) {
-      when = ZonedDateTime.parse(expires, DateTimeFormatter.ofPattern("EEE, dd-MMM-yy HH:mm:ss zzz", Locale.ROOT));
+      when =
+          ZonedDateTime.parse(
+              expires, DateTimeFormatter.ofPattern("EEE, dd-MMM-yy HH:mm:ss zzz", Locale.ROOT));
     }
     return when.toEpochSecond() - Instant.now().getEpochSecond();
   }
