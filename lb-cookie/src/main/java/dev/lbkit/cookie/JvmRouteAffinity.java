@@ -13,7 +13,6 @@ import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.ResponseHeader;
 import dev.lbkit.core.SessionAffinity;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -69,7 +68,7 @@ public final class JvmRouteAffinity implements SessionAffinity {
   private final @Nullable String routeCookieDomain;
   private final boolean routeCookieSecure;
   private final boolean routeCookieHttpOnly;
-  private final @Nullable String routeCookieSameSite;
+  private final SessionPersistence.@Nullable SameSite routeCookieSameSite;
   private final boolean failover;
   private final Precomputation<RouteTable> table;
 
@@ -186,7 +185,7 @@ public final class JvmRouteAffinity implements SessionAffinity {
       value.append("; HttpOnly");
     }
     if (routeCookieSameSite != null) {
-      value.append("; SameSite=").append(routeCookieSameSite);
+      value.append("; SameSite=").append(routeCookieSameSite.attributeValue());
     }
     return List.of(new ResponseHeader("Set-Cookie", value.toString()));
   }
@@ -215,7 +214,7 @@ public final class JvmRouteAffinity implements SessionAffinity {
     private @Nullable String routeCookieDomain;
     private boolean routeCookieSecure;
     private boolean routeCookieHttpOnly = true;
-    private @Nullable String routeCookieSameSite;
+    private SessionPersistence.@Nullable SameSite routeCookieSameSite;
     private boolean failover = true;
 
     private Builder() {}
@@ -286,22 +285,9 @@ public final class JvmRouteAffinity implements SessionAffinity {
       return this;
     }
 
-    /**
-     * The route cookie's {@code SameSite}: {@code Strict}, {@code Lax} or {@code None} (any
-     * case), or {@code null} (the default) for no attribute.
-     */
-    public Builder routeCookieSameSite(@Nullable String sameSite) {
-      if (sameSite == null) {
-        this.routeCookieSameSite = null;
-        return this;
-      }
-      String lower = sameSite.toLowerCase(Locale.ROOT);
-      checkArgument(
-          lower.equals("strict") || lower.equals("lax") || lower.equals("none"),
-          "routeCookieSameSite: \"%s\" (expected: Strict, Lax or None)",
-          sameSite);
-      this.routeCookieSameSite =
-          Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
+    /** The route cookie's {@code SameSite}, or {@code null} (the default) for no attribute. */
+    public Builder routeCookieSameSite(SessionPersistence.@Nullable SameSite sameSite) {
+      this.routeCookieSameSite = sameSite;
       return this;
     }
 
@@ -316,8 +302,17 @@ public final class JvmRouteAffinity implements SessionAffinity {
       return this;
     }
 
-    /** Builds the affinity. */
+    /**
+     * Builds the affinity.
+     *
+     * @throws IllegalArgumentException if the route cookie is {@code SameSite=None} without
+     *     {@code Secure}, which browsers reject
+     */
     public JvmRouteAffinity build() {
+      checkArgument(
+          routeCookieSameSite != SessionPersistence.SameSite.NONE || routeCookieSecure,
+          "routeCookieSecure: false (expected: true with routeCookieSameSite NONE, which browsers"
+              + " reject without Secure)");
       return new JvmRouteAffinity(this);
     }
 
