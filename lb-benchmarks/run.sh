@@ -48,4 +48,18 @@ end=$(date +%s)
 
 "$JAVA" -cp "$JAR" dev.lbkit.benchmarks.ResultsTable "$OUT/results.json" "$OUT/machine.txt" > "$OUT/results.md"
 "$JAVA" -cp "$JAR" dev.lbkit.benchmarks.DistributionReport "$OUT"
+
+# Refresh the generated parts of docs/benchmarks.md (between its begin/end markers).
+splice() { # splice MARKER FILE
+  local doc=../docs/benchmarks.md
+  [ -f "$doc" ] && grep -q "<!-- $1:begin -->" "$doc" || return 0
+  awk -v marker="$1" -v file="$2" '
+    $0 == "<!-- " marker ":begin -->" { print; while ((getline line < file) > 0) print line; skip = 1; next }
+    $0 == "<!-- " marker ":end -->" { skip = 0 }
+    !skip { print }' "$doc" > "$doc.tmp" && mv "$doc.tmp" "$doc"
+}
+if [ $# -eq 0 ]; then
+  splice results "$OUT/results.md"
+  splice distribution "$OUT/distribution.md"
+fi
 echo "run.sh: wrote $OUT/results.md, $OUT/results.json and the distribution report"

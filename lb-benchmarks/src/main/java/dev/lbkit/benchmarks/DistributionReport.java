@@ -308,7 +308,7 @@ public final class DistributionReport {
     Change[] changes = Change.values();
     int left = 60;
     int bar = 26;
-    int group = bar * changes.length + 30;
+    int group = bar * changes.length + 56;
     int plotTop = 50;
     int plotHeight = 300;
     int width = Math.max(560, left + group * rows.size() + 20);
@@ -324,7 +324,7 @@ public final class DistributionReport {
     svg.text(16, plotTop + plotHeight / 2.0, "keys moved", 12, "middle", -90);
     for (int g = 0; g < rows.size(); g++) {
       String method = rows.get(g);
-      double gx = left + g * group + 15;
+      double gx = left + g * group + 28;
       for (int c = 0; c < changes.length; c++) {
         Disruption d = find(method, n, changes[c]);
         double x = gx + c * bar;

@@ -118,8 +118,9 @@ public final class ResultsTable {
     if (machine != null) {
       out.append("```\n").append(machine.strip()).append("\n```\n\n");
     }
-    out.append("Times are ns/op (lower is better), averaged over the measurement iterations; ")
-        .append("`B/op` is `gc.alloc.rate.norm` from `-prof gc`.\n\n");
+    out.append("Times are ns/op (lower is better), the mean of the measurement iterations; ")
+        .append("`B/op` is `gc.alloc.rate.norm` from `-prof gc`. Confidence intervals and raw ")
+        .append("iterations are in `results.json`.\n\n");
     targets();
     lookups(FROM_HASH, "Pick from a precomputed key hash", true);
     lookups(FROM_KEY, "Pick end to end from a String key", false);
@@ -258,7 +259,7 @@ public final class ResultsTable {
     String time =
         millis
             ? String.format(Locale.ROOT, "%.2f ms", r.score() / 1e6)
-            : formatNanos(r.score()) + (Double.isNaN(r.error()) ? "" : " ± " + formatNanos(r.error()));
+            : formatNanos(r.score());
     if (Double.isNaN(r.bytesPerOp())) {
       return time;
     }
