@@ -125,7 +125,7 @@ final class Cafe implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     gateway.close();
     for (HelloBackend backend : backends.values()) {
       backend.close();

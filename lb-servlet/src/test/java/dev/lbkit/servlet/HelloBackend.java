@@ -82,8 +82,12 @@ final class HelloBackend implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    server.stop();
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The server name line of an nginx-hello answer, or null. */
