@@ -211,8 +211,10 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
         }
       }
     } catch (IOException e) {
+      // The client's body cannot be read: nothing was sent, so answer here.
+      logger.debug("cannot read the body of {}", target, e);
       exchange.finish(Outcome.COMPLETED);
-      onClientRequestFailure(request, proxyRequest, response, e);
+      sendProxyResponseError(request, response, clientRequestStatus(e));
       return;
     }
     sendProxyRequest(request, response, proxyRequest);
