@@ -105,6 +105,39 @@ class LoadBalancingProxyServletTest {
   }
 
   @Test
+  void expectContinueBodyIsRetriedWholeToo() throws Exception {
+    // Passive health off: each request starting on the stopped backend goes through a retry.
+    Upstream upstream =
+        Upstream.builder("latte")
+            .backends(one.backend(), two.backend())
+            .passiveHealth(dev.lbkit.core.PassiveHealth.disabled())
+            .build();
+    LoadBalancer lb = LoadBalancer.of(upstream);
+    gateway =
+        Gateway.start(
+            context -> {
+              ServletHolder proxy = new ServletHolder(new LoadBalancingProxyServlet(lb));
+              proxy.setAsyncSupported(true);
+              context.addServlet(proxy, "/*");
+            });
+    one.stop();
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    for (int i = 0; i < 4; i++) {
+      java.net.http.HttpRequest request =
+          java.net.http.HttpRequest.newBuilder(gateway.uri("/order"))
+              .expectContinue(true)
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString("flat white " + i))
+              .build();
+      HttpResponse<String> response =
+          client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).contains("Server name: latte-2\n").contains("Body: flat white " + i + "\n");
+    }
+    assertNothingInFlight(lb);
+  }
+
+  @Test
   void everyBackendUnreachableAnswers502() throws Exception {
     LoadBalancer lb = behindFilter(Selector.roundRobin(), one, two);
     one.stop();
