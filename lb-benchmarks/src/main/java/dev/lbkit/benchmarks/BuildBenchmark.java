@@ -59,7 +59,8 @@ public class BuildBenchmark {
       case "lbkit-default-ring":
         return Rings.defaultRing().compute(backends);
       case "lbkit-ketama":
-        return Rings.ketama(Rings.DEFAULT_POINTS_PER_WEIGHT, BackendKey.authority()).compute(backends);
+        return Rings.ketama(Rings.DEFAULT_POINTS_PER_WEIGHT, BackendKey.authority())
+            .compute(backends);
       case "lbkit-nginx-consistent":
         return new HashInternals.NginxConsistent(backends, BackendKey.authority());
       case "lbkit-maglev":

@@ -22,8 +22,8 @@ import java.util.Random;
 final class Fixtures {
   /**
    * Keys cycled through by each benchmark: a power of two, so the cursor is a mask. Large enough
-   * that the branch predictor cannot learn the sequence: with 1,024 keys, a search that branches
-   * on every comparison ran as fast as a branch-free one (both about 20 ns at N = 100), which no
+   * that the branch predictor cannot learn the sequence: with 1,024 keys, a search that branches on
+   * every comparison ran as fast as a branch-free one (both about 20 ns at N = 100), which no
    * gateway seeing real traffic would observe.
    */
   static final int KEY_COUNT = 1 << 16;
@@ -44,8 +44,8 @@ final class Fixtures {
   }
 
   /**
-   * {@code n} backends whose ids are {@code host:port}: the string nginx and spymemcached both place
-   * on their rings, so our compatible rings and theirs are built from identical input.
+   * {@code n} backends whose ids are {@code host:port}: the string nginx and spymemcached both
+   * place on their rings, so our compatible rings and theirs are built from identical input.
    */
   static List<Backend> backends(int n) {
     List<Backend> backends = new ArrayList<>(n);
@@ -106,7 +106,8 @@ final class Fixtures {
           keys[i] = uuid(random);
           break;
         default:
-          keys[i] = "sess-" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+          keys[i] =
+              "sess-" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
           break;
       }
     }
@@ -153,8 +154,8 @@ final class Fixtures {
 
   /**
    * The Ketama points of {@code n} backends, as libketama computes them: for node string S and i in
-   * 0..39, MD5(S + "-" + i) gives four little-endian points. Returned in generation order as
-   * {@code {point, owner}} pairs; callers sort them and resolve equal points themselves.
+   * 0..39, MD5(S + "-" + i) gives four little-endian points. Returned in generation order as {@code
+   * {point, owner}} pairs; callers sort them and resolve equal points themselves.
    */
   static long[][] ketamaPoints(List<Backend> backends) {
     MessageDigest md5 = md5();

@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * A pick from a key hash computed beforehand: the cost of the ring, table or walk alone. Each
  * method gets the same {@value Fixtures#KEY_COUNT} keys, hashed with its own key hash.
  *
- * <p>The target for our rings is 0 B/op and, at N = 100, within 1.3x of {@code
- * ref-branchfree-int}, the bare search over a sorted {@code int[]} of the same (Ketama) points.
+ * <p>The target for our rings is 0 B/op and, at N = 100, within 1.3x of {@code ref-branchfree-int},
+ * the bare search over a sorted {@code int[]} of the same (Ketama) points.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

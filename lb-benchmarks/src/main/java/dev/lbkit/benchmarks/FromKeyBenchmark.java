@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A pick end to end from a {@code String} key: the method's key hash, then its lookup. This is
- * what a caller pays per request when the key is a header, cookie or memcached key.
+ * A pick end to end from a {@code String} key: the method's key hash, then its lookup. This is what
+ * a caller pays per request when the key is a header, cookie or memcached key.
  *
  * <p>The targets at N = 100: the default ring 0 B/op and at least 7x faster than spymemcached's
  * {@code getPrimary(key)}; the libketama-compatible ring (MD5 per key) at least 3x faster.

@@ -24,8 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * nginx-exact {@code ip_hash}: from an already parsed client address (what an adapter hands the
  * load balancer), and end to end from the address text (parse, then pick). The hash mixes three
- * octets of IPv4 and sixteen of IPv6, then walks the weights: O(N) in the number of backends, as
- * in nginx.
+ * octets of IPv4 and sixteen of IPv6, then walks the weights: O(N) in the number of backends, as in
+ * nginx.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

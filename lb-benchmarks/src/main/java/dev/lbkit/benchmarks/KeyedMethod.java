@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * One way of mapping a key to a backend, ours or a peer's, in the shape the benchmarks and the
- * distribution report need: the method's own key hash, a pick from that hash, and a pick end to
- * end from the key. Picks return the chosen object (our {@link Backend}, spymemcached's node), as
- * a caller would use it, so that no row pays for a translation the others skip.
+ * distribution report need: the method's own key hash, a pick from that hash, and a pick end to end
+ * from the key. Picks return the chosen object (our {@link Backend}, spymemcached's node), as a
+ * caller would use it, so that no row pays for a translation the others skip.
  *
  * <p>Each JMH fork measures one method, so every call site here is monomorphic and inlined.
  */

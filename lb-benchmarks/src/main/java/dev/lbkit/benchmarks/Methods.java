@@ -41,8 +41,8 @@ final class Methods {
           "modulo");
 
   /**
-   * The methods of the distribution report: each placement distinct (the reference searches and
-   * the TreeMap ring place keys exactly as spymemcached, so they are left out).
+   * The methods of the distribution report: each placement distinct (the reference searches and the
+   * TreeMap ring place keys exactly as spymemcached, so they are left out).
    */
   static final List<String> DISTRIBUTION =
       List.of(
@@ -167,7 +167,8 @@ final class Methods {
 
     BoundedMethod(List<Backend> backends) {
       super(backends);
-      this.ring = new HashInternals.Bounded(Rings.defaultRing().compute(backends), BOUNDED_LOAD_FACTOR);
+      this.ring =
+          new HashInternals.Bounded(Rings.defaultRing().compute(backends), BOUNDED_LOAD_FACTOR);
       this.pool = loadedPool(backends);
       this.eligible = pool.newPicks();
     }
@@ -339,8 +340,8 @@ final class Methods {
   }
 
   /**
-   * Guava's {@code Hashing.consistentHash} (jump-style, no ring: nothing to build, but a backend can
-   * only be added or removed at the end of the list) over Murmur3-128 of the key.
+   * Guava's {@code Hashing.consistentHash} (jump-style, no ring: nothing to build, but a backend
+   * can only be added or removed at the end of the list) over Murmur3-128 of the key.
    */
   static final class GuavaMethod extends KeyedMethod {
     private static final HashFunction MURMUR = Hashing.murmur3_128();

@@ -1,5 +1,6 @@
 package dev.lbkit.benchmarks;
 
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Binding;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.LoadBalancer;
@@ -9,7 +10,6 @@ import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.ResponseHeader;
 import dev.lbkit.core.SessionAffinity;
 import dev.lbkit.core.Upstream;
-import dev.lbkit.cookie.SessionPersistence;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -98,9 +98,15 @@ public class SessionBenchmark {
   private SessionPersistence configure(SessionPersistence.Builder builder) {
     switch (token) {
       case "siphash":
-        return builder.secrets(SECRET).macAlgorithm(SessionPersistence.MacAlgorithm.SIPHASH_2_4).build();
+        return builder
+            .secrets(SECRET)
+            .macAlgorithm(SessionPersistence.MacAlgorithm.SIPHASH_2_4)
+            .build();
       case "hmac-sha256":
-        return builder.secrets(SECRET).macAlgorithm(SessionPersistence.MacAlgorithm.HMAC_SHA256).build();
+        return builder
+            .secrets(SECRET)
+            .macAlgorithm(SessionPersistence.MacAlgorithm.HMAC_SHA256)
+            .build();
       case "none":
         return builder.build();
       default:
@@ -109,8 +115,8 @@ public class SessionBenchmark {
   }
 
   /**
-   * Five cookies a web application typically carries besides the session: analytics ids, a
-   * locale, a preference and a CSRF token, about 170 characters.
+   * Five cookies a web application typically carries besides the session: analytics ids, a locale,
+   * a preference and a CSRF token, about 170 characters.
    */
   private static String otherCookies(Random random) {
     return "_ga=GA1.2."
@@ -144,7 +150,8 @@ public class SessionBenchmark {
   }
 
   /** Starts a session and returns its token, read from the response header that carries it. */
-  private static String issue(LoadBalancer lb, RequestContext request, String header, String prefix) {
+  private static String issue(
+      LoadBalancer lb, RequestContext request, String header, String prefix) {
     Decision d = lb.pick(request);
     lb.report(d, Outcome.SUCCESS);
     for (ResponseHeader h : d.responseHeaders()) {
@@ -157,12 +164,20 @@ public class SessionBenchmark {
     throw new IllegalStateException("no " + header + " in " + d.responseHeaders());
   }
 
-  private static void expect(LoadBalancer lb, RequestContext request, Decision.Reason reason, int headerCount) {
+  private static void expect(
+      LoadBalancer lb, RequestContext request, Decision.Reason reason, int headerCount) {
     Decision d = lb.pick(request);
     lb.report(d, Outcome.SUCCESS);
     if (d.reason() != reason || d.responseHeaders().size() != headerCount) {
       throw new IllegalStateException(
-          "expected " + reason + " with " + headerCount + " headers, got " + d.reason() + " " + d.responseHeaders());
+          "expected "
+              + reason
+              + " with "
+              + headerCount
+              + " headers, got "
+              + d.reason()
+              + " "
+              + d.responseHeaders());
     }
   }
 

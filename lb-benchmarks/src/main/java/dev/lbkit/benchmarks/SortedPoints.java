@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * The reference the consistent-hash targets are stated against: the Ketama points of a backend set
  * in a sorted {@code int[]}, with their owners beside them, and two bare lower-bound searches over
- * it. Nothing else: no eligibility, no wrap-around table, no abstraction. A ring that gets within
- * a small factor of this has no overhead worth removing.
+ * it. Nothing else: no eligibility, no wrap-around table, no abstraction. A ring that gets within a
+ * small factor of this has no overhead worth removing.
  *
  * <p>Points are unsigned 32-bit values; each is stored with its sign bit flipped, so that signed
  * {@code int} order is unsigned order and both searches compare plain {@code int}s. Equal points
@@ -56,8 +56,8 @@ final class SortedPoints {
    * halves the range, a fixed {@code log2(length)} times, and its one data-dependent step is
    * arithmetic (the sign of a 64-bit difference becomes a mask), so there is no branch to
    * mispredict whatever the keys. Written with a mask rather than {@code ?:} because C2 turns a
-   * ternary into a conditional move only when its profile says so, and a reference must not
-   * depend on that.
+   * ternary into a conditional move only when its profile says so, and a reference must not depend
+   * on that.
    */
   int ownerBranchFree(int key) {
     int[] a = points;
@@ -75,9 +75,9 @@ final class SortedPoints {
   }
 
   /**
-   * The same lower bound with the step written as {@code ?:}, as most code (and {@code
-   * lb-hash}'s {@code LowerBound}) writes it. Whether C2 emits a conditional move or a branch for it
-   * depends on its profile and the surrounding code; this row shows what it did here.
+   * The same lower bound with the step written as {@code ?:}, as most code (and {@code lb-hash}'s
+   * {@code LowerBound}) writes it. Whether C2 emits a conditional move or a branch for it depends
+   * on its profile and the surrounding code; this row shows what it did here.
    */
   int ownerTernary(int key) {
     int[] a = points;

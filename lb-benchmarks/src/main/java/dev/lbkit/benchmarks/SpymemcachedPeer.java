@@ -14,8 +14,8 @@ import net.spy.memcached.SpymemcachedAccess;
 
 /**
  * spymemcached 2.12.3's {@link KetamaNodeLocator} over the same backends, exactly as a memcached
- * client builds it: {@code new KetamaNodeLocator(nodes, KETAMA_HASH)}. The nodes are stand-ins
- * that answer {@code getSocketAddress()} (all the locator reads) and are never connected.
+ * client builds it: {@code new KetamaNodeLocator(nodes, KETAMA_HASH)}. The nodes are stand-ins that
+ * answer {@code getSocketAddress()} (all the locator reads) and are never connected.
  */
 final class SpymemcachedPeer {
   private final KetamaNodeLocator locator;

@@ -22,33 +22,70 @@ final class Svg {
   }
 
   Svg rect(double x, double y, double w, double h, String fill) {
-    body.append(String.format(Locale.ROOT,
-        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>%n",
-        x, y, w, h, fill));
+    body.append(
+        String.format(
+            Locale.ROOT,
+            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>%n",
+            x,
+            y,
+            w,
+            h,
+            fill));
     return this;
   }
 
-  Svg line(double x1, double y1, double x2, double y2, String stroke, double strokeWidth, boolean dashed) {
-    body.append(String.format(Locale.ROOT,
-        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"%.1f\"%s/>%n",
-        x1, y1, x2, y2, stroke, strokeWidth, dashed ? " stroke-dasharray=\"4 3\"" : ""));
+  Svg line(
+      double x1,
+      double y1,
+      double x2,
+      double y2,
+      String stroke,
+      double strokeWidth,
+      boolean dashed) {
+    body.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\""
+                + " stroke-width=\"%.1f\"%s/>%n",
+            x1,
+            y1,
+            x2,
+            y2,
+            stroke,
+            strokeWidth,
+            dashed ? " stroke-dasharray=\"4 3\"" : ""));
     return this;
   }
 
   Svg circle(double cx, double cy, double r, String fill, double opacity) {
-    body.append(String.format(Locale.ROOT,
-        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" fill-opacity=\"%.2f\"/>%n",
-        cx, cy, r, fill, opacity));
+    body.append(
+        String.format(
+            Locale.ROOT,
+            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" fill-opacity=\"%.2f\"/>%n",
+            cx,
+            cy,
+            r,
+            fill,
+            opacity));
     return this;
   }
 
-  /** Text anchored at {@code anchor} (start, middle, end); {@code rotate} in degrees about (x, y). */
+  /**
+   * Text anchored at {@code anchor} (start, middle, end); {@code rotate} in degrees about (x, y).
+   */
   Svg text(double x, double y, String text, int size, String anchor, double rotate) {
-    body.append(String.format(Locale.ROOT,
-        "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"%s\"%s>%s</text>%n",
-        x, y, size, anchor,
-        rotate == 0 ? "" : String.format(Locale.ROOT, " transform=\"rotate(%.0f %.1f %.1f)\"", rotate, x, y),
-        escape(text)));
+    body.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"%s\"%s>%s</text>%n",
+            x,
+            y,
+            size,
+            anchor,
+            rotate == 0
+                ? ""
+                : String.format(Locale.ROOT, " transform=\"rotate(%.0f %.1f %.1f)\"", rotate, x, y),
+            escape(text)));
     return this;
   }
 
@@ -78,10 +115,15 @@ final class Svg {
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
-                + " font-family=\"sans-serif\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n",
-            width, height, width, height)
+    return String.format(
+            Locale.ROOT,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d"
+                + " %d\" font-family=\"sans-serif\">%n<rect width=\"100%%\" height=\"100%%\""
+                + " fill=\"white\"/>%n",
+            width,
+            height,
+            width,
+            height)
         + body
         + "</svg>\n";
   }

@@ -9,15 +9,17 @@ import java.util.List;
 /**
  * The parts of lb-hash's selectors that run after the key is hashed, for the benchmarks' "from a
  * precomputed key hash" rows. lb-hash's public API hashes the key inside each selector (nginx's
- * {@code hash} must re-hash the key on every retry), and bounded load needs the pool's live
- * counts, so these entry points exist only here, in lb-hash's package, as Caffeine keeps its JMH
- * sources beside the classes they measure. Each method does exactly what the selector does once it
- * has the hash; {@code MethodsAgreeTest} checks that the answers are the selectors'.
+ * {@code hash} must re-hash the key on every retry), and bounded load needs the pool's live counts,
+ * so these entry points exist only here, in lb-hash's package, as Caffeine keeps its JMH sources
+ * beside the classes they measure. Each method does exactly what the selector does once it has the
+ * hash; {@code MethodsAgreeTest} checks that the answers are the selectors'.
  */
 public final class HashInternals {
   private HashInternals() {}
 
-  /** nginx's CRC-32 of a key's UTF-8 bytes (the key hash of {@code hash} and {@code consistent}). */
+  /**
+   * nginx's CRC-32 of a key's UTF-8 bytes (the key hash of {@code hash} and {@code consistent}).
+   */
   public static int crc32(CharSequence key) {
     return Crc32.ofUtf8(key);
   }

@@ -2,9 +2,9 @@ package net.spy.memcached;
 
 /**
  * Reaches spymemcached's own ring lookup from an already computed key hash ({@code
- * KetamaNodeLocator.getNodeForKey(long)} is package-private), so that the "from a precomputed
- * hash" table can show spymemcached's ring itself next to ours, not only {@code getPrimary}, which
- * hashes the key too. Lives in spymemcached's package for that reason alone; benchmarks only.
+ * KetamaNodeLocator.getNodeForKey(long)} is package-private), so that the "from a precomputed hash"
+ * table can show spymemcached's ring itself next to ours, not only {@code getPrimary}, which hashes
+ * the key too. Lives in spymemcached's package for that reason alone; benchmarks only.
  */
 public final class SpymemcachedAccess {
   private SpymemcachedAccess() {}

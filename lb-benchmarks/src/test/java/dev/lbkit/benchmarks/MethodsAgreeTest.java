@@ -20,7 +20,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MethodsAgreeTest {
   private static final List<String> KETAMA_METHODS =
       List.of(
-          "lbkit-ketama", "ref-branchfree-int", "ref-ternary-int", "ref-binarysearch-int", "treemap");
+          "lbkit-ketama",
+          "ref-branchfree-int",
+          "ref-ternary-int",
+          "ref-binarysearch-int",
+          "treemap");
 
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 10, 100, 1000})
@@ -33,14 +37,22 @@ class MethodsAgreeTest {
       for (String key : keys) {
         long hash = method.hash(key);
         int expected = spy.indexOf(spy.fromKey(key));
-        assertThat(method.indexOf(method.fromKey(key))).as("%s, key %s", name, key).isEqualTo(expected);
-        assertThat(method.indexOf(method.fromHash(hash))).as("%s, key %s", name, key).isEqualTo(expected);
-        assertThat(spy.indexOf(spy.fromHash(hash))).as("spymemcached from hash").isEqualTo(expected);
+        assertThat(method.indexOf(method.fromKey(key)))
+            .as("%s, key %s", name, key)
+            .isEqualTo(expected);
+        assertThat(method.indexOf(method.fromHash(hash)))
+            .as("%s, key %s", name, key)
+            .isEqualTo(expected);
+        assertThat(spy.indexOf(spy.fromHash(hash)))
+            .as("spymemcached from hash")
+            .isEqualTo(expected);
       }
     }
   }
 
-  /** Each lbkit row answers as the public selector it stands for, from the hash and from the key. */
+  /**
+   * Each lbkit row answers as the public selector it stands for, from the hash and from the key.
+   */
   @ParameterizedTest
   @CsvSource({
     "lbkit-default-ring, ring",
@@ -59,9 +71,14 @@ class MethodsAgreeTest {
       PoolSnapshot pool = upstream.snapshot();
       String[] keys = Fixtures.keys(2000, n);
       for (String key : keys) {
-        int expected = selector.select(pool, HashSelectorBenchmark.withHeader(key), pool.newPicks());
-        assertThat(m.indexOf(m.fromKey(key))).as("%s N=%s key %s", method, n, key).isEqualTo(expected);
-        assertThat(m.indexOf(m.fromHash(m.hash(key)))).as("%s N=%s key %s", method, n, key).isEqualTo(expected);
+        int expected =
+            selector.select(pool, HashSelectorBenchmark.withHeader(key), pool.newPicks());
+        assertThat(m.indexOf(m.fromKey(key)))
+            .as("%s N=%s key %s", method, n, key)
+            .isEqualTo(expected);
+        assertThat(m.indexOf(m.fromHash(m.hash(key))))
+            .as("%s N=%s key %s", method, n, key)
+            .isEqualTo(expected);
       }
     }
   }

@@ -17,7 +17,11 @@ class ResultsTableTest {
             + "\"primaryMetric\":{\"score\":%s,\"scoreError\":\"NaN\",\"scoreUnit\":\"ns/op\","
             + "\"rawData\":[[1.0,2.0]]},"
             + "\"secondaryMetrics\":{\"gc.alloc.rate.norm\":{\"score\":%s,\"scoreUnit\":\"B/op\"}}}",
-        benchmark, n, method, ns, bytes);
+        benchmark,
+        n,
+        method,
+        ns,
+        bytes);
   }
 
   @Test
@@ -49,7 +53,8 @@ class ResultsTableTest {
     assertThat(md).contains("| lbkit-default-ring | 52.0 · 0 B |");
     // 52 / 40 = 1.30: met; getPrimary / ring = 1000 / 52 = 19.2.
     assertThat(md).contains("| 1.30× | 19.23× |");
-    assertThat(md).contains("within 1.3× of ref-branchfree-int | 52.0 ns = 1.30× ref (40.0 ns) | met |");
+    assertThat(md)
+        .contains("within 1.3× of ref-branchfree-int | 52.0 ns = 1.30× ref (40.0 ns) | met |");
     // End to end allocates 16 B/op: the 0 B/op part of that target is missed, and said so.
     assertThat(md).contains("10.0×, 16 B | **MISSED** |");
   }
