@@ -59,6 +59,9 @@ final class TokenCodec {
       tag0 = SipHash.littleEndian(mac, 0, 8);
       tag1 = SipHash.littleEndian(mac, 8, 8);
     }
+    if (algorithm == MacAlgorithm.SIPHASH_2_4) {
+      return writeSipHash(key, payload, tail, tag0, out, offset);
+    }
     // The bytes as five little-endian words: key, times, nonce + tag, tag, tag.
     long w2 = tail | (tag0 << 24);
     long w3 = (tag0 >>> 40) | (tag1 << 24);
@@ -107,6 +110,9 @@ final class TokenCodec {
   @Nullable SessionToken read(TokenKeys keys, CharSequence s, int from, int to) {
     if (to - from != tokenChars) {
       return null;
+    }
+    if (algorithm == MacAlgorithm.SIPHASH_2_4) {
+      return readSipHash(keys, s, from);
     }
     long key = 0;
     long payload = 0;
@@ -171,6 +177,76 @@ final class TokenCodec {
       }
     }
     return null;
+  }
+
+  /** {@link #write} for the 27-byte SipHash token: the inverse of {@link #readSipHash}. */
+  private static int writeSipHash(
+      long key, long payload, long tail, long tag, byte[] out, int offset) {
+    long w2 = tail | (tag << 24); // bytes 16..23
+    int p = offset;
+    p = writeBlock(key & LOW_48, 6, out, p);
+    p = writeBlock(((key >>> 48) | (payload << 16)) & LOW_48, 6, out, p);
+    p = writeBlock(((payload >>> 32) | (w2 << 32)) & LOW_48, 6, out, p);
+    p = writeBlock((w2 >>> 16) & LOW_48, 6, out, p);
+    return writeBlock(tag >>> 40, 3, out, p);
+  }
+
+  private static final long LOW_48 = (1L << 48) - 1;
+
+  /** Writes {@code bytes} (3 or 6) little-endian bytes as {@code bytes * 4 / 3} characters. */
+  private static int writeBlock(long littleEndian, int bytes, byte[] out, int p) {
+    long bits = Long.reverseBytes(littleEndian) >>> (64 - 8 * bytes); // first byte highest
+    int chars = bytes * 4 / 3;
+    for (int i = 0; i < chars; i++) {
+      out[p + i] = Base64Url.character((int) (bits >>> (6 * (chars - 1 - i))) & 63);
+    }
+    return p + chars;
+  }
+
+  /**
+   * {@link #read} for the 36-character SipHash token, in five blocks instead of character by
+   * character: four blocks of 8 characters (6 bytes each) and one of 4 (3 bytes), each turned into
+   * little-endian bytes with one {@link Long#reverseBytes}. 216 bits carry exactly 27 bytes, so
+   * every such string is canonical.
+   */
+  private @Nullable SessionToken readSipHash(TokenKeys keys, CharSequence s, int from) {
+    long c0 = block(s, from, 8);
+    long c1 = block(s, from + 8, 8);
+    long c2 = block(s, from + 16, 8);
+    long c3 = block(s, from + 24, 8);
+    long c4 = block(s, from + 32, 4);
+    if ((c0 | c1 | c2 | c3 | c4) < 0) {
+      return null; // a character outside the alphabet
+    }
+    long b0 = Long.reverseBytes(c0 << 16); // bytes 0..5
+    long b6 = Long.reverseBytes(c1 << 16); // bytes 6..11
+    long b12 = Long.reverseBytes(c2 << 16); // bytes 12..17
+    long b18 = Long.reverseBytes(c3 << 16); // bytes 18..23
+    long b24 = Long.reverseBytes(c4 << 40); // bytes 24..26
+    long key = b0 | (b6 << 48);
+    long payload = (b6 >>> 16) | (b12 << 32);
+    long w2 = (b12 >>> 32) | (b18 << 16);
+    long tail = w2 & NONCE_MASK;
+    long tag = (w2 >>> 24) | (b24 << 40);
+    int secrets = keys.secretCount();
+    for (int i = 0; i < secrets; i++) {
+      if (SipHash.hash16Tail(keys.k0[i], keys.k1[i], key, payload, tail, NONCE_BYTES) == tag) {
+        return new SessionToken(key, payload & 0xffffffffL, payload >>> 32, tag, i);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The 6 bits of each of {@code count} characters, first character highest; negative if any
+   * character is outside the alphabet (its -1 sets the sign bit whatever its shift).
+   */
+  private static long block(CharSequence s, int from, int count) {
+    long bits = 0;
+    for (int i = 0; i < count; i++) {
+      bits |= (long) Base64Url.value(s.charAt(from + i)) << (6 * (count - 1 - i));
+    }
+    return bits;
   }
 
   private static long payloadWord(long issued, long lastSeen) {

@@ -2,6 +2,7 @@ package dev.lbkit.cookie.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.common.hash.Hashing;
 import dev.lbkit.cookie.SessionPersistence.MacAlgorithm;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -38,6 +39,38 @@ class TokenCodecProperties {
     assertThat(read.issued).isEqualTo(issued);
     assertThat(read.lastSeen).isEqualTo(lastSeen);
     assertThat(read.secretIndex).isZero();
+  }
+
+  @Property(tries = 300)
+  void layoutIsAsDocumented(
+      @ForAll MacAlgorithm algorithm,
+      @ForAll long key,
+      @ForAll @LongRange(min = 0, max = 0xffffffffL) long issued,
+      @ForAll @LongRange(min = 0, max = 0xffffffffL) long lastSeen,
+      @ForAll int nonce)
+      throws Exception {
+    TokenCodec codec = new TokenCodec(algorithm);
+    byte[] out = new byte[codec.tokenChars()];
+    codec.write(KEYS, key, issued, lastSeen, nonce, out, 0);
+    byte[] raw = Base64.getUrlDecoder().decode(out);
+    java.nio.ByteBuffer le = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertThat(le.getLong(0)).isEqualTo(key);
+    assertThat(le.getInt(8) & 0xffffffffL).isEqualTo(issued);
+    assertThat(le.getInt(12) & 0xffffffffL).isEqualTo(lastSeen);
+    assertThat((raw[16] & 0xff) | (raw[17] & 0xff) << 8 | (raw[18] & 0xff) << 16)
+        .isEqualTo(nonce & 0xffffff);
+    byte[] payload = java.util.Arrays.copyOf(raw, TokenCodec.PAYLOAD_BYTES);
+    if (algorithm == MacAlgorithm.SIPHASH_2_4) {
+      assertThat(raw).hasSize(27);
+      long expected = Hashing.sipHash24(KEYS.k0[0], KEYS.k1[0]).hashBytes(payload).asLong();
+      assertThat(le.getLong(19)).isEqualTo(expected);
+    } else {
+      assertThat(raw).hasSize(35);
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(KEYS.hmacKeys[0], "HmacSHA256"));
+      byte[] expected = java.util.Arrays.copyOf(mac.doFinal(payload), 16);
+      assertThat(java.util.Arrays.copyOfRange(raw, 19, 35)).isEqualTo(expected);
+    }
   }
 
   @Property(tries = 300)
