@@ -71,6 +71,48 @@ class StickySessionProperties {
     assertThat(lb.pick(withCookies(header)).reason()).isEqualTo(Decision.Reason.NEW_SESSION);
   }
 
+  /**
+   * The affinity finds the session cookie exactly where {@link dev.lbkit.core.CookieHeader} (the
+   * reference parser) sees a cookie of its name, whatever surrounds it.
+   */
+  @Property(tries = 500)
+  void findsTheCookieExactlyWhereCookieHeaderDoes(
+      @ForAll("pairs") java.util.List<String> pairs,
+      @ForAll("nameSpellings") String spelling,
+      @ForAll("wrappings") String wrapping,
+      @ForAll @IntRange(min = 0, max = 8) int position) {
+    LoadBalancer lb = lb(SessionPersistence.cookie("srv_id").secrets(SECRET).build());
+    String token = cookieValue(StickyFixtures.cookiePair(lb.pick(withCookies(null))));
+    java.util.List<String> all = new java.util.ArrayList<>(pairs);
+    all.add(Math.min(position, all.size()), spelling + "=" + wrapping.replace("T", token));
+    String header = String.join(";", all);
+    boolean expected = dev.lbkit.core.CookieHeader.all(header, "srv_id").contains(token);
+    Binding binding = lb.affinity().resolve(upstream.snapshot(), withCookies(header));
+    assertThat(binding.kind() == Binding.Kind.BOUND).as(header).isEqualTo(expected);
+  }
+
+  @Provide
+  Arbitrary<java.util.List<String>> pairs() {
+    Arbitrary<String> names =
+        Arbitraries.of("a", "srv_id", " srv_id", "srv_idx", "xsrv_id", "SRV_ID", "", " ", "b c");
+    Arbitrary<String> values =
+        Arbitraries.strings().withChars(ALPHABET + " \t\"=,").ofMaxLength(40);
+    return Combinators.combine(names, values, Arbitraries.of(true, false))
+        .as((n, v, eq) -> eq ? n + "=" + v : n + v)
+        .list()
+        .ofMaxSize(7);
+  }
+
+  @Provide
+  Arbitrary<String> nameSpellings() {
+    return Arbitraries.of("srv_id", " srv_id", "\tsrv_id ", "srv_id  ", "srv_idx", "Srv_id", "xsrv_id");
+  }
+
+  @Provide
+  Arbitrary<String> wrappings() {
+    return Arbitraries.of("T", " T ", "\"T\"", " \"T\"\t", "\"T", "T\"", "xT", "Tx", "T,");
+  }
+
   @Property(tries = 300)
   void arbitraryHeaderSessionValuesNeverThrowAndBindNothing(@ForAll String value) {
     SessionAffinity affinity =
