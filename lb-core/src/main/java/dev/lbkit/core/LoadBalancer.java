@@ -124,8 +124,9 @@ public final class LoadBalancer {
   /**
    * Picks again for a request whose previous attempt failed, leaving out every backend it already
    * tried. When the session may not change on failure ({@link
-   * SessionAffinity#changesOnFailure()}), a sticky request goes to its backend again. Returns a
-   * decision without a backend once {@link #maxTries()} is used up.
+   * SessionAffinity#changesOnFailure()}), a sticky request goes to its backend again; otherwise a
+   * strict session ({@link SessionAffinity#rebalancesUnavailable()} false) is refused rather than
+   * moved. Returns a decision without a backend once {@link #maxTries()} is used up.
    *
    * <p>Report the previous decision first, so that its failure counts for passive health.
    */
@@ -152,6 +153,11 @@ public final class LoadBalancer {
         && pool.backend(previous.index()).state() != BackendState.DOWN) {
       return decide(pool, request, binding, previous.index(), Decision.Reason.RETRY_SAME, attempt,
           tried);
+    }
+    if (sticky && !affinity.rebalancesUnavailable()) {
+      // Strict sessions never move, not even on a retry: the caller answers 503 instead.
+      return decide(pool, request, binding, Selector.NONE, Decision.Reason.REFUSED_UNAVAILABLE,
+          attempt, tried);
     }
     // Retries are rare: this one small allocation is not on the path of every request.
     int index = selector.select(pool, request, i -> pool.isAvailable(i) && !contains(tried, i));

@@ -217,6 +217,42 @@ class LoadBalancerTest {
   }
 
   @Test
+  void aStrictSessionIsRefusedRatherThanMovedOnRetry() {
+    LoadBalancer lb = sticky(new TestAffinity(true, true, null));
+    Decision d = lb.pick(TestAffinity.requestFor("b"));
+    assertThat(d.reason()).isEqualTo(Decision.Reason.STICKY_HIT);
+    lb.report(d, Outcome.FAILURE);
+    Decision retry = lb.retry(d);
+    assertThat(retry.hasBackend()).isFalse();
+    assertThat(retry.reason()).isEqualTo(Decision.Reason.REFUSED_UNAVAILABLE);
+    assertThat(retry.responseHeaders()).isEmpty();
+    assertThat(inFlight("b")).isZero();
+  }
+
+  @Test
+  void aStrictSessionThatMayNotChangeOnFailureRetriesTheSameBackend() {
+    LoadBalancer lb = sticky(new TestAffinity(true, false, null));
+    Decision d = lb.pick(TestAffinity.requestFor("b"));
+    lb.report(d, Outcome.FAILURE);
+    Decision retry = lb.retry(d);
+    assertThat(retry.backend().id()).isEqualTo("b");
+    assertThat(retry.reason()).isEqualTo(Decision.Reason.RETRY_SAME);
+    lb.report(retry, Outcome.SUCCESS);
+  }
+
+  @Test
+  void aStrictAffinityStillFailsOverRequestsWithoutSession() {
+    LoadBalancer lb = sticky(new TestAffinity(true, true, null));
+    Decision d = lb.pick(TestAffinity.requestFor(null));
+    assertThat(d.reason()).isEqualTo(Decision.Reason.NEW_SESSION);
+    lb.report(d, Outcome.FAILURE);
+    Decision retry = lb.retry(d);
+    assertThat(retry.reason()).isEqualTo(Decision.Reason.FAILOVER);
+    assertThat(retry.backend().id()).isNotEqualTo(d.backend().id());
+    lb.report(retry, Outcome.SUCCESS);
+  }
+
+  @Test
   void reportingTwiceCountsOnce() {
     LoadBalancer lb = LoadBalancer.of(upstream);
     Decision d = lb.pick(RequestContext.empty());
