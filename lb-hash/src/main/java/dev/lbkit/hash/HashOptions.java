@@ -2,7 +2,6 @@ package dev.lbkit.hash;
 
 import static dev.lbkit.core.internal.Checks.checkArgument;
 
-import com.google.common.math.IntMath;
 import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -199,12 +198,28 @@ public final class HashOptions {
      */
     public Builder tableSize(int tableSize) {
       checkArgument(
-          tableSize >= 3 && tableSize <= MAX_TABLE_SIZE && IntMath.isPrime(tableSize),
+          tableSize >= 3 && tableSize <= MAX_TABLE_SIZE && isPrime(tableSize),
           "tableSize: %s (expected: a prime in 3..%s, e.g. 65537)",
           tableSize,
           MAX_TABLE_SIZE);
       this.tableSize = tableSize;
       return this;
+    }
+
+    /**
+     * Trial division: table sizes are at most {@value #MAX_TABLE_SIZE}, so at most 2048 divisions,
+     * once per configuration. Enough not to make every user of lb-hash depend on Guava for it.
+     */
+    private static boolean isPrime(int n) {
+      if (n < 2 || n % 2 == 0) {
+        return n == 2;
+      }
+      for (int d = 3; (long) d * d <= n; d += 2) {
+        if (n % d == 0) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** When Ketama applies spymemcached's weighted point counts; {@link KetamaWeighting#AUTO} by default. */

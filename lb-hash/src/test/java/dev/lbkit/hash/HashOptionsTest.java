@@ -8,6 +8,25 @@ import org.junit.jupiter.api.Test;
 
 class HashOptionsTest {
   @Test
+  void tableSizeAcceptsExactlyThePrimes() {
+    for (int n = -3; n < 5000; n++) {
+      int size = n;
+      boolean accepted;
+      try {
+        HashOptions.builder().tableSize(size).build();
+        accepted = true;
+      } catch (IllegalArgumentException e) {
+        accepted = false;
+      }
+      assertThat(accepted).as("tableSize %s", n).isEqualTo(n >= 3 && IntMath.isPrime(n));
+    }
+    assertThat(HashOptions.builder().tableSize(65_537).build().tableSize()).isEqualTo(65_537);
+    assertThatThrownBy(() -> HashOptions.builder().tableSize(65_535))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tableSize: 65535");
+  }
+
+  @Test
   void defaults() {
     HashOptions d = HashOptions.ofDefaults();
     assertThat(d.backendKey()).isSameAs(BackendKey.id());
