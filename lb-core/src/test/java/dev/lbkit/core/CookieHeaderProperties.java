@@ -71,4 +71,39 @@ class CookieHeaderProperties {
       assertThat(CookieHeader.all(header.toString(), name)).isEqualTo(expected);
     }
   }
+
+  @Provide
+  Arbitrary<String> tokens() {
+    return Arbitraries.strings().withChars("abAB\"").ofMinLength(1).ofMaxLength(3);
+  }
+
+  /**
+   * The allocation-free scan finds, value by value, what parsing the whole header finds, for
+   * exact and case-blind names; the oracle is {@link CookieHeader#parse}, which walks every pair.
+   */
+  @Property(tries = 1000)
+  void nextValueFindsEveryValueParseFinds(
+      @ForAll("garbage") String header, @ForAll("tokens") String name, @ForAll boolean ignoreCase) {
+    List<String> expected = new java.util.ArrayList<>();
+    for (Map.Entry<String, String> cookie : CookieHeader.parse(header)) {
+      String parsedName = cookie.getKey();
+      if (ignoreCase ? parsedName.equalsIgnoreCase(name) : parsedName.equals(name)) {
+        expected.add(cookie.getValue());
+      }
+    }
+    List<String> found = new java.util.ArrayList<>();
+    long region =
+        ignoreCase
+            ? CookieHeader.nextValueIgnoringCase(header, name, 0)
+            : CookieHeader.nextValue(header, name, 0);
+    while (region >= 0) {
+      found.add(header.substring(CookieHeader.valueStart(region), CookieHeader.valueEnd(region)));
+      int from = CookieHeader.valueEnd(region);
+      region =
+          ignoreCase
+              ? CookieHeader.nextValueIgnoringCase(header, name, from)
+              : CookieHeader.nextValue(header, name, from);
+    }
+    assertThat(found).isEqualTo(expected);
+  }
 }

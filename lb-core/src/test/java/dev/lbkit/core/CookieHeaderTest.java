@@ -58,4 +58,31 @@ class CookieHeaderTest {
     assertThat(CookieHeader.parse(";;;")).isEmpty();
     assertThat(CookieHeader.all("x=1", "a")).isEqualTo(List.of());
   }
+
+  @Test
+  void nextValueGivesWhereEachValueStandsWithoutTheQuotes() {
+    String header = "srv_id=abc; other=1;  srv_id = \"def\" ;srv_id2=x; SRV_ID=up";
+    long first = CookieHeader.nextValue(header, "srv_id", 0);
+    assertThat(header.substring(CookieHeader.valueStart(first), CookieHeader.valueEnd(first)))
+        .isEqualTo("abc");
+    long second = CookieHeader.nextValue(header, "srv_id", CookieHeader.valueEnd(first));
+    assertThat(header.substring(CookieHeader.valueStart(second), CookieHeader.valueEnd(second)))
+        .isEqualTo("def");
+    assertThat(CookieHeader.nextValue(header, "srv_id", CookieHeader.valueEnd(second))).isEqualTo(-1);
+
+    long upper = CookieHeader.nextValueIgnoringCase(header, "srv_id", CookieHeader.valueEnd(second));
+    assertThat(header.substring(CookieHeader.valueStart(upper), CookieHeader.valueEnd(upper)))
+        .isEqualTo("up");
+    assertThat(CookieHeader.nextValue(null, "a", 0)).isEqualTo(-1);
+    assertThat(CookieHeader.nextValue("a=1", "a", 99)).isEqualTo(-1);
+    assertThat(CookieHeader.nextValueIgnoringCase("a=1", "A", -5)).isNotEqualTo(-1);
+  }
+
+  @Test
+  void aNameInsideAValueOrAnotherNameIsNotACookie() {
+    assertThat(CookieHeader.nextValue("x=srv_id=1", "srv_id", 0)).isEqualTo(-1);
+    assertThat(CookieHeader.nextValue("x=a srv_id=1", "srv_id", 0)).isEqualTo(-1);
+    assertThat(CookieHeader.nextValue("my_srv_id=1", "srv_id", 0)).isEqualTo(-1);
+    assertThat(CookieHeader.first("srv_id; x=srv_id=2; srv_id=3", "srv_id")).isEqualTo("3");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.lbkit.cookie.internal;
 
 import dev.lbkit.core.Binding;
+import dev.lbkit.core.CookieHeader;
 import dev.lbkit.core.PoolSnapshot;
 import org.jspecify.annotations.Nullable;
 
@@ -25,34 +26,22 @@ public final class RouteScan {
    */
   public static @Nullable Binding inCookies(
       PoolSnapshot pool, RouteTable table, @Nullable String header, String name, boolean ignoreCase) {
-    if (header == null) {
-      return null;
-    }
-    int length = header.length();
-    int nameLength = name.length();
-    int pos = 0;
-    while (pos < length) {
-      int pairEnd = indexOf(header, ';', pos, length);
-      int nameStart = skipSpace(header, pos, pairEnd);
-      if (pairEnd - nameStart > nameLength
-          && header.regionMatches(ignoreCase, nameStart, name, 0, nameLength)) {
-        int eq = skipSpace(header, nameStart + nameLength, pairEnd);
-        if (eq < pairEnd && header.charAt(eq) == '=') {
-          int from = skipSpace(header, eq + 1, pairEnd);
-          int to = trimSpace(header, from, pairEnd);
-          if (to - from >= 2 && header.charAt(from) == '"' && header.charAt(to - 1) == '"') {
-            from++;
-            to--;
-          }
-          Binding binding = routeOf(pool, table, header, from, to);
-          if (binding != null) {
-            return binding;
-          }
-        }
+    long region = next(header, name, 0, ignoreCase);
+    while (region >= 0) {
+      int to = CookieHeader.valueEnd(region);
+      Binding binding = routeOf(pool, table, header, CookieHeader.valueStart(region), to);
+      if (binding != null) {
+        return binding;
       }
-      pos = pairEnd + 1;
+      region = next(header, name, to, ignoreCase);
     }
     return null;
+  }
+
+  private static long next(@Nullable String header, String name, int from, boolean ignoreCase) {
+    return ignoreCase
+        ? CookieHeader.nextValueIgnoringCase(header, name, from)
+        : CookieHeader.nextValue(header, name, from);
   }
 
   /**
@@ -98,28 +87,5 @@ public final class RouteScan {
 
   private static boolean isParameterEnd(char c) {
     return c == ';' || c == '/' || c == '?' || c == '#';
-  }
-
-  private static int indexOf(String s, char c, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (s.charAt(i) == c) {
-        return i;
-      }
-    }
-    return to;
-  }
-
-  private static int skipSpace(String s, int from, int to) {
-    while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
-      from++;
-    }
-    return from;
-  }
-
-  private static int trimSpace(String s, int from, int to) {
-    while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
-      to--;
-    }
-    return to;
   }
 }

@@ -2,6 +2,7 @@ package dev.lbkit.cookie.internal;
 
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Binding;
+import dev.lbkit.core.CookieHeader;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.Eligibility;
 import dev.lbkit.core.PoolSnapshot;
@@ -261,9 +262,18 @@ public final class StickyAffinity implements SessionAffinity {
     int length = value.length();
     int pos = 0;
     while (pos < length) {
-      int end = indexOf(value, ',', pos, length);
-      int from = skipSpace(value, pos, end);
-      int to = trimSpace(value, from, end);
+      int end = value.indexOf(',', pos);
+      if (end < 0) {
+        end = length;
+      }
+      int from = pos;
+      int to = end;
+      while (from < to && isSpace(value.charAt(from))) {
+        from++;
+      }
+      while (to > from && isSpace(value.charAt(to - 1))) {
+        to--;
+      }
       SessionToken token = codec.read(keys, value, from, to);
       if (token != null && isLive(token)) {
         return bind(pool, token);
@@ -425,72 +435,18 @@ public final class StickyAffinity implements SessionAffinity {
     return Math.max(0, Math.min(MAX_EPOCH_SECOND, now));
   }
 
-  // -- scanning helpers, lenient as CookieHeader ---------------------------------------------
+  // -- scanning ------------------------------------------------------------------------------
 
   /**
    * The next value, from {@code from} on, of a cookie named {@link #name}, as {@code start << 32 |
-   * end} without spaces and without a pair of double quotes; -1 when there is none. Parsed as
-   * {@link dev.lbkit.core.CookieHeader} parses (pairs split on {@code ;}, spaces and tabs around
-   * names and values ignored), but found with {@link String#indexOf(String, int)}, which the JVM
-   * vectorises, instead of walking every pair of a long header.
+   * end}, or -1: {@link CookieHeader#nextValue}, which finds it without allocating.
    */
   private long nextValue(String header, int from) {
-    int length = header.length();
-    int nameLength = name.length();
-    int at = header.indexOf(name, from);
-    while (at >= 0) {
-      if (isPairStart(header, at)) {
-        int eq = skipSpace(header, at + nameLength, length);
-        if (eq < length && header.charAt(eq) == '=') {
-          int valueStart = skipSpace(header, eq + 1, length);
-          int pairEnd = header.indexOf(';', valueStart);
-          int valueEnd = trimSpace(header, valueStart, pairEnd < 0 ? length : pairEnd);
-          if (valueEnd - valueStart >= 2
-              && header.charAt(valueStart) == '"'
-              && header.charAt(valueEnd - 1) == '"') {
-            valueStart++;
-            valueEnd--;
-          }
-          return ((long) valueStart << 32) | valueEnd;
-        }
-      }
-      at = header.indexOf(name, at + 1);
-    }
-    return -1;
+    return CookieHeader.nextValue(header, name, from);
   }
 
-  /**
-   * Whether only spaces or tabs stand between the previous {@code ;} (or the start) and {@code at}.
-   */
-  private static boolean isPairStart(String header, int at) {
-    int i = at - 1;
-    while (i >= 0 && (header.charAt(i) == ' ' || header.charAt(i) == '\t')) {
-      i--;
-    }
-    return i < 0 || header.charAt(i) == ';';
-  }
-
-  private static int indexOf(String s, char c, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (s.charAt(i) == c) {
-        return i;
-      }
-    }
-    return to;
-  }
-
-  private static int skipSpace(String s, int from, int to) {
-    while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
-      from++;
-    }
-    return from;
-  }
-
-  private static int trimSpace(String s, int from, int to) {
-    while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
-      to--;
-    }
-    return to;
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t';
   }
 
   private static int digits(long value) {
