@@ -3,10 +3,6 @@ package dev.lbkit.cookie;
 import dev.lbkit.cookie.internal.ConfigErrors;
 import dev.lbkit.cookie.internal.NginxVariables;
 import dev.lbkit.core.Durations;
-import dev.lbkit.core.Selector;
-import dev.lbkit.hash.BackendKey;
-import dev.lbkit.hash.HashOptions;
-import dev.lbkit.hash.HashSelectors;
 import dev.lbkit.hash.KeyExtractor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -217,9 +213,7 @@ public final class NginxConfig {
       case "ip_hash":
       case "least_conn":
         if (words.size() == 1) {
-          Selector selector =
-              first.equals("ip_hash") ? HashSelectors.ipHash() : Selector.leastConn();
-          return new LoadBalancingMethod(first, selector);
+          return LoadBalancingMethod.create(first, null, null);
         }
         throw new IllegalArgumentException(
             field + ": \"" + shown + "\" (expected: " + first + " without parameters)");
@@ -228,24 +222,18 @@ public final class NginxConfig {
       case "random":
         return random(field, words, shown);
       case "least_time":
-        throw new IllegalArgumentException(
-            field
-                + ": \""
-                + shown
-                + "\" (least_time is not supported, because it needs response times, which lbkit"
-                + " does not measure; least_conn or random two least_conn balance by load too;"
-                + " expected: "
-                + methods(allowRoundRobin)
-                + ")");
+        throw refused(
+            field,
+            shown,
+            LoadBalancingMethod.LEAST_TIME_UNSUPPORTED
+                + "; least_conn or random two least_conn balance by load too",
+            methods(allowRoundRobin));
       case "sticky":
-        throw new IllegalArgumentException(
-            field
-                + ": \""
-                + shown
-                + "\" (sticky is session persistence, not a method: read it with"
-                + " NginxConfig.parseSticky; expected: "
-                + methods(allowRoundRobin)
-                + ")");
+        throw refused(
+            field,
+            shown,
+            "sticky is session persistence, not a method: read it with NginxConfig.parseSticky",
+            methods(allowRoundRobin));
       default:
         break;
     }
@@ -261,35 +249,33 @@ public final class NginxConfig {
     }
     String keyExpression = words.get(1);
     KeyExtractor key = NginxVariables.keyOf(field + " key", keyExpression);
-    if (words.size() == 3) {
-      Selector selector =
-          HashSelectors.hashConsistent(
-              key, HashOptions.builder().backendKey(BackendKey.authority()).build());
-      return new LoadBalancingMethod("hash " + keyExpression + " consistent", selector);
-    }
-    return new LoadBalancingMethod("hash " + keyExpression, HashSelectors.hash(key));
+    return LoadBalancingMethod.create(
+        words.size() == 3 ? "hash consistent" : "hash", keyExpression, key);
   }
 
   private static LoadBalancingMethod random(String field, List<String> words, String shown) {
     if (words.size() == 1) {
-      return new LoadBalancingMethod("random", Selector.random());
+      return LoadBalancingMethod.create("random", null, null);
     }
     if (words.get(1).equals("two")) {
       if (words.size() == 2 || (words.size() == 3 && words.get(2).equals("least_conn"))) {
         // nginx: "random two" compares the two candidates by least_conn unless told otherwise.
-        return new LoadBalancingMethod("random two least_conn", Selector.randomTwoLeastConn());
+        return LoadBalancingMethod.create("random two least_conn", null, null);
       }
       if (words.size() == 3 && words.get(2).startsWith("least_time")) {
-        throw new IllegalArgumentException(
-            field
-                + ": \""
-                + shown
-                + "\" (least_time is not supported, because it needs response times, which lbkit"
-                + " does not measure; expected: random two least_conn)");
+        throw refused(
+            field, shown, LoadBalancingMethod.LEAST_TIME_UNSUPPORTED, "random two least_conn");
       }
     }
     throw new IllegalArgumentException(
         field + ": \"" + shown + "\" (expected: random, random two or random two least_conn)");
+  }
+
+  /** {@code field: "value" (why; expected: allowed)}. */
+  private static IllegalArgumentException refused(
+      String field, String value, String why, String allowed) {
+    return new IllegalArgumentException(
+        field + ": \"" + value + "\" (" + why + "; expected: " + allowed + ")");
   }
 
   private static String methods(boolean allowRoundRobin) {

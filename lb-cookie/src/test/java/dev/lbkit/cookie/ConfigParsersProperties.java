@@ -53,6 +53,12 @@ class ConfigParsersProperties {
       assertThat(m.selector()).isNotNull();
     }
     parsesOrRefuses(() -> VirtualServerConfig.lbMethod(directive));
+    LoadBalancingMethod named = parsesOrRefuses(() -> LoadBalancingMethod.of(directive, null));
+    if (named != null) {
+      // What a method and key name, the method named by its own directive names again.
+      assertThat(LoadBalancingMethod.of(named.directive(), null)).isEqualTo(named);
+    }
+    parsesOrRefuses(() -> LoadBalancingMethod.of(directive, directive));
     parsesOrRefuses(() -> GatewayFabricConfig.loadBalancingMethod(directive, null));
   }
 

@@ -19,7 +19,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,10 +58,7 @@ final class DemoBackends implements AutoCloseable {
    * address (listed in two upstreams) are started once.
    */
   static DemoBackends start(Collection<Backend> backends) throws Exception {
-    QueuedThreadPool threads = new QueuedThreadPool(64, 4);
-    threads.setName("demo-backend");
-    Server server = new Server(threads);
-    server.setStopTimeout(1_000);
+    Server server = Servers.create("demo-backend", 64, 4, 1_000);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     Map<String, ServerConnector> connectors = new LinkedHashMap<>();
@@ -82,12 +78,7 @@ final class DemoBackends implements AutoCloseable {
       connectors.put(b.id(), connector);
     }
     server.setHandler(new Hello());
-    try {
-      server.start();
-    } catch (Exception e) {
-      server.stop();
-      throw e;
-    }
+    Servers.start(server);
     logger.info("demo backends listening: {}", describe(connectors));
     return new DemoBackends(server, connectors);
   }

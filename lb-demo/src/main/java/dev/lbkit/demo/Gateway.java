@@ -32,7 +32,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -86,7 +85,7 @@ final class Gateway implements AutoCloseable {
       SessionPersistence persistence = route.session();
       LoadBalancer lb =
           LoadBalancer.builder(upstreams.get(upstream.name()))
-              .selector(Selectors.of(upstream))
+              .selector(upstream.method().selector())
               .affinity(persistence == null ? SessionAffinity.none() : persistence.toAffinity())
               .maxTries(route.maxTries())
               .build();
@@ -94,10 +93,7 @@ final class Gateway implements AutoCloseable {
       contexts.add(routeContext(route, lb, resolver));
     }
 
-    QueuedThreadPool threads = new QueuedThreadPool(200, 8);
-    threads.setName("gateway");
-    Server server = new Server(threads);
-    server.setStopTimeout(2_000);
+    Server server = Servers.create("gateway", 200, 8, 2_000);
     // The proxied response carries the backend's Date; a second one from the gateway, or a
     // Server header naming Jetty, would only add noise (nginx hides the upstream's instead).
     HttpConfiguration http = new HttpConfiguration();
@@ -109,12 +105,7 @@ final class Gateway implements AutoCloseable {
     connector.setReuseAddress(true);
     server.addConnector(connector);
     server.setHandler(new Routes(Router.of(config.routes(), contexts), contexts));
-    try {
-      server.start();
-    } catch (Exception e) {
-      server.stop();
-      throw e;
-    }
+    Servers.start(server);
     return new Gateway(server, connector, upstreams, loadBalancers);
   }
 

@@ -1,10 +1,10 @@
 package dev.lbkit.demo;
 
+import dev.lbkit.cookie.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,136 +67,18 @@ record GatewayConfig(
     }
   }
 
-  /** The load-balancing methods, as nginx spells them where nginx has them. */
-  enum Method {
-    ROUND_ROBIN("round_robin"),
-    LEAST_CONN("least_conn"),
-    RANDOM("random"),
-    RANDOM_TWO_LEAST_CONN("random two least_conn"),
-    IP_HASH("ip_hash"),
-    HASH("hash"),
-    HASH_CONSISTENT("hash consistent"),
-    KETAMA("ketama"),
-    RING("ring"),
-    MAGLEV("maglev");
-
-    private final String spelling;
-
-    Method(String spelling) {
-      this.spelling = spelling;
-    }
-
-    String spelling() {
-      return spelling;
-    }
-
-    /** Whether the method hashes a {@code key} from the request. */
-    boolean needsKey() {
-      return this == HASH
-          || this == HASH_CONSISTENT
-          || this == KETAMA
-          || this == RING
-          || this == MAGLEV;
-    }
-
-    static @Nullable Method parse(String text) {
-      String normalized = text.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
-      for (Method m : values()) {
-        if (m.spelling.equals(normalized)) {
-          return m;
-        }
-      }
-      return null;
-    }
-
-    @Override
-    public String toString() {
-      return spelling;
-    }
-  }
-
   /**
-   * An upstream: its method, the hash key (nginx variable syntax) when the method needs one, and
+   * An upstream: its load-balancing method (lb-cookie's, with its hash key when it has one), and
    * nginx's passive health ({@code max_fails}, {@code fail_timeout}).
    */
   record UpstreamSpec(
       String name,
-      Method method,
-      @Nullable HashKey key,
+      LoadBalancingMethod method,
       List<Backend> backends,
       int maxFails,
       Duration failTimeout) {
     UpstreamSpec {
       backends = List.copyOf(backends);
-    }
-  }
-
-  /**
-   * What a hash method hashes, written as the nginx variable: {@code $remote_addr}, {@code
-   * $request_uri}, {@code $uri}, {@code $http_NAME}, {@code $cookie_NAME} or {@code $arg_NAME}.
-   */
-  record HashKey(Kind kind, String name, String spelling) {
-    enum Kind {
-      CLIENT_ADDRESS,
-      REQUEST_URI,
-      PATH,
-      HEADER,
-      COOKIE,
-      QUERY_PARAMETER
-    }
-
-    static final String ALLOWED =
-        "$remote_addr, $binary_remote_addr, $request_uri, $uri, $http_NAME, $cookie_NAME or"
-            + " $arg_NAME";
-
-    static @Nullable HashKey parse(String text) {
-      String t = text.trim();
-      switch (t) {
-        case "$remote_addr":
-        case "$binary_remote_addr":
-          return new HashKey(Kind.CLIENT_ADDRESS, "", t);
-        case "$request_uri":
-          return new HashKey(Kind.REQUEST_URI, "", t);
-        case "$uri":
-          return new HashKey(Kind.PATH, "", t);
-        default:
-          break;
-      }
-      if (t.startsWith("$http_") && isName(t, 6)) {
-        // As nginx: $http_x_user reads the header X-User (underscores stand for dashes).
-        return new HashKey(Kind.HEADER, t.substring(6).replace('_', '-'), t);
-      }
-      if (t.startsWith("$cookie_") && isName(t, 8)) {
-        return new HashKey(Kind.COOKIE, t.substring(8), t);
-      }
-      if (t.startsWith("$arg_") && isName(t, 5)) {
-        return new HashKey(Kind.QUERY_PARAMETER, t.substring(5), t);
-      }
-      return null;
-    }
-
-    private static boolean isName(String s, int from) {
-      if (s.length() <= from) {
-        return false;
-      }
-      for (int i = from; i < s.length(); i++) {
-        char c = s.charAt(i);
-        boolean ok =
-            (c >= 'a' && c <= 'z')
-                || (c >= 'A' && c <= 'Z')
-                || (c >= '0' && c <= '9')
-                || c == '_'
-                || c == '-';
-        if (!ok) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    @Override
-    public String toString() {
-      return spelling;
     }
   }
 

@@ -1,14 +1,13 @@
 package dev.lbkit.demo;
 
+import dev.lbkit.cookie.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
 import dev.lbkit.core.Cidr;
 import dev.lbkit.core.Durations;
 import dev.lbkit.demo.GatewayConfig.BackendRef;
-import dev.lbkit.demo.GatewayConfig.HashKey;
 import dev.lbkit.demo.GatewayConfig.HostPort;
-import dev.lbkit.demo.GatewayConfig.Method;
 import dev.lbkit.demo.GatewayConfig.PathMatch;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
 import dev.lbkit.demo.GatewayConfig.TrustedProxies;
@@ -71,7 +70,6 @@ final class GatewayConfigReader {
           "maxTries");
   private static final List<String> PATH_FIELDS = List.of("type", "value");
   private static final List<String> BACKEND_REF_FIELDS = List.of("name", "weight");
-  private static final List<String> METHODS = methodSpellings();
   private static final List<String> STATES = List.of("UP", "DRAINING", "DOWN");
   private static final List<String> PATH_TYPES = List.of("Exact", "PathPrefix");
 
@@ -243,28 +241,7 @@ final class GatewayConfigReader {
   private static UpstreamSpec upstream(ConfigNode u) {
     u.checkMapping(UPSTREAM_FIELDS.toArray(new String[0]));
     String name = u.require("name").text();
-    ConfigNode methodNode = u.get("method");
-    Method method = Method.parse(methodNode.text("round_robin"));
-    if (method == null) {
-      throw methodNode.error("%s (expected: %s)", methodNode.quoted(), ConfigNode.orList(METHODS));
-    }
-    ConfigNode keyNode = u.get("key");
-    HashKey key = null;
-    if (method.needsKey()) {
-      if (keyNode.isMissing()) {
-        throw keyNode.error(
-            "missing (expected: what method %s hashes: %s)", method, HashKey.ALLOWED);
-      }
-      key = HashKey.parse(keyNode.text());
-      if (key == null) {
-        throw keyNode.error("%s (expected: %s)", keyNode.quoted(), HashKey.ALLOWED);
-      }
-    } else if (!keyNode.isMissing()) {
-      throw keyNode.error(
-          "%s (expected: no key for method %s; only hash, hash consistent, ketama, ring and"
-              + " maglev hash a key)",
-          keyNode.quoted(), method);
-    }
+    LoadBalancingMethod method = method(u);
     int maxFails = u.get("maxFails").integer(1, 0, 1_000);
     Duration failTimeout = nginxSeconds(u.get("failTimeout"), Duration.ofSeconds(10));
 
@@ -280,7 +257,26 @@ final class GatewayConfigReader {
       }
       backends.add(backend);
     }
-    return new UpstreamSpec(name, method, key, backends, maxFails, failTimeout);
+    return new UpstreamSpec(name, method, backends, maxFails, failTimeout);
+  }
+
+  /**
+   * The upstream's {@code method} and {@code key}, read by lb-cookie; its error names the field
+   * first ({@code method: } or {@code key: }), which becomes the file's line and field.
+   */
+  private static LoadBalancingMethod method(ConfigNode u) {
+    ConfigNode methodNode = u.get("method");
+    ConfigNode keyNode = u.get("key");
+    try {
+      return LoadBalancingMethod.of(
+          methodNode.text("round_robin"), keyNode.isMissing() ? null : keyNode.text());
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      boolean aboutKey = message.startsWith("key: ");
+      ConfigNode at = aboutKey ? keyNode : methodNode;
+      String problem = message.substring(message.indexOf(": ") + 2);
+      throw new ConfigException(u.file(), at.line(), at.path(), problem, e);
+    }
   }
 
   private static Backend backend(ConfigNode b) {
@@ -489,13 +485,5 @@ final class GatewayConfigReader {
 
   private static boolean isLoopback(String host) {
     return host.startsWith("127.") || host.equals("::1");
-  }
-
-  private static List<String> methodSpellings() {
-    List<String> out = new ArrayList<>();
-    for (Method m : Method.values()) {
-      out.add(m.spelling());
-    }
-    return out;
   }
 }

@@ -1,8 +1,6 @@
 package dev.lbkit.demo;
 
 import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.demo.GatewayConfig.HashKey;
-import dev.lbkit.demo.GatewayConfig.Method;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
 import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
 import java.io.IOException;
@@ -179,9 +177,6 @@ public final class Main {
           .append(upstream.name())
           .append(", ")
           .append(upstream.method());
-      if (upstream.key() != null) {
-        sb.append(' ').append(upstream.key());
-      }
       if (session != null) {
         sb.append(", ").append(describe(session));
       }
@@ -234,8 +229,10 @@ public final class Main {
   }
 
   private static boolean hashesClientAddress(UpstreamSpec upstream) {
-    return upstream.method() == Method.IP_HASH
-        || (upstream.key() != null && upstream.key().kind() == HashKey.Kind.CLIENT_ADDRESS);
+    String method = upstream.method().directive();
+    return method.equals("ip_hash")
+        || method.contains("$remote_addr")
+        || method.contains("$binary_remote_addr");
   }
 
   private static String describe(SessionPersistence s) {

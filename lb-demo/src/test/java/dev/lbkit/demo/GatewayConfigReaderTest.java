@@ -3,11 +3,10 @@ package dev.lbkit.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lbkit.cookie.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
-import dev.lbkit.demo.GatewayConfig.HashKey;
-import dev.lbkit.demo.GatewayConfig.Method;
 import dev.lbkit.demo.GatewayConfig.PathMatch;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
 import java.nio.file.Path;
@@ -41,7 +40,7 @@ class GatewayConfigReaderTest {
       assertThat(route.hostnames()).containsExactly("cafe.example.com");
     }
 
-    assertThat(config.upstream("coffee").method()).isEqualTo(Method.IP_HASH);
+    assertThat(config.upstream("coffee").method()).hasToString("ip_hash");
     assertThat(config.upstream("coffee").backends())
         .extracting(Backend::id, Backend::authority)
         .containsExactly(
@@ -67,7 +66,7 @@ class GatewayConfigReaderTest {
             org.assertj.core.groups.Tuple.tuple("tea-1", "t1"),
             org.assertj.core.groups.Tuple.tuple("tea-2", "t2"));
 
-    assertThat(config.upstream("latte").method()).isEqualTo(Method.RANDOM_TWO_LEAST_CONN);
+    assertThat(config.upstream("latte").method()).hasToString("random two least_conn");
     assertThat(config.routes().get(2).session()).isNull();
 
     SessionPersistence header = config.routes().get(3).session();
@@ -91,7 +90,7 @@ class GatewayConfigReaderTest {
     GatewayConfig config =
         GatewayConfigReader.read("min.yaml", MINIMAL.replace("{type: Exact, value: /tea}", "{}"));
 
-    assertThat(config.upstreams().get(0).method()).isEqualTo(Method.ROUND_ROBIN);
+    assertThat(config.upstreams().get(0).method()).isEqualTo(LoadBalancingMethod.roundRobin());
     assertThat(config.upstreams().get(0).maxFails()).isEqualTo(1);
     assertThat(config.upstreams().get(0).failTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.routes().get(0).path())
@@ -125,29 +124,34 @@ class GatewayConfigReaderTest {
 
   @Test
   void readsEveryMethodAndHashKey() {
-    for (Method m : Method.values()) {
-      String key = m.needsKey() ? "\n    key: $http_x_user" : "";
+    String[][] methods = {
+      {"round_robin", null, "round_robin"},
+      {"least_conn", null, "least_conn"},
+      {"random", null, "random"},
+      {"random two least_conn", null, "random two least_conn"},
+      {"Random Two", null, "random two least_conn"},
+      {"ip_hash", null, "ip_hash"},
+      {"hash", "$http_x_user", "hash $http_x_user"},
+      {"hash consistent", "$remote_addr", "hash $remote_addr consistent"},
+      {"hash $uri consistent", null, "hash $uri consistent"},
+      {"ketama", "$cookie_user", "ketama $cookie_user"},
+      {"ring", "$arg_id", "ring $arg_id"},
+      {"maglev", "$binary_remote_addr", "maglev $binary_remote_addr"},
+      {"maglev", "$host$request_uri", "maglev $host$request_uri"},
+    };
+    for (String[] m : methods) {
+      String key = m[1] == null ? "" : "\n    key: " + m[1];
       GatewayConfig config =
           GatewayConfigReader.read(
               "m.yaml",
               MINIMAL.replace(
                   "  - name: tea\n    backends:",
-                  "  - name: tea\n    method: " + m.spelling() + key + "\n    backends:"));
-      assertThat(config.upstreams().get(0).method()).isEqualTo(m);
-      if (m.needsKey()) {
-        assertThat(config.upstreams().get(0).key())
-            .isEqualTo(new HashKey(HashKey.Kind.HEADER, "x-user", "$http_x_user"));
-      }
+                  "  - name: tea\n    method: " + m[0] + key + "\n    backends:"));
+      assertThat(config.upstreams().get(0).method())
+          .as(m[0])
+          .hasToString(m[2])
+          .isEqualTo(LoadBalancingMethod.of(m[0], m[1]));
     }
-    assertThat(HashKey.parse("$remote_addr").kind()).isEqualTo(HashKey.Kind.CLIENT_ADDRESS);
-    assertThat(HashKey.parse("$request_uri").kind()).isEqualTo(HashKey.Kind.REQUEST_URI);
-    assertThat(HashKey.parse("$uri").kind()).isEqualTo(HashKey.Kind.PATH);
-    assertThat(HashKey.parse("$cookie_user"))
-        .isEqualTo(new HashKey(HashKey.Kind.COOKIE, "user", "$cookie_user"));
-    assertThat(HashKey.parse("$arg_id"))
-        .isEqualTo(new HashKey(HashKey.Kind.QUERY_PARAMETER, "id", "$arg_id"));
-    assertThat(HashKey.parse("$http_")).isNull();
-    assertThat(HashKey.parse("remote_addr")).isNull();
   }
 
   @Test
@@ -205,9 +209,9 @@ class GatewayConfigReaderTest {
         MINIMAL.replace(
             "  - name: tea\n    backends:",
             "  - name: tea\n    method: hash consistent\n    backends:"),
-        "bad.yaml:3: upstreams[0].key: missing (expected: what method hash consistent hashes:"
-            + " $remote_addr, $binary_remote_addr, $request_uri, $uri, $http_NAME, $cookie_NAME or"
-            + " $arg_NAME)");
+        "bad.yaml:3: upstreams[0].key: missing (expected: what method hash consistent hashes, as"
+            + " nginx variables: $remote_addr, $http_NAME, $cookie_NAME, $arg_NAME, $uri,"
+            + " $request_uri, $args, $query_string, $host, $scheme, and literal text)");
   }
 
   @Test
@@ -217,6 +221,18 @@ class GatewayConfigReaderTest {
             "  - name: tea\n    backends:", "  - name: tea\n    key: $uri\n    backends:"),
         "bad.yaml:4: upstreams[0].key: \"$uri\" (expected: no key for method round_robin; only"
             + " hash, hash consistent, ketama, ring and maglev hash a key)");
+  }
+
+  @Test
+  void badKey() {
+    assertError(
+        MINIMAL.replace(
+            "  - name: tea\n    backends:",
+            "  - name: tea\n    method: ketama\n    key: $request_id\n    backends:"),
+        "bad.yaml:5: upstreams[0].key: \"$request_id\" ($request_id is not supported: it is random"
+            + " for every request, so hashing it is random balancing without affinity; use the"
+            + " random method; expected: $remote_addr, $http_NAME, $cookie_NAME, $arg_NAME, $uri,"
+            + " $request_uri, $args, $query_string, $host, $scheme, and literal text)");
   }
 
   @Test

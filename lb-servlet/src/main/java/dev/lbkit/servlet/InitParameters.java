@@ -7,23 +7,23 @@ import dev.lbkit.core.Durations;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
 import dev.lbkit.core.Selector;
-import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.Upstream;
-import dev.lbkit.hash.HashSelectors;
-import dev.lbkit.hash.KeyExtractor;
-import dev.lbkit.cookie.NginxConfig;
+import dev.lbkit.cookie.LoadBalancingMethod;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,40 +52,55 @@ final class InitParameters {
 
   /** Builds the shared configuration from a filter's init-params. */
   static ServletBalancer balancer(FilterConfig config) throws ServletException {
+    ServletContext context = config.getServletContext();
+    return balancer(
+        config.getFilterName(),
+        context,
+        config::getInitParameter,
+        config.getInitParameterNames(),
+        () -> {
+          FilterRegistration registration = context.getFilterRegistration(config.getFilterName());
+          return registration == null ? null : registration.getUrlPatternMappings();
+        });
+  }
+
+  /** Builds the shared configuration from a servlet's init-params. */
+  static ServletBalancer balancer(ServletConfig config) throws ServletException {
+    ServletContext context = config.getServletContext();
+    return balancer(
+        config.getServletName(),
+        context,
+        config::getInitParameter,
+        config.getInitParameterNames(),
+        () -> {
+          ServletRegistration registration =
+              context.getServletRegistration(config.getServletName());
+          return registration == null ? null : registration.getMappings();
+        });
+  }
+
+  /** Builds the configuration of a filter or servlet, its cookie path from its mappings. */
+  private static ServletBalancer balancer(
+      String name,
+      ServletContext context,
+      Function<String, @Nullable String> params,
+      Enumeration<String> names,
+      Supplier<@Nullable Collection<String>> mappings)
+      throws ServletException {
     List<String> patterns = new ArrayList<>();
     try {
-      FilterRegistration registration =
-          config.getServletContext().getFilterRegistration(config.getFilterName());
-      if (registration != null) {
-        patterns.addAll(registration.getUrlPatternMappings());
+      Collection<String> mapped = mappings.get();
+      if (mapped != null) {
+        patterns.addAll(mapped);
       }
     } catch (RuntimeException e) {
       // A container that cannot tell: the cookie path defaults to the context's.
     }
     return balancer(
-        config.getFilterName(),
-        config::getInitParameter,
-        Collections.list(config.getInitParameterNames()),
-        SessionParameters.cookiePath(config.getServletContext().getContextPath(), patterns));
-  }
-
-  /** Builds the shared configuration from a servlet's init-params. */
-  static ServletBalancer balancer(ServletConfig config) throws ServletException {
-    List<String> patterns = new ArrayList<>();
-    try {
-      ServletRegistration registration =
-          config.getServletContext().getServletRegistration(config.getServletName());
-      if (registration != null) {
-        patterns.addAll(registration.getMappings());
-      }
-    } catch (RuntimeException e) {
-      // As above.
-    }
-    return balancer(
-        config.getServletName(),
-        config::getInitParameter,
-        Collections.list(config.getInitParameterNames()),
-        SessionParameters.cookiePath(config.getServletContext().getContextPath(), patterns));
+        name,
+        params,
+        Collections.list(names),
+        SessionParameters.cookiePath(context.getContextPath(), patterns));
   }
 
   /**
@@ -277,152 +292,25 @@ final class InitParameters {
   }
 
   /**
-   * The load-balancing method, in nginx's words: {@code round_robin}, {@code least_conn}, {@code
-   * random}, {@code random two least_conn}, {@code ip_hash}, or a hash method with its key as an
-   * nginx variable, either in the {@code hashKey} parameter or inline as nginx writes it ({@code
-   * hash $request_uri consistent}).
+   * The load-balancing method, in nginx's words, read by lb-cookie's {@link
+   * LoadBalancingMethod#of}: {@code round_robin}, {@code least_conn}, {@code random}, {@code random
+   * two least_conn}, {@code ip_hash}, or a hash method ({@code hash}, {@code hash consistent},
+   * {@code ketama}, {@code ring}, {@code maglev}) with its key as an nginx variable, either in the
+   * {@code hashKey} parameter or inline as nginx writes it ({@code hash $request_uri consistent}).
    */
   static Selector selector(String value, @Nullable String hashKey) throws ServletException {
-    StringBuilder method = new StringBuilder();
-    String key = hashKey == null || hashKey.isBlank() ? null : hashKey.trim();
-    boolean inline = false;
-    for (String token : value.trim().split("\\s+")) {
-      if (token.startsWith("$")) {
-        if (key != null) {
-          throw invalid(
-              METHOD, "\"" + value + "\" (expected: one hash key, inline or in " + HASH_KEY + ")");
-        }
-        key = token;
-        inline = true;
-      } else if (!token.isEmpty()) {
-        method.append(method.length() == 0 ? "" : " ").append(token.toLowerCase(Locale.ROOT));
+    try {
+      return LoadBalancingMethod.of(value, hashKey).selector();
+    } catch (IllegalArgumentException e) {
+      // lb-cookie names the field first. A key error names the parameter the key was written in:
+      // hashKey when given, else method (the key is inline, or missing from it).
+      String message = String.valueOf(e.getMessage());
+      boolean keyGiven = hashKey != null && !hashKey.isBlank();
+      if (message.startsWith("key: ")) {
+        throw invalid(keyGiven ? HASH_KEY : METHOD, message.substring(5));
       }
-    }
-    // Errors about the key name the parameter the key was written in.
-    String keyParam = inline || key == null ? METHOD : HASH_KEY;
-    String name = method.toString();
-    switch (name) {
-      case "round_robin":
-        return noKey(name, key, keyParam, Selector.roundRobin());
-      case "least_conn":
-        return noKey(name, key, keyParam, Selector.leastConn());
-      case "random":
-        return noKey(name, key, keyParam, Selector.random());
-      case "random two":
-      case "random two least_conn":
-        return noKey(name, key, keyParam, Selector.randomTwoLeastConn());
-      case "ip_hash":
-        return noKey(name, key, keyParam, HashSelectors.ipHash());
-      case "hash":
-      case "hash consistent":
-        requireKey(name, key);
-        // lb-cookie reads nginx's directive exactly as nginx would, composite keys included.
-        try {
-          return NginxConfig.parseMethod(
-                  name.equals("hash") ? "hash " + key : "hash " + key + " consistent")
-              .selector();
-        } catch (IllegalArgumentException e) {
-          throw invalid(keyParam, e.getMessage());
-        }
-      case "ketama":
-        return HashSelectors.ketama(keyExtractor(name, requireKey(name, key), keyParam));
-      case "ring":
-        return HashSelectors.ring(keyExtractor(name, requireKey(name, key), keyParam));
-      case "maglev":
-        return HashSelectors.maglev(keyExtractor(name, requireKey(name, key), keyParam));
-      default:
-        throw invalid(
-            METHOD,
-            "\"" + value + "\" (expected: round_robin, least_conn, random, random two least_conn,"
-                + " ip_hash, hash KEY, hash KEY consistent, ketama KEY, ring KEY or maglev KEY)");
-    }
-  }
-
-  private static Selector noKey(String method, @Nullable String key, String keyParam, Selector selector)
-      throws ServletException {
-    if (key != null) {
       throw invalid(
-          keyParam,
-          "\"" + key + "\" (expected: no key for method " + method
-              + "; only hash, hash consistent, ketama, ring and maglev hash a key)");
-    }
-    return selector;
-  }
-
-  private static String requireKey(String method, @Nullable String key) throws ServletException {
-    if (key == null) {
-      throw invalid(
-          METHOD,
-          "\"" + method + "\" without a key (expected: " + method + " KEY, or the key in "
-              + HASH_KEY + ": " + KEYS + ")");
-    }
-    return key;
-  }
-
-  /**
-   * An nginx variable as a hash key: {@code $remote_addr}, {@code $request_uri}, {@code $uri},
-   * {@code $http_NAME} (underscores stand for dashes), {@code $cookie_NAME} or {@code $arg_NAME}.
-   */
-  static KeyExtractor keyExtractor(String method, String key, String keyParam)
-      throws ServletException {
-    switch (key) {
-      case "$remote_addr":
-      case "$binary_remote_addr":
-        return KeyExtractor.clientAddress();
-      case "$request_uri":
-        return RequestUri.INSTANCE;
-      case "$uri":
-        return KeyExtractor.path();
-      default:
-        break;
-    }
-    if (key.startsWith("$http_") && isVariableName(key, 6)) {
-      return KeyExtractor.header(key.substring(6).replace('_', '-'));
-    }
-    if (key.startsWith("$cookie_") && isVariableName(key, 8)) {
-      return KeyExtractor.cookie(key.substring(8));
-    }
-    if (key.startsWith("$arg_") && isVariableName(key, 5)) {
-      return KeyExtractor.queryParameter(key.substring(5));
-    }
-    throw invalid(keyParam, "\"" + key + "\" (expected for " + method + ": " + KEYS + ")");
-  }
-
-  private static final String KEYS =
-      "$remote_addr, $request_uri, $uri, $http_NAME, $cookie_NAME or $arg_NAME";
-
-  private static boolean isVariableName(String s, int from) {
-    if (s.length() <= from) {
-      return false;
-    }
-    for (int i = from; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '_'
-              || c == '-';
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** nginx's {@code $request_uri}: the path and, when there is one, {@code ?} and the query. */
-  private enum RequestUri implements KeyExtractor {
-    INSTANCE;
-
-    @Override
-    public @Nullable CharSequence key(RequestContext request) {
-      String query = request.query();
-      return query == null ? request.path() : request.path() + '?' + query;
-    }
-
-    @Override
-    public String toString() {
-      return "$request_uri";
+          METHOD, message.startsWith("method: ") ? message.substring(8) : message);
     }
   }
 

@@ -132,7 +132,7 @@ class InitParametersTest {
         "method|least_time header",
         "method|hash",
         "method|ip_hash $remote_addr",
-        "method|maglev $host",
+        "method|maglev $request_id",
         "hashKey|$nonsense(",
         "maxTries|0",
         "maxFails|-1",
