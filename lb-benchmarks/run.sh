@@ -26,6 +26,7 @@ ITERATIONS=${ITERATIONS:-3}
 
 {
   echo "date:      $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "lbkit:     $(git -C .. rev-parse --short HEAD 2>/dev/null || echo unknown) (the commit measured)"
   echo "jdk:       $("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.vm.version = //p') ($("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.vm.name = //p'))"
   echo "cpu:       $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)"
   echo "cores:     $(nproc)"
