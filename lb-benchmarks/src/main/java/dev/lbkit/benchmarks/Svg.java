@@ -7,9 +7,12 @@ import java.util.Locale;
  * coordinates, a few shapes, text escaped. Numbers are written with {@link Locale#ROOT}.
  */
 final class Svg {
-  /** Colours that stay apart for readers with the common colour-vision deficiencies (Okabe-Ito). */
+  /**
+   * Colours that stay apart for readers with the common colour-vision deficiencies (Okabe-Ito),
+   * with grey in place of its yellow, which is faint on white.
+   */
   static final String[] PALETTE = {
-    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#777777", "#000000"
   };
 
   private final StringBuilder body = new StringBuilder();
