@@ -83,13 +83,13 @@ public final class LoadBalancingMethod {
    * lb-hash's consistent hashes, which place backends by id.
    *
    * <p>The key of a hash method is an nginx value, as {@link NginxConfig#parseMethod} reads it:
-   * {@code $remote_addr}, {@code $http_NAME}, {@code $cookie_NAME}, {@code $arg_NAME}, {@code $uri},
-   * {@code $request_uri}, {@code $args}, {@code $host}, {@code $scheme}, literal text, or several
-   * together ({@code $host$uri}). It may be given in {@code key} or written inline as nginx writes
-   * it ({@code hash $request_uri consistent}), not both. {@code $binary_remote_addr} is accepted by
-   * {@code ketama}, {@code ring} and {@code maglev} as the client address (the same affinity);
-   * {@code hash} and {@code hash consistent} refuse it, because nginx hashes its raw bytes and the
-   * assignment of clients would not match nginx's.
+   * {@code $remote_addr}, {@code $http_NAME}, {@code $cookie_NAME}, {@code $arg_NAME}, {@code
+   * $uri}, {@code $request_uri}, {@code $args}, {@code $host}, {@code $scheme}, literal text, or
+   * several together ({@code $host$uri}). It may be given in {@code key} or written inline as nginx
+   * writes it ({@code hash $request_uri consistent}), not both. {@code $binary_remote_addr} is
+   * accepted by {@code ketama}, {@code ring} and {@code maglev} as the client address (the same
+   * affinity); {@code hash} and {@code hash consistent} refuse it, because nginx hashes its raw
+   * bytes and the assignment of clients would not match nginx's.
    *
    * @param key the hash key, or {@code null} (or blank) for none
    * @throws IllegalArgumentException whose message starts with the field it is about, {@code
@@ -169,8 +169,8 @@ public final class LoadBalancingMethod {
   }
 
   /**
-   * The method of a canonical {@code name} ({@value #NAMES}); a hash method with the key as
-   * written and its extractor.
+   * The method of a canonical {@code name} ({@value #NAMES}); a hash method with the key as written
+   * and its extractor.
    */
   static LoadBalancingMethod create(
       String name, @Nullable String keyText, @Nullable KeyExtractor key) {
@@ -205,8 +205,7 @@ public final class LoadBalancingMethod {
       case "maglev":
         return new LoadBalancingMethod("maglev " + keyText, HashSelectors.maglev(key));
       default:
-        throw new IllegalArgumentException(
-            "method: \"" + name + "\" (expected: " + NAMES + ")");
+        throw new IllegalArgumentException("method: \"" + name + "\" (expected: " + NAMES + ")");
     }
   }
 
@@ -234,7 +233,8 @@ public final class LoadBalancingMethod {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof LoadBalancingMethod && ((LoadBalancingMethod) o).directive.equals(directive);
+    return o instanceof LoadBalancingMethod
+        && ((LoadBalancingMethod) o).directive.equals(directive);
   }
 
   @Override

@@ -168,7 +168,7 @@ public final class CookieHeader {
     return ((long) from << 32) | to;
   }
 
-  /** Whether only spaces or tabs stand between the previous {@code ;} (or the start) and {@code at}. */
+  /** Whether {@code at} starts a pair: only blanks since the last {@code ;}, or the start. */
   private static boolean isPairStart(String header, int at) {
     int i = at - 1;
     while (i >= 0 && isSpace(header.charAt(i))) {

@@ -1,11 +1,13 @@
 package dev.lbkit.demo;
 
 import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.core.ClientAddressResolver;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
 import dev.lbkit.core.SessionAffinity;
 import dev.lbkit.core.Upstream;
+import dev.lbkit.demo.GatewayConfig.BackendRef;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
 import dev.lbkit.demo.GatewayConfig.TrustedProxies;
 import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
@@ -37,7 +39,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The gateway: one Jetty 12 server whose requests are routed by host and path ({@link Router}) to
  * one servlet context per route, where lb-servlet's {@link LoadBalancingFilter} picks the backend
- * with the route's {@link LoadBalancer} and a {@link LoadBalancingProxyServlet} forwards to it.
+ * with the route's {@link LoadBalancer} (or, for a route across several upstreams, its {@link
+ * TrafficSplit} and then the chosen upstream's load balancer) and a {@link
+ * LoadBalancingProxyServlet} forwards to it.
  *
  * <p>Everything live (upstreams, selectors, session affinities) is built here from the immutable
  * {@link GatewayConfig}, so two gateways started from one config are independent replicas that
@@ -48,16 +52,19 @@ final class Gateway implements AutoCloseable {
   private final ServerConnector connector;
   private final Map<String, Upstream> upstreams;
   private final Map<String, LoadBalancer> loadBalancers;
+  private final Map<String, TrafficSplit> splits;
 
   private Gateway(
       Server server,
       ServerConnector connector,
       Map<String, Upstream> upstreams,
-      Map<String, LoadBalancer> loadBalancers) {
+      Map<String, LoadBalancer> loadBalancers,
+      Map<String, TrafficSplit> splits) {
     this.server = server;
     this.connector = connector;
     this.upstreams = upstreams;
     this.loadBalancers = loadBalancers;
+    this.splits = splits;
   }
 
   /**
@@ -79,18 +86,31 @@ final class Gateway implements AutoCloseable {
     }
 
     Map<String, LoadBalancer> loadBalancers = new LinkedHashMap<>();
+    Map<String, TrafficSplit> splits = new LinkedHashMap<>();
     List<Handler> contexts = new ArrayList<>();
     for (RouteSpec route : config.routes()) {
-      UpstreamSpec upstream = config.upstream(route.backendRefs().get(0).upstream());
-      SessionPersistence persistence = route.session();
-      LoadBalancer lb =
-          LoadBalancer.builder(upstreams.get(upstream.name()))
-              .selector(upstream.method().selector())
-              .affinity(persistence == null ? SessionAffinity.none() : persistence.toAffinity())
-              .maxTries(route.maxTries())
-              .build();
-      loadBalancers.put(route.name(), lb);
-      contexts.add(routeContext(route, lb, resolver));
+      LoadBalancingFilter.Builder filter;
+      if (route.splits()) {
+        TrafficSplit.Builder split = TrafficSplit.builder().canaryBehavior(route.canaryBehavior());
+        for (BackendRef ref : route.backendRefs()) {
+          // Each upstream keeps its own sessions: a v1 session is no session for v2, so that the
+          // split can tell which member a session belongs to.
+          split.member(
+              ref.upstream(),
+              loadBalancer(
+                  config, route, ref.upstream(), upstreams, route.name() + '/' + ref.upstream()),
+              ref.weight());
+        }
+        TrafficSplit built = split.build();
+        splits.put(route.name(), built);
+        filter = LoadBalancingFilter.builder(built);
+      } else {
+        LoadBalancer lb =
+            loadBalancer(config, route, route.backendRefs().get(0).upstream(), upstreams, null);
+        loadBalancers.put(route.name(), lb);
+        filter = LoadBalancingFilter.builder(lb);
+      }
+      contexts.add(routeContext(route, filter.clientAddressResolver(resolver).build()));
     }
 
     Server server = Servers.create("gateway", 200, 8, 2_000);
@@ -106,7 +126,7 @@ final class Gateway implements AutoCloseable {
     server.addConnector(connector);
     server.setHandler(new Routes(Router.of(config.routes(), contexts), contexts));
     Servers.start(server);
-    return new Gateway(server, connector, upstreams, loadBalancers);
+    return new Gateway(server, connector, upstreams, loadBalancers, splits);
   }
 
   /** The port the gateway listens on (the bound one when the file said 0). */
@@ -129,14 +149,50 @@ final class Gateway implements AutoCloseable {
     return u;
   }
 
-  /** The load balancer of a route. */
+  /** The load balancer of a route that goes to one upstream. */
   LoadBalancer loadBalancer(String route) {
     LoadBalancer lb = loadBalancers.get(route);
     if (lb == null) {
       throw new IllegalArgumentException(
-          "no route " + route + " (expected: " + loadBalancers.keySet() + ")");
+          "no route " + route + " with one upstream (expected: " + loadBalancers.keySet() + ")");
     }
     return lb;
+  }
+
+  /** The traffic split of a route across several upstreams: operators change weights with it. */
+  TrafficSplit trafficSplit(String route) {
+    TrafficSplit split = splits.get(route);
+    if (split == null) {
+      throw new IllegalArgumentException(
+          "no route " + route + " with a split (expected: " + splits.keySet() + ")");
+    }
+    return split;
+  }
+
+  /**
+   * The load balancer of a route's upstream. Sessions are the route's (the reader scoped them to
+   * the route, so that two routes never share sessions while replicas of one file do), or, given a
+   * {@code scope}, that upstream's within the route.
+   */
+  private static LoadBalancer loadBalancer(
+      GatewayConfig config,
+      RouteSpec route,
+      String upstreamName,
+      Map<String, Upstream> upstreams,
+      @Nullable String scope) {
+    UpstreamSpec upstream = config.upstream(upstreamName);
+    SessionPersistence persistence = route.session();
+    SessionAffinity affinity =
+        persistence == null
+            ? SessionAffinity.none()
+            : scope == null
+                ? persistence.toAffinity()
+                : persistence.toBuilder().scope(scope).build().toAffinity();
+    return LoadBalancer.builder(upstreams.get(upstream.name()))
+        .selector(upstream.method().selector())
+        .affinity(affinity)
+        .maxTries(route.maxTries())
+        .build();
   }
 
   /** Stops listening, lets requests in flight finish (briefly) and stops the proxy clients. */
@@ -156,14 +212,12 @@ final class Gateway implements AutoCloseable {
         .build();
   }
 
-  private static ServletContextHandler routeContext(
-      RouteSpec route, LoadBalancer lb, ClientAddressResolver resolver) {
+  private static ServletContextHandler routeContext(RouteSpec route, LoadBalancingFilter lb) {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     context.setDisplayName("route " + route.name());
 
-    FilterHolder filter =
-        new FilterHolder(LoadBalancingFilter.builder(lb).clientAddressResolver(resolver).build());
+    FilterHolder filter = new FilterHolder(lb);
     filter.setName("lbkit-" + route.name());
     filter.setAsyncSupported(true);
     context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));

@@ -2,6 +2,7 @@ package dev.lbkit.demo;
 
 import dev.lbkit.cookie.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.core.Backend;
 import java.time.Duration;
 import java.util.List;
@@ -111,12 +112,14 @@ record GatewayConfig(
     }
   }
 
-  /** One upstream a route sends to, with its share of new sessions. */
+  /** One upstream a route sends to, with its share of new sessions (a Gateway API weight). */
   record BackendRef(String upstream, int weight) {}
 
   /**
    * A route: where requests match, where they go, and how sessions stick (built by lb-cookie from
-   * the file's Gateway API fields or ingress-nginx annotations; {@code null} for none).
+   * the file's Gateway API fields or ingress-nginx annotations; {@code null} for none). A route
+   * with several upstreams splits its new sessions by weight, and {@code canaryBehavior} says
+   * whether a session keeps its upstream (ingress-nginx {@code affinity-canary-behavior}).
    */
   record RouteSpec(
       String name,
@@ -124,10 +127,19 @@ record GatewayConfig(
       PathMatch path,
       List<BackendRef> backendRefs,
       @Nullable SessionPersistence session,
+      TrafficSplit.CanaryBehavior canaryBehavior,
       int maxTries) {
     RouteSpec {
       hostnames = List.copyOf(hostnames);
       backendRefs = List.copyOf(backendRefs);
+    }
+
+    /**
+     * Whether requests go through a traffic split: several upstreams, or one at weight 0 (which, as
+     * in the Gateway API, receives nothing).
+     */
+    boolean splits() {
+      return backendRefs.size() > 1 || backendRefs.get(0).weight() == 0;
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.lbkit.demo;
 
 import dev.lbkit.cookie.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
 import dev.lbkit.core.Cidr;
@@ -366,32 +367,37 @@ final class GatewayConfigReader {
       if (ref.isMapping()) {
         ref.checkMapping(BACKEND_REF_FIELDS.toArray(new String[0]));
         upstream = ref.require("name").text();
-        weight = ref.get("weight").integer(1, 0, 1_000_000);
+        // The Gateway API's backendRef weight: 0..1,000,000, 1 when not given.
+        weight = ref.get("weight").integer(1, 0, TrafficSplit.MAX_WEIGHT);
       } else {
         upstream = ref.text();
       }
+      ConfigNode at = ref.isMapping() ? ref.get("name") : ref;
       if (!upstreams.containsKey(upstream)) {
-        ConfigNode at = ref.isMapping() ? ref.get("name") : ref;
         throw at.error(
             "\"%s\" (expected: the name of an upstream: %s)",
             upstream, ConfigNode.orList(new ArrayList<>(upstreams.keySet())));
       }
+      for (BackendRef other : refs) {
+        if (other.upstream().equals(upstream)) {
+          throw at.error(
+              "\"%s\" is listed twice (expected: each upstream once, with its weight)", upstream);
+        }
+      }
       refs.add(new BackendRef(upstream, weight));
     }
     if (refs.isEmpty()) {
-      throw refList.error("an empty list (expected: one upstream)");
+      throw refList.error("an empty list (expected: at least one upstream)");
     }
-    if (refs.size() > 1) {
-      // lb-cookie's TrafficSplit does weighted splits, but lb-servlet's filter takes one
-      // LoadBalancer: refuse rather than quietly send everything to the first.
+    if (refs.size() > TrafficSplit.MAX_MEMBERS) {
       throw refList.error(
-          "%s upstreams (expected: one; the demo does not split a route across upstreams)",
-          refs.size());
+          "%s upstreams (expected: at most %s)", refs.size(), TrafficSplit.MAX_MEMBERS);
     }
 
     ConfigNode persistence = r.get("sessionPersistence");
     ConfigNode annotations = r.get("annotations");
     SessionPersistence session = null;
+    TrafficSplit.CanaryBehavior canaryBehavior = TrafficSplit.CanaryBehavior.STICKY;
     if (!persistence.isMissing() && !annotations.isMissing()) {
       throw annotations.error(
           "given with sessionPersistence (expected: one of sessionPersistence, Gateway API"
@@ -400,10 +406,12 @@ final class GatewayConfigReader {
     if (!persistence.isMissing()) {
       session = Sessions.gatewayApi(persistence, path, name, secrets);
     } else if (!annotations.isMissing()) {
-      session = Sessions.ingressNginx(annotations, path, name, secrets);
+      Sessions.Ingress ingress = Sessions.ingressNginx(annotations, path, name, secrets);
+      session = ingress.session();
+      canaryBehavior = ingress.canaryBehavior();
     }
     int maxTries = r.get("maxTries").integer(3, 1, 20);
-    return new RouteSpec(name, hostnames, path, refs, session, maxTries);
+    return new RouteSpec(name, hostnames, path, refs, session, canaryBehavior, maxTries);
   }
 
   private static PathMatch pathMatch(ConfigNode node) {

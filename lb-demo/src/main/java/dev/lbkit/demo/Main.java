@@ -1,6 +1,8 @@
 package dev.lbkit.demo;
 
 import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.TrafficSplit;
+import dev.lbkit.demo.GatewayConfig.BackendRef;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
 import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
 import java.io.IOException;
@@ -163,7 +165,6 @@ public final class Main {
     }
     sb.append("\nTry:\n");
     for (RouteSpec route : config.routes()) {
-      UpstreamSpec upstream = config.upstream(route.backendRefs().get(0).upstream());
       String h = route.hostnames().isEmpty() ? null : route.hostnames().get(0).replace("*", "www");
       String hostHeader = h == null ? "" : " -H 'Host: " + h + "'";
       String url = base + route.path().value();
@@ -174,17 +175,23 @@ public final class Main {
           .append(": ")
           .append(route.path())
           .append(" -> ")
-          .append(upstream.name())
-          .append(", ")
-          .append(upstream.method());
+          .append(describeUpstreams(config, route));
       if (session != null) {
         sb.append(", ").append(describe(session));
       }
       sb.append('\n');
 
+      if (route.splits()) {
+        sb.append("  for i in $(seq 20); do curl -s")
+            .append(hostHeader)
+            .append(' ')
+            .append(url)
+            .append(" | grep '^Server name'; done | sort | uniq -c   # new sessions by weight\n");
+      }
+      String same = route.splits() ? "same upstream and backend" : "same backend";
       if (session == null) {
         sb.append("  curl -s").append(hostHeader).append(' ').append(url).append('\n');
-        if (config.trustedProxies() != null && hashesClientAddress(upstream)) {
+        if (config.trustedProxies() != null && hashesClientAddress(config, route)) {
           sb.append("  curl -s")
               .append(hostHeader)
               .append(" -H 'X-Forwarded-For: 203.0.113.7' ")
@@ -206,7 +213,9 @@ public final class Main {
             .append(hostHeader)
             .append(' ')
             .append(url)
-            .append("   # same backend every time\n");
+            .append("   # ")
+            .append(same)
+            .append(" every time\n");
       } else {
         sb.append("  curl -si")
             .append(hostHeader)
@@ -221,18 +230,52 @@ public final class Main {
             .append(session.name())
             .append(": <value from above>' ")
             .append(url)
-            .append("   # same backend every time\n");
+            .append("   # ")
+            .append(same)
+            .append(" every time\n");
       }
     }
     sb.append("\nCtrl-C stops the gateway and the demo backends.\n");
     return sb.toString();
   }
 
-  private static boolean hashesClientAddress(UpstreamSpec upstream) {
-    String method = upstream.method().directive();
-    return method.equals("ip_hash")
-        || method.contains("$remote_addr")
-        || method.contains("$binary_remote_addr");
+  /**
+   * {@code coffee, ip_hash}; for a split, each upstream with its weight: {@code espresso-v1 (weight
+   * 90, round_robin), espresso-v2 (weight 10, round_robin)}.
+   */
+  private static String describeUpstreams(GatewayConfig config, RouteSpec route) {
+    if (!route.splits()) {
+      UpstreamSpec upstream = config.upstream(route.backendRefs().get(0).upstream());
+      return upstream.name() + ", " + upstream.method();
+    }
+    StringBuilder sb = new StringBuilder();
+    for (BackendRef ref : route.backendRefs()) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(ref.upstream())
+          .append(" (weight ")
+          .append(ref.weight())
+          .append(", ")
+          .append(config.upstream(ref.upstream()).method())
+          .append(')');
+    }
+    if (route.canaryBehavior() == TrafficSplit.CanaryBehavior.LEGACY) {
+      sb.append(", legacy canary behavior");
+    }
+    return sb.toString();
+  }
+
+  private static boolean hashesClientAddress(GatewayConfig config, RouteSpec route) {
+    for (BackendRef ref : route.backendRefs()) {
+      String method = config.upstream(ref.upstream()).method().directive();
+      if (method.equals("ip_hash")
+          || method.contains("$remote_addr")
+          || method.contains("$binary_remote_addr")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(SessionPersistence s) {

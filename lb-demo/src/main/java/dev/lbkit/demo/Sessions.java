@@ -3,6 +3,7 @@ package dev.lbkit.demo;
 import dev.lbkit.cookie.GatewayApiConfig;
 import dev.lbkit.cookie.IngressNginxConfig;
 import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.demo.GatewayConfig.PathMatch;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,17 +36,21 @@ final class Sessions {
     return withRouteSettings(node, parsed, route, secrets);
   }
 
+  /** What a route's ingress-nginx annotations configure: its session and its canary behavior. */
+  record Ingress(
+      @Nullable SessionPersistence session, TrafficSplit.CanaryBehavior canaryBehavior) {}
+
   /**
    * The ingress-nginx {@code affinity} annotations of an Ingress whose rule matched this route's
-   * path, so that the cookie path defaults to it as in ingress-nginx. Returns {@code null} when the
-   * annotations ask for no affinity.
+   * path, so that the cookie path defaults to it as in ingress-nginx; no session when the
+   * annotations ask for no affinity. {@code affinity-canary-behavior} says whether a session keeps
+   * its upstream when the route splits across several.
    *
    * <p>Only the affinity annotations are read: the method belongs to the upstream here ({@code
-   * method:}), and a route goes to one upstream, so {@code load-balance}, {@code upstream-hash-by}
-   * and the canary annotations are refused rather than silently ignored.
+   * method:}), and a route's split is its weighted {@code backendRefs}, so {@code load-balance},
+   * {@code upstream-hash-by} and the canary annotations are refused rather than silently ignored.
    */
-  static @Nullable SessionPersistence ingressNginx(
-      ConfigNode node, PathMatch path, String route, List<String> secrets) {
+  static Ingress ingressNginx(ConfigNode node, PathMatch path, String route, List<String> secrets) {
     Map<String, String> annotations = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : plainMapping(node).entrySet()) {
       ConfigNode value = node.get(e.getKey());
@@ -63,17 +68,18 @@ final class Sessions {
       }
       if (bare.startsWith("canary")) {
         throw value.error(
-            "set on the route (expected: affinity annotations only; the demo sends a route to one"
-                + " upstream, so it has no canary)");
+            "set on the route (expected: affinity annotations only; a canary is a second"
+                + " upstream in the route's backendRefs, with its weight)");
       }
       annotations.put(e.getKey(), (String) e.getValue());
     }
     IngressNginxConfig parsed =
         read(node, "", () -> IngressNginxConfig.fromAnnotations(annotations, path.value(), null));
-    if (parsed.sessionPersistence() == null) {
-      return null;
-    }
-    return withRouteSettings(node, parsed.sessionPersistence(), route, secrets);
+    SessionPersistence session =
+        parsed.sessionPersistence() == null
+            ? null
+            : withRouteSettings(node, parsed.sessionPersistence(), route, secrets);
+    return new Ingress(session, parsed.canaryBehavior());
   }
 
   /**

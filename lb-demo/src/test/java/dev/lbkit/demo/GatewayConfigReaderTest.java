@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lbkit.cookie.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
+import dev.lbkit.demo.GatewayConfig.BackendRef;
 import dev.lbkit.demo.GatewayConfig.PathMatch;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
 import java.nio.file.Path;
@@ -35,7 +37,7 @@ class GatewayConfigReaderTest {
     assertThat(config.trustedProxies().addresses()).containsExactly("127.0.0.1/32", "::1/128");
     assertThat(config.routes())
         .extracting(RouteSpec::name)
-        .containsExactly("coffee", "tea", "latte", "header", "balanced", "persistent");
+        .containsExactly("coffee", "tea", "latte", "header", "balanced", "persistent", "canary");
     for (RouteSpec route : config.routes()) {
       assertThat(route.hostnames()).containsExactly("cafe.example.com");
     }
@@ -83,6 +85,15 @@ class GatewayConfigReaderTest {
     assertThat(persistent.changeOnFailure()).isTrue();
     assertThat(persistent.path()).isEqualTo("/persistent");
     assertThat(config.upstream("persistent").failTimeout()).isEqualTo(Duration.ofSeconds(10));
+
+    RouteSpec canary = config.routes().get(6);
+    assertThat(canary.splits()).isTrue();
+    assertThat(canary.backendRefs())
+        .containsExactly(new BackendRef("espresso-v1", 90), new BackendRef("espresso-v2", 10));
+    assertThat(canary.canaryBehavior()).isEqualTo(TrafficSplit.CanaryBehavior.STICKY);
+    assertThat(canary.session().name()).isEqualTo("cookie-espresso");
+    assertThat(canary.session().path()).isEqualTo("/canary");
+    assertThat(config.routes().subList(0, 6)).noneMatch(RouteSpec::splits);
   }
 
   @Test
@@ -287,11 +298,45 @@ class GatewayConfigReaderTest {
   }
 
   @Test
-  void oneUpstreamPerRoute() {
+  void aRouteSplitsAcrossWeightedUpstreams() {
+    String yaml =
+        MINIMAL
+                .replace(
+                    "upstreams:\n",
+                    "upstreams:\n  - name: tea-v2\n    backends:\n"
+                        + "      - {name: tea-v2-1, address: 127.0.0.1:9002}\n")
+                .replace(
+                    "backendRefs: [tea]",
+                    "backendRefs: [{name: tea, weight: 0}, {name: tea-v2, weight: 1000000}]")
+            + "    annotations:\n"
+            + "      nginx.ingress.kubernetes.io/affinity: cookie\n"
+            + "      nginx.ingress.kubernetes.io/affinity-canary-behavior: legacy\n";
+    RouteSpec route = GatewayConfigReader.read("split.yaml", yaml).routes().get(0);
+    assertThat(route.backendRefs())
+        .containsExactly(new BackendRef("tea", 0), new BackendRef("tea-v2", 1_000_000));
+    assertThat(route.splits()).isTrue();
+    assertThat(route.canaryBehavior()).isEqualTo(TrafficSplit.CanaryBehavior.LEGACY);
+    // One upstream at weight 0 receives nothing, as in the Gateway API: a split with no member.
+    assertThat(
+            GatewayConfigReader.read(
+                    "zero.yaml",
+                    MINIMAL.replace("backendRefs: [tea]", "backendRefs: [{name: tea, weight: 0}]"))
+                .routes()
+                .get(0)
+                .splits())
+        .isTrue();
+  }
+
+  @Test
+  void anUpstreamOncePerRoute() {
     assertError(
         MINIMAL.replace("backendRefs: [tea]", "backendRefs: [tea, {name: tea, weight: 10}]"),
-        "bad.yaml:9: routes[0].backendRefs: 2 upstreams (expected: one; the demo does not split a"
-            + " route across upstreams)");
+        "bad.yaml:9: routes[0].backendRefs[1].name: \"tea\" is listed twice (expected: each"
+            + " upstream once, with its weight)");
+    assertError(
+        MINIMAL.replace("backendRefs: [tea]", "backendRefs: [{name: tea, weight: 1000001}]"),
+        "bad.yaml:9: routes[0].backendRefs[0].weight: \"1000001\" (expected: a whole number in"
+            + " 0..1000000)");
   }
 
   @Test

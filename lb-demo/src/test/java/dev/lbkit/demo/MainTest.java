@@ -72,7 +72,7 @@ class MainTest {
   @Test
   void checkReadsTheFileAndStartsNothing() throws IOException {
     assertThat(launch("--check").status()).isEqualTo(Main.OK);
-    assertThat(out()).isEqualTo("classpath:cafe.yaml: OK, 6 routes, 6 upstreams\n");
+    assertThat(out()).isEqualTo("classpath:cafe.yaml: OK, 7 routes, 8 upstreams\n");
 
     Path bad =
         file(
@@ -116,6 +116,17 @@ class MainTest {
               "curl -s -H 'Host: cafe.example.com' -H 'Session-B: <value from above>' "
                   + base
                   + "/header")
+          .contains(
+              "# canary: PathPrefix /canary -> espresso-v1 (weight 90, round_robin), espresso-v2"
+                  + " (weight 10, round_robin), cookie session cookie-espresso")
+          .contains(
+              "for i in $(seq 20); do curl -s -H 'Host: cafe.example.com' "
+                  + base
+                  + "/canary | grep '^Server name'; done | sort | uniq -c")
+          .contains(
+              "curl -s -b /tmp/lbkit-canary.txt -H 'Host: cafe.example.com' "
+                  + base
+                  + "/canary   # same upstream and backend every time")
           .contains("Ctrl-C stops the gateway and the demo backends.");
       assertThat(Http.get(demo.gateway().port(), Cafe.HOST, "/latte").serverName())
           .startsWith("latte-");

@@ -2,6 +2,7 @@ package dev.lbkit.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.demo.GatewayConfig.BackendRef;
 import dev.lbkit.demo.GatewayConfig.PathMatch;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
@@ -16,7 +17,13 @@ class RouterTest {
   private void route(String name, List<String> hosts, PathMatch.Type type, String path) {
     routes.add(
         new RouteSpec(
-            name, hosts, new PathMatch(type, path), List.of(new BackendRef("u", 1)), null, 3));
+            name,
+            hosts,
+            new PathMatch(type, path),
+            List.of(new BackendRef("u", 1)),
+            null,
+            TrafficSplit.CanaryBehavior.STICKY,
+            3));
     names.add(name);
   }
 

@@ -1,5 +1,7 @@
 package dev.lbkit.servlet;
 
+import dev.lbkit.cookie.SplitDecision;
+import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.LoadBalancer;
@@ -24,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * the latest retry), the session headers already written to the response, and the report of how
  * the request ended.
  *
+ * <p>Behind a {@link TrafficSplit} the load balancer is the member's that took the request, and the
+ * {@link SplitDecision} goes along; a split that found no member leaves both the load balancer and
+ * the decision {@code null}, and there is nothing to report.
+ *
  * <p>Lives in a request attribute so that the filter and the proxy servlet share it. Fields are
  * volatile because an asynchronous request moves between threads (the container's, the proxy
  * client's) over its life.
@@ -34,10 +40,12 @@ final class Exchange implements AsyncListener {
   /** The request attribute holding the exchange; private to this package. */
   static final String ATTRIBUTE = Exchange.class.getName();
 
-  private final LoadBalancer loadBalancer;
+  private final @Nullable LoadBalancer loadBalancer;
+  private final @Nullable TrafficSplit split;
   private final ServletRequest request;
-  private final boolean[] failureStatuses;
-  private volatile Decision decision;
+  private final ServletBalancer balancer;
+  private volatile @Nullable Decision decision;
+  private volatile @Nullable SplitDecision splitDecision;
   private volatile List<ResponseHeader> written = List.of();
   private volatile boolean failed;
   private volatile boolean listening;
@@ -46,11 +54,38 @@ final class Exchange implements AsyncListener {
       LoadBalancer loadBalancer,
       ServletRequest request,
       Decision decision,
-      boolean[] failureStatuses) {
+      ServletBalancer balancer) {
+    this(loadBalancer, null, null, request, decision, balancer);
+  }
+
+  /** The exchange of a request the split decided: through its member, if it found one. */
+  Exchange(
+      TrafficSplit split,
+      SplitDecision splitDecision,
+      ServletRequest request,
+      ServletBalancer balancer) {
+    this(
+        splitDecision.loadBalancer(),
+        split,
+        splitDecision,
+        request,
+        splitDecision.decision(),
+        balancer);
+  }
+
+  private Exchange(
+      @Nullable LoadBalancer loadBalancer,
+      @Nullable TrafficSplit split,
+      @Nullable SplitDecision splitDecision,
+      ServletRequest request,
+      @Nullable Decision decision,
+      ServletBalancer balancer) {
     this.loadBalancer = loadBalancer;
+    this.split = split;
+    this.splitDecision = splitDecision;
     this.request = request;
     this.decision = decision;
-    this.failureStatuses = failureStatuses;
+    this.balancer = balancer;
   }
 
   /** The exchange of a request, or {@code null} if no load balancer has seen it. */
@@ -59,25 +94,58 @@ final class Exchange implements AsyncListener {
     return value instanceof Exchange ? (Exchange) value : null;
   }
 
-  LoadBalancer loadBalancer() {
+  /** The load balancer that made the decision (a split's member), or {@code null} for none. */
+  @Nullable LoadBalancer loadBalancer() {
     return loadBalancer;
   }
 
-  Decision decision() {
+  /** The configuration of the filter (or proxy servlet) that started the exchange. */
+  ServletBalancer balancer() {
+    return balancer;
+  }
+
+  /** The current decision, or {@code null} when a split found no member. */
+  @Nullable Decision decision() {
     return decision;
   }
 
   /** Publishes the exchange in the request and writes the first decision's session headers. */
   void begin(HttpServletResponse response) {
     request.setAttribute(ATTRIBUTE, this);
-    request.setAttribute(LoadBalancingFilter.DECISION_ATTRIBUTE, decision);
-    request.setAttribute(LoadBalancingFilter.LOAD_BALANCER_ATTRIBUTE, loadBalancer);
-    List<ResponseHeader> headers = decision.responseHeaders();
+    Decision first = decision;
+    if (first != null) {
+      request.setAttribute(LoadBalancingFilter.DECISION_ATTRIBUTE, first);
+      request.setAttribute(LoadBalancingFilter.LOAD_BALANCER_ATTRIBUTE, loadBalancer);
+    }
+    if (splitDecision != null) {
+      request.setAttribute(LoadBalancingFilter.SPLIT_DECISION_ATTRIBUTE, splitDecision);
+    }
+    List<ResponseHeader> headers = first == null ? List.of() : first.responseHeaders();
     for (int i = 0; i < headers.size(); i++) {
       ResponseHeader header = headers.get(i);
       response.addHeader(header.name(), header.value());
     }
     written = headers;
+  }
+
+  /**
+   * Picks again for a request whose attempt on {@code failed} could not connect: through the
+   * load balancer that made the decision (a retry stays within the split's member, as in NGINX
+   * or Envoy), then {@linkplain #move moves} to the answer.
+   */
+  Decision retry(Decision failed, HttpServletResponse response) {
+    SplitDecision sd = splitDecision;
+    Decision next;
+    if (split != null && sd != null && sd.decision() == failed) {
+      SplitDecision nextSplit = split.retry(sd);
+      splitDecision = nextSplit;
+      request.setAttribute(LoadBalancingFilter.SPLIT_DECISION_ATTRIBUTE, nextSplit);
+      next = Objects.requireNonNull(nextSplit.decision(), "a member's retry has a decision");
+    } else {
+      next = Objects.requireNonNull(loadBalancer, "a decision has its load balancer").retry(failed);
+    }
+    move(next, response);
+    return next;
   }
 
   /**
@@ -87,7 +155,7 @@ final class Exchange implements AsyncListener {
    * headers of its own keeps the ones written.
    */
   void move(Decision next, HttpServletResponse response) {
-    Decision previous = decision;
+    Decision previous = Objects.requireNonNull(decision, "a retry follows a decision");
     decision = next;
     request.setAttribute(LoadBalancingFilter.DECISION_ATTRIBUTE, next);
     List<ResponseHeader> old = written;
@@ -151,7 +219,11 @@ final class Exchange implements AsyncListener {
 
   /** Reports the current decision; a decision already reported (by the proxy) stays as it was. */
   void finish(Outcome outcome) {
-    loadBalancer.report(decision, outcome);
+    LoadBalancer lb = loadBalancer;
+    Decision d = decision;
+    if (lb != null && d != null) {
+      lb.report(d, outcome);
+    }
   }
 
   /**
@@ -160,6 +232,7 @@ final class Exchange implements AsyncListener {
    * Outcome#SUCCESS}. Used when nothing downstream reported a verdict of its own.
    */
   void finish(int status) {
+    boolean[] failureStatuses = balancer.failureStatuses();
     boolean failure =
         failed || (status >= 0 && status < failureStatuses.length && failureStatuses[status]);
     finish(failure ? Outcome.FAILURE : Outcome.SUCCESS);

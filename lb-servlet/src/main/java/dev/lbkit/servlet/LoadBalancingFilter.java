@@ -2,6 +2,8 @@ package dev.lbkit.servlet;
 
 import static dev.lbkit.core.internal.Checks.checkArgument;
 
+import dev.lbkit.cookie.SplitDecision;
+import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.core.ClientAddressResolver;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.LoadBalancer;
@@ -28,6 +30,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>When no backend can take the request it answers {@code 503 Service Unavailable} with {@code
  * Retry-After}, or lets the chain decide if so configured.
+ *
+ * <p>Built over a {@link TrafficSplit} (a canary, weighted Gateway API {@code backendRefs}), it
+ * lets the split choose the member, and then behaves as a filter over that member's load
+ * balancer: {@value #DECISION_ATTRIBUTE} holds the member's decision and {@value
+ * #LOAD_BALANCER_ATTRIBUTE} the member's load balancer, so that the proxy servlet reports and
+ * retries within the member; {@value #SPLIT_DECISION_ATTRIBUTE} holds the {@link SplitDecision}
+ * (which member, and why).
  *
  * <p>Register it in code:
  *
@@ -59,8 +68,17 @@ public final class LoadBalancingFilter implements Filter {
   /** The request attribute holding the current {@link Decision} (after a retry, the retry's). */
   public static final String DECISION_ATTRIBUTE = "dev.lbkit.servlet.decision";
 
-  /** The request attribute holding the {@link LoadBalancer} that made the decision. */
+  /**
+   * The request attribute holding the {@link LoadBalancer} that made the decision (behind a
+   * {@link TrafficSplit}, the member's).
+   */
   public static final String LOAD_BALANCER_ATTRIBUTE = "dev.lbkit.servlet.loadBalancer";
+
+  /**
+   * The request attribute holding the {@link SplitDecision} of a filter built over a {@link
+   * TrafficSplit} (after a retry, the retry's); absent otherwise.
+   */
+  public static final String SPLIT_DECISION_ATTRIBUTE = "dev.lbkit.servlet.splitDecision";
 
   /**
    * The default {@code Retry-After} of a 503: nginx's default {@code fail_timeout}, the earliest a
@@ -82,13 +100,31 @@ public final class LoadBalancingFilter implements Filter {
 
   /** Starts building a filter over {@code loadBalancer}. */
   public static Builder builder(LoadBalancer loadBalancer) {
-    return new Builder(loadBalancer);
+    return new Builder(Objects.requireNonNull(loadBalancer, "loadBalancer"), null);
+  }
+
+  /**
+   * Starts building a filter over a traffic split: each request goes to the member the split
+   * chooses (its session's member, or one drawn by weight), then to the backend the member's load
+   * balancer picks.
+   */
+  public static Builder builder(TrafficSplit split) {
+    return new Builder(null, Objects.requireNonNull(split, "split"));
   }
 
   /** The current decision of a request this filter (or the proxy servlet) has routed, or null. */
   public static @Nullable Decision decision(ServletRequest request) {
     Object value = request.getAttribute(DECISION_ATTRIBUTE);
     return value instanceof Decision ? (Decision) value : null;
+  }
+
+  /**
+   * The split decision of a request a filter over a {@link TrafficSplit} has routed, or null
+   * (another filter, or none yet).
+   */
+  public static @Nullable SplitDecision splitDecision(ServletRequest request) {
+    Object value = request.getAttribute(SPLIT_DECISION_ATTRIBUTE);
+    return value instanceof SplitDecision ? (SplitDecision) value : null;
   }
 
   /**
@@ -105,13 +141,25 @@ public final class LoadBalancingFilter implements Filter {
   }
 
   /**
-   * The load balancer this filter routes through.
+   * The load balancer this filter routes through, or {@code null} when it routes through a
+   * {@link TrafficSplit} (see {@link #trafficSplit()}).
    *
    * @throws IllegalStateException if the filter was created for {@code web.xml} and not yet
    *     initialised
    */
-  public LoadBalancer loadBalancer() {
+  public @Nullable LoadBalancer loadBalancer() {
     return balancer().loadBalancer();
+  }
+
+  /**
+   * The traffic split this filter routes through, or {@code null} when it routes through one
+   * load balancer.
+   *
+   * @throws IllegalStateException if the filter was created for {@code web.xml} and not yet
+   *     initialised
+   */
+  public @Nullable TrafficSplit trafficSplit() {
+    return balancer().trafficSplit();
   }
 
   private ServletBalancer balancer() {
@@ -168,19 +216,25 @@ public final class LoadBalancingFilter implements Filter {
   @Override
   public String toString() {
     ServletBalancer b = balancer;
-    return "LoadBalancingFilter{" + (b == null ? "not initialised" : b.loadBalancer()) + '}';
+    Object target =
+        b == null
+            ? "not initialised"
+            : b.trafficSplit() != null ? b.trafficSplit() : b.loadBalancer();
+    return "LoadBalancingFilter{" + target + '}';
   }
 
   /** Builds a {@link LoadBalancingFilter}. */
   public static final class Builder {
-    private final LoadBalancer loadBalancer;
+    private final @Nullable LoadBalancer loadBalancer;
+    private final @Nullable TrafficSplit split;
     private ClientAddressResolver clientAddressResolver = ClientAddressResolver.direct();
     private Duration retryAfter = DEFAULT_RETRY_AFTER;
     private boolean continueChainWhenNoBackend;
     private int[] failureStatuses = InitParameters.DEFAULT_FAILURE_STATUSES.clone();
 
-    private Builder(LoadBalancer loadBalancer) {
-      this.loadBalancer = Objects.requireNonNull(loadBalancer, "loadBalancer");
+    private Builder(@Nullable LoadBalancer loadBalancer, @Nullable TrafficSplit split) {
+      this.loadBalancer = loadBalancer;
+      this.split = split;
     }
 
     /**
@@ -206,7 +260,9 @@ public final class LoadBalancingFilter implements Filter {
     /**
      * Whether a request no backend can take goes on down the chain, with a decision without
      * backend in {@link #DECISION_ATTRIBUTE}, instead of being answered 503 here (false unless
-     * set).
+     * set). Behind a {@link TrafficSplit} that found no member there is no decision at all, and
+     * the split decision in {@link #SPLIT_DECISION_ATTRIBUTE} says {@link
+     * SplitDecision.Reason#NO_MEMBER}.
      */
     public Builder continueChainWhenNoBackend(boolean continueChain) {
       this.continueChainWhenNoBackend = continueChain;
@@ -235,6 +291,7 @@ public final class LoadBalancingFilter implements Filter {
     ServletBalancer balancer() {
       return new ServletBalancer(
           loadBalancer,
+          split,
           clientAddressResolver,
           InitParameters.seconds(retryAfter),
           continueChainWhenNoBackend,

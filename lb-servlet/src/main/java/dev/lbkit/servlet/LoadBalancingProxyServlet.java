@@ -1,5 +1,6 @@
 package dev.lbkit.servlet;
 
+import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.LoadBalancer;
@@ -35,10 +36,12 @@ import org.slf4j.LoggerFactory;
  * proxy_next_upstream error timeout} does for connection failures.
  *
  * <p>Behind a {@link LoadBalancingFilter} it forwards to the filter's decision. Alone, constructed
- * with a {@link LoadBalancer} (or given a {@code backends} init-param), it picks itself, with the
- * same 503 when no backend can take the request. Either way a retry that moves the session
- * replaces the session headers written for the failed backend, since nothing has been sent to the
- * client yet.
+ * with a {@link LoadBalancer} or a {@link TrafficSplit} (or given a {@code backends} init-param),
+ * it picks itself, with the same 503 when no backend can take the request. Behind a split, reports
+ * and retries go to the load balancer of the member that took the request: a retry stays within
+ * the member, as a retry in NGINX or Envoy stays within the upstream the split chose. Either way a
+ * retry that moves the session replaces the session headers written for the failed backend, since
+ * nothing has been sent to the client yet; a retry that refuses a strict session answers 503.
  *
  * <p>Only connection failures are retried (refused, unreachable, unresolved, connect timeout): the
  * request never reached the backend, so repeating it is safe for every method, and its body, not
@@ -78,6 +81,14 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
   }
 
   /**
+   * A proxy that picks with {@code split} (and then its member's load balancer) when no {@link
+   * LoadBalancingFilter} ran before it, and otherwise forwards to the filter's decision.
+   */
+  public LoadBalancingProxyServlet(TrafficSplit split) {
+    this.own = LoadBalancingFilter.builder(split).balancer();
+  }
+
+  /**
    * A proxy that picks with the configuration of {@code filter} (its load balancer, 503 and
    * failure settings) when the filter did not run before it.
    */
@@ -111,7 +122,10 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
   /** The proxy's request buffer unless configured: twice Jetty's default request header limit. */
   static final int DEFAULT_REQUEST_BUFFER_SIZE = 16 * 1024;
 
-  /** The load balancer this proxy picks with when no filter ran, or {@code null}. */
+  /**
+   * The load balancer this proxy picks with when no filter ran, or {@code null} (none of its own,
+   * or a {@link TrafficSplit}).
+   */
   public @Nullable LoadBalancer loadBalancer() {
     ServletBalancer b = own;
     return b == null ? null : b.loadBalancer();
@@ -139,13 +153,9 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
       }
     }
     Decision decision = exchange.decision();
-    if (!decision.hasBackend()) {
+    if (decision == null || !decision.hasBackend()) {
       // The filter let the request through without a backend: nowhere to forward it.
-      ServletBalancer.respondNoBackend(
-          response,
-          balancer == null
-              ? InitParameters.seconds(LoadBalancingFilter.DEFAULT_RETRY_AFTER)
-              : balancer.retryAfterSeconds());
+      ServletBalancer.respondNoBackend(response, exchange.balancer().retryAfterSeconds());
       return;
     }
     AsyncContext async;
@@ -313,11 +323,11 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     if (exchange != null && decision == null) {
       decision = exchange.decision();
     }
-    if (exchange == null || decision == null) {
+    LoadBalancer loadBalancer = exchange == null ? null : exchange.loadBalancer();
+    if (exchange == null || decision == null || loadBalancer == null) {
       super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
       return;
     }
-    LoadBalancer loadBalancer = exchange.loadBalancer();
     if (proxyRequest != null && proxyRequest.getAttributes().get(CLIENT_GONE_KEY) != null) {
       loadBalancer.report(decision, Outcome.COMPLETED);
       super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
@@ -327,22 +337,38 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     if (isConnectFailure(failure)
         && !proxyResponse.isCommitted()
         && (proxyRequest == null || !bodyRead(proxyRequest))) {
-      Decision next = loadBalancer.retry(decision);
+      Decision next = exchange.retry(decision, proxyResponse);
       logger.debug("{} failed to connect ({}); retry: {}", decision, failure.toString(), next);
-      exchange.move(next, proxyResponse);
       if (next.hasBackend()) {
         send(clientRequest, proxyResponse, exchange, next);
+        return;
+      }
+      if (next.reason() == Decision.Reason.REFUSED_UNAVAILABLE) {
+        // A strict session is refused rather than moved (lb-core): answered as the filter answers
+        // a refused session, 503 with Retry-After, and its cookie left as it was.
+        refuse(clientRequest, proxyResponse, exchange);
         return;
       }
     }
     super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
   }
 
+  private static void refuse(
+      HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Exchange exchange) {
+    try {
+      ServletBalancer.respondNoBackend(proxyResponse, exchange.balancer().retryAfterSeconds());
+    } catch (IOException e) {
+      logger.debug("cannot answer a refused session", e);
+    }
+    clientRequest.getAsyncContext().complete();
+  }
+
   private static void report(Request proxyRequest, Outcome outcome) {
     Exchange exchange = exchangeOf(proxyRequest);
     Decision decision = decisionOf(proxyRequest);
-    if (exchange != null && decision != null) {
-      exchange.loadBalancer().report(decision, outcome);
+    LoadBalancer loadBalancer = exchange == null ? null : exchange.loadBalancer();
+    if (loadBalancer != null && decision != null) {
+      loadBalancer.report(decision, outcome);
     }
   }
 

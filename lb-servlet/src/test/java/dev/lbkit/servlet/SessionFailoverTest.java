@@ -114,6 +114,34 @@ class SessionFailoverTest {
   }
 
   @Test
+  void strictSessionThatMayChangeOnFailureIsRefusedOnItsRetryNotMoved() throws Exception {
+    // Passive health off: the stopped backend is still picked, and its connect failure retried.
+    cafe =
+        Cafe.open(
+            tea -> tea.onUnavailable(SessionPersistence.OnUnavailable.STRICT).changeOnFailure(true),
+            PassiveHealth.disabled());
+    String cookie = startSession();
+    String bound = servedBy(cookie);
+    int otherBefore = cafe.get(other(bound)).requests();
+    cafe.get(bound).stop();
+
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> refused = Http.get(cafe.gateway.uri("/tea"), "Cookie", cookie);
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.headers().firstValue("Retry-After")).hasValue("10");
+      assertThat(refused.body())
+          .isEqualTo("503 Service Unavailable: no backend can take this request\n");
+      // The session is not moved: no new cookie, and the other backend never saw the request.
+      assertThat(refused.headers().allValues("Set-Cookie")).isEmpty();
+    }
+    assertThat(cafe.get(other(bound)).requests()).isEqualTo(otherBefore);
+
+    cafe.get(bound).restart();
+    assertThat(servedBy(cookie)).isEqualTo(bound);
+    ProxyAssertions.assertNothingInFlight(cafe.lb("tea"));
+  }
+
+  @Test
   void drainingKeepsBoundClientsAndTakesNoNewOnes() throws Exception {
     cafe = Cafe.open();
     String cookie = startSession();
