@@ -36,8 +36,11 @@ import java.util.zip.CRC32;
 final class NginxRing {
   /** Points with the sign bit flipped (see {@link IntPointRing#flip}), sorted, distinct. */
   private final int[] points;
-  /** pointGroups[p]: the group owning point p. */
-  private final int[] pointGroups;
+  /**
+   * owners[p]: the backend owning point p when its server string is one backend's (the usual
+   * case, answered from this array alone), else {@code -1 - g} for group g.
+   */
+  private final int[] owners;
   /** groupMembers[g]: backend indexes of group g in smooth weighted round-robin order. */
   private final int[][] groupMembers;
   /** A round-robin cursor per group; only groups of more than one member use theirs. */
@@ -45,7 +48,11 @@ final class NginxRing {
 
   private NginxRing(int[] points, int[] pointGroups, int[][] groupMembers) {
     this.points = points;
-    this.pointGroups = pointGroups;
+    this.owners = new int[pointGroups.length];
+    for (int p = 0; p < owners.length; p++) {
+      int[] group = groupMembers[pointGroups[p]];
+      owners[p] = group.length == 1 ? group[0] : -1 - pointGroups[p];
+    }
     this.groupMembers = groupMembers;
     this.cursors = new AtomicLongArray(groupMembers.length);
   }
@@ -189,7 +196,8 @@ final class NginxRing {
 
   /** The first backend of the server string owning point {@code p}. */
   int ownerAt(int p) {
-    return groupMembers[pointGroups[p]][0];
+    int owner = owners[p];
+    return owner >= 0 ? owner : groupMembers[-1 - owner][0];
   }
 
   /** The unsigned value of point {@code p}. */
@@ -202,11 +210,20 @@ final class NginxRing {
    * of servers with one string, the next eligible one in its smooth weighted order.
    */
   int pick(int p, Eligibility eligible) {
-    int[] group = groupMembers[pointGroups[p % points.length]];
-    if (group.length == 1) {
-      return eligible.isEligible(group[0]) ? group[0] : Selector.NONE;
+    int count = owners.length;
+    // p is at most count + 20 (find's answer plus nginx's tries): no division unless the ring
+    // has fewer than 21 points.
+    int q = p < count ? p : p - count < count ? p - count : p % count;
+    int owner = owners[q];
+    if (owner >= 0) {
+      return eligible.isEligible(owner) ? owner : Selector.NONE;
     }
-    int g = pointGroups[p % points.length];
+    return pickInGroup(-1 - owner, eligible);
+  }
+
+  /** The next eligible member of group {@code g} in its smooth weighted order. */
+  private int pickInGroup(int g, Eligibility eligible) {
+    int[] group = groupMembers[g];
     long start = cursors.getAndIncrement(g);
     for (int i = 0; i < group.length; i++) {
       int candidate = group[(int) ((start + i) % group.length)];

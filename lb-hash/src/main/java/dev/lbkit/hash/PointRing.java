@@ -71,12 +71,21 @@ abstract class PointRing implements BoundedRing {
     return backendCount;
   }
 
+  /**
+   * The owner of the first point at or after {@code keyHash}, if eligible (the usual case, kept
+   * small enough for C2 to inline into the caller); otherwise the walk past it.
+   */
   @Override
   public final int locate(long keyHash, Eligibility eligible) {
     if (owners.length == 0) {
       return Selector.NONE;
     }
-    return walk(position(keyHash), eligible, null, 0, 0, 0);
+    int p = position(keyHash);
+    int owner = owners[p];
+    if (eligible.isEligible(owner)) {
+      return owner;
+    }
+    return walk(p, eligible, null, 0, 0, 0);
   }
 
   @Override
