@@ -22,6 +22,10 @@ import java.util.List;
  *       with fewer than two backends, it is round robin.
  * </ul>
  *
+ * <p>The arithmetic is nginx's, rearranged so that a pick costs one reduction and one table read
+ * ({@link IpHashTable}); {@code NginxReferenceProperties} checks it against a line-by-line
+ * transcription of the C.
+ *
  * <p>A request without a client address is round robin too: nginx hashes a fixed pseudo address
  * for non-IP connections, which would send all of them to one backend.
  *
@@ -33,7 +37,7 @@ final class IpHashSelector implements Selector {
   private static final int TRIES = 21;
 
   private final boolean mappedAsIpv4;
-  private final Precomputation<NginxWeights> weights = NginxWeights.precomputation();
+  private final Precomputation<IpHashTable> table = IpHashTable.precomputation();
   private final Selector roundRobin = Selector.roundRobin();
 
   IpHashSelector(boolean mappedAsIpv4) {
@@ -43,38 +47,40 @@ final class IpHashSelector implements Selector {
   @Override
   public List<Precomputation<?>> precomputations() {
     List<Precomputation<?>> all = new ArrayList<>(roundRobin.precomputations());
-    all.add(weights);
+    all.add(table);
     return List.copyOf(all);
   }
 
   @Override
   public int select(PoolSnapshot pool, RequestContext request, Eligibility eligible) {
     IpAddress address = request.clientAddress();
-    NginxWeights table = pool.precomputed(weights);
-    if (address == null || table.count() < 2) {
+    IpHashTable peers = pool.precomputed(table);
+    if (address == null || !peers.hashes()) {
       return roundRobin.select(pool, request, eligible);
     }
-    int offset = 0;
-    int length;
+    int power;
+    int mixed;
     if (address.length() == 4) {
-      length = 3;
+      power = IpHashTable.IPV4_POWER;
+      mixed = IpHashTable.mixedIpv4(address, 0);
     } else if (mappedAsIpv4 && address.isIpv4Mapped()) {
-      offset = 12;
-      length = 3;
+      power = IpHashTable.IPV4_POWER;
+      mixed = IpHashTable.mixedIpv4(address, 12);
     } else {
-      length = address.length();
+      power = IpHashTable.IPV6_POWER;
+      mixed = IpHashTable.mixedIpv6(address);
     }
-    int hash = 89;
-    for (int tries = 0; tries < TRIES; tries++) {
-      for (int i = 0; i < length; i++) {
-        hash = (hash * 113 + address.byteAt(offset + i)) % 6271;
-      }
-      int peer = table.peerFor(hash);
+    int hash = IpHashTable.first(power, mixed);
+    for (int tries = 1; ; tries++) {
+      int peer = peers.peer(hash);
       if (eligible.isEligible(peer)) {
         return peer;
       }
+      if (tries == TRIES) {
+        return roundRobin.select(pool, request, eligible);
+      }
+      hash = IpHashTable.remix(hash, power, mixed);
     }
-    return roundRobin.select(pool, request, eligible);
   }
 
   @Override

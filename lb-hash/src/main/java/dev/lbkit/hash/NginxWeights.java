@@ -16,9 +16,15 @@ import java.util.List;
 final class NginxWeights {
   /** upperBounds[i]: the sum of the weights of backends 0..i. */
   private final int[] upperBounds;
+  /** nginx's {@code total_weight}. */
+  private final int total;
+  /** Whether every weight is 1 (weights are at least 1): then {@code w} is the backend itself. */
+  private final boolean unitWeights;
 
   private NginxWeights(int[] upperBounds) {
     this.upperBounds = upperBounds;
+    this.total = upperBounds.length == 0 ? 0 : upperBounds[upperBounds.length - 1];
+    this.unitWeights = total == upperBounds.length;
   }
 
   /** A new precomputation instance, so that each selector owns its own. */
@@ -53,12 +59,20 @@ final class NginxWeights {
 
   /** nginx's {@code total_weight}. */
   int total() {
-    return upperBounds.length == 0 ? 0 : upperBounds[upperBounds.length - 1];
+    return total;
   }
 
-  /** The backend that {@code hash % total_weight} falls on. */
+  /**
+   * The backend that {@code hash % total_weight} falls on: the first whose cumulative weight
+   * exceeds it, which is where nginx's walk ({@code while (w >= peer->weight) w -= peer->weight})
+   * stops.
+   *
+   * @param hash nginx's running hash, non-negative: below 6271 for {@code ip_hash}, below 21 x
+   *     2^15 for {@code hash}
+   */
   int peerFor(long hash) {
-    int w = (int) (hash % total());
-    return LowerBound.of(upperBounds, w + 1);
+    // Both callers' hashes fit an int, whose division is cheaper than a long's.
+    int w = hash <= Integer.MAX_VALUE ? (int) hash % total : (int) (hash % total);
+    return unitWeights ? w : LowerBound.of(upperBounds, w + 1);
   }
 }
