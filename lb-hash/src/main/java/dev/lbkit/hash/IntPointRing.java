@@ -2,10 +2,15 @@ package dev.lbkit.hash;
 
 /**
  * A ring of unsigned 32-bit points (Ketama's), stored with the sign bit flipped so that the
- * branch-free search can compare them as signed ints. Only the low 32 bits of a key hash count.
+ * branch-free search can compare them as signed ints, and indexed by their top bits ({@link
+ * PointIndex}). Only the low 32 bits of a key hash count.
  */
 final class IntPointRing extends PointRing {
   private final int[] flippedPoints;
+  /** Where each bucket of the key space starts (see {@link PointIndex}), and its shift. */
+  private final int[] bucketStarts;
+
+  private final int bucketShift;
   private final String description;
 
   /**
@@ -15,6 +20,9 @@ final class IntPointRing extends PointRing {
   IntPointRing(int[] flippedPoints, int[] owners, int backendCount, String description) {
     super(owners, backendCount);
     this.flippedPoints = flippedPoints;
+    int bits = PointIndex.bitsFor(flippedPoints.length);
+    this.bucketStarts = PointIndex.ofFlipped(flippedPoints, bits);
+    this.bucketShift = 32 - bits;
     this.description = description;
   }
 
@@ -25,7 +33,13 @@ final class IntPointRing extends PointRing {
 
   @Override
   int position(long keyHash) {
-    int p = LowerBound.of(flippedPoints, (int) keyHash ^ Integer.MIN_VALUE);
+    int bucket = (int) keyHash >>> bucketShift;
+    int p =
+        LowerBound.of(
+            flippedPoints,
+            bucketStarts[bucket],
+            bucketStarts[bucket + 1],
+            (int) keyHash ^ Integer.MIN_VALUE);
     return p == flippedPoints.length ? 0 : p;
   }
 

@@ -43,6 +43,40 @@ final class LowerBound {
     return sorted[base] < k ? base + 1 : base;
   }
 
+  /**
+   * The first position in {@code [from, to)} whose element is {@code >= key}, or {@code to}: the
+   * search within one bucket of a {@link PointIndex}, usually over zero to two points.
+   */
+  static int of(int[] sorted, int from, int to, int key) {
+    int n = to - from;
+    if (n == 0) {
+      return from;
+    }
+    long k = key;
+    int base = from;
+    while (n > 1) {
+      int half = n >>> 1;
+      base = sorted[base + half] < k ? base + half : base;
+      n -= half;
+    }
+    return sorted[base] < k ? base + 1 : base;
+  }
+
+  /** As {@link #of(int[], int, int, int)}, over {@code long}s. */
+  static int of(long[] sorted, int from, int to, long key) {
+    int n = to - from;
+    if (n == 0) {
+      return from;
+    }
+    int base = from;
+    while (n > 1) {
+      int half = n >>> 1;
+      base = sorted[base + half] < key ? base + half : base;
+      n -= half;
+    }
+    return sorted[base] < key ? base + 1 : base;
+  }
+
   /** As {@link #of(int[], int)}, over {@code long}s. */
   static int of(long[] sorted, long key) {
     int n = sorted.length;

@@ -41,6 +41,10 @@ final class NginxRing {
    * case, answered from this array alone), else {@code -1 - g} for group g.
    */
   private final int[] owners;
+  /** Where each bucket of the key space starts (see {@link PointIndex}), and its shift. */
+  private final int[] bucketStarts;
+
+  private final int bucketShift;
   /** groupMembers[g]: backend indexes of group g in smooth weighted round-robin order. */
   private final int[][] groupMembers;
   /** A round-robin cursor per group; only groups of more than one member use theirs. */
@@ -48,6 +52,9 @@ final class NginxRing {
 
   private NginxRing(int[] points, int[] pointGroups, int[][] groupMembers) {
     this.points = points;
+    int bits = PointIndex.bitsFor(points.length);
+    this.bucketStarts = PointIndex.ofFlipped(points, bits);
+    this.bucketShift = 32 - bits;
     this.owners = new int[pointGroups.length];
     for (int p = 0; p < owners.length; p++) {
       int[] group = groupMembers[pointGroups[p]];
@@ -191,7 +198,9 @@ final class NginxRing {
 
   /** nginx's {@code find_chash_point}: the first point >= the CRC-32 of the key, or the count. */
   int find(int keyCrc) {
-    return LowerBound.of(points, IntPointRing.flip(keyCrc));
+    int bucket = keyCrc >>> bucketShift;
+    return LowerBound.of(
+        points, bucketStarts[bucket], bucketStarts[bucket + 1], IntPointRing.flip(keyCrc));
   }
 
   /** The first backend of the server string owning point {@code p}. */
