@@ -76,19 +76,4 @@ final class LowerBound {
     }
     return sorted[base] < key ? base + 1 : base;
   }
-
-  /** As {@link #of(int[], int)}, over {@code long}s. */
-  static int of(long[] sorted, long key) {
-    int n = sorted.length;
-    if (n == 0) {
-      return 0;
-    }
-    int base = 0;
-    while (n > 1) {
-      int half = n >>> 1;
-      base = sorted[base + half] < key ? base + half : base;
-      n -= half;
-    }
-    return sorted[base] < key ? base + 1 : base;
-  }
 }

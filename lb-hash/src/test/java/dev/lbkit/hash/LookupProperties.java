@@ -81,7 +81,36 @@ class LookupProperties {
     Arrays.sort(a);
     for (int k = 0; k < 200; k++) {
       long key = k < a.length && random.nextBoolean() ? a[k] : random.nextLong();
-      assertThat(LowerBound.of(a, key)).isEqualTo(naiveLowerBound(a, key));
+      assertThat(LowerBound.of(a, 0, a.length, key)).isEqualTo(naiveLowerBound(a, key));
+    }
+  }
+
+  /** The search within one bucket: the first element of {@code [from, to)} at or above the key. */
+  @Property(tries = 300)
+  void lowerBoundWithinARangeStaysInIt(
+      @ForAll @IntRange(min = 0, max = 60) int length, @ForAll long seed) {
+    Random random = new Random(seed);
+    int[] ints = sortedInts(random, length);
+    long[] longs = new long[length];
+    for (int i = 0; i < length; i++) {
+      longs[i] = (long) ints[i] << 32 | (random.nextInt() & 0xffffffffL);
+    }
+    Arrays.sort(longs);
+    for (int k = 0; k < 100; k++) {
+      int from = random.nextInt(length + 1);
+      int to = from + random.nextInt(length - from + 1);
+      int intKey = interestingInt(random);
+      long longKey = random.nextBoolean() ? (long) intKey << 32 : random.nextLong();
+      int expectedInt = from;
+      while (expectedInt < to && ints[expectedInt] < intKey) {
+        expectedInt++;
+      }
+      int expectedLong = from;
+      while (expectedLong < to && longs[expectedLong] < longKey) {
+        expectedLong++;
+      }
+      assertThat(LowerBound.of(ints, from, to, intKey)).isEqualTo(expectedInt);
+      assertThat(LowerBound.of(longs, from, to, longKey)).isEqualTo(expectedLong);
     }
   }
 

@@ -159,7 +159,7 @@ class RingStructureTest {
         expected++;
       }
       assertThat(LowerBound.of(ints, key)).isEqualTo(expected);
-      assertThat(LowerBound.of(longs, key)).isEqualTo(expected);
+      assertThat(LowerBound.of(longs, 0, n, key)).isEqualTo(expected);
     }
   }
 
