@@ -29,14 +29,34 @@ final class MaglevTable implements BoundedRing {
   static final int REHASHES = 8;
   private static final long SKIP_SALT = 0x5bd1e9955bd1e995L;
 
-  private final int[] table;
+  /**
+   * The entries as {@code char}s (unsigned 16-bit) when every backend index fits, which halves the
+   * table a lookup reads at random (128 KiB instead of 256 KiB for 65,537 entries) and leaves more
+   * of the CPU's cache to the backends' state; {@code null} for more than 65,536 backends.
+   */
+  private final char @Nullable [] compact;
+  /** The entries as {@code int}s when they do not fit a {@code char}; else {@code null}. */
+  private final int @Nullable [] wide;
+
+  private final int size;
   /** Backend indexes in placement order, and each backend's rank in it. */
   private final int[] placementOrder;
 
   private final int[] rankOf;
 
   private MaglevTable(int[] table, int[] placementOrder, int[] rankOf) {
-    this.table = table;
+    this.size = table.length;
+    if (placementOrder.length <= Character.MAX_VALUE + 1) {
+      char[] entries = new char[table.length];
+      for (int i = 0; i < table.length; i++) {
+        entries[i] = (char) table[i];
+      }
+      this.compact = entries;
+      this.wide = null;
+    } else {
+      this.compact = null;
+      this.wide = table;
+    }
     this.placementOrder = placementOrder;
     this.rankOf = rankOf;
   }
@@ -109,16 +129,17 @@ final class MaglevTable implements BoundedRing {
 
   /** Maps a 64-bit hash onto the table by its high 32 bits, without a division (Lemire). */
   private int slot(long keyHash) {
-    return (int) (((keyHash >>> 32) * table.length) >>> 32);
+    return (int) (((keyHash >>> 32) * size) >>> 32);
   }
 
   /** The backend index at table entry {@code slot}. */
   int entry(int slot) {
-    return table[slot];
+    char[] c = compact;
+    return c != null ? c[slot] : wide[slot];
   }
 
   int size() {
-    return table.length;
+    return size;
   }
 
   @Override
@@ -149,17 +170,17 @@ final class MaglevTable implements BoundedRing {
       double factor,
       long totalInFlight,
       long totalWeight) {
-    if (table.length == 0) {
+    if (size == 0) {
       return Selector.NONE;
     }
-    int first = table[slot(keyHash)];
+    int first = entry(slot(keyHash));
     if (takes(first, eligible, pool, factor, totalInFlight, totalWeight)) {
       return first;
     }
     long h = keyHash;
     for (int attempt = 0; attempt < REHASHES; attempt++) {
       h = Hash64.fmix64(h + Hash64.GOLDEN);
-      int candidate = table[slot(h)];
+      int candidate = entry(slot(h));
       if (takes(candidate, eligible, pool, factor, totalInFlight, totalWeight)) {
         return candidate;
       }
@@ -188,6 +209,6 @@ final class MaglevTable implements BoundedRing {
 
   @Override
   public String toString() {
-    return "MaglevTable{" + table.length + " entries, " + placementOrder.length + " backends}";
+    return "MaglevTable{" + size + " entries, " + placementOrder.length + " backends}";
   }
 }

@@ -66,4 +66,25 @@ class MaglevTest {
     // A backend without an entry is still reached when the others are unavailable.
     assertThat(tiny.locate(42, i -> i == 19)).isEqualTo(19);
   }
+
+  /**
+   * Entries are kept as 16-bit chars up to 65,536 backends and as ints beyond: with 65,537 backends
+   * in 65,537 entries each backend claims exactly one, index 65,536 included (a char would have
+   * wrapped it to 0).
+   */
+  @Test
+  void moreBackendsThanACharHoldsKeepTheirIndexes() {
+    int n = 65_537;
+    List<Backend> backends = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      backends.add(Backend.of("m" + i, "10.0.0.1", 1 + i % 65_000));
+    }
+    MaglevTable t = MaglevTable.of(backends, 65_537, BackendKey.id());
+    int[] counts = new int[n];
+    for (int s = 0; s < t.size(); s++) {
+      counts[t.entry(s)]++;
+    }
+    assertThat(counts).containsOnly(1);
+    assertThat(t.locate(Rings.hashKey("k"), i -> i == 65_536)).isEqualTo(65_536);
+  }
 }
