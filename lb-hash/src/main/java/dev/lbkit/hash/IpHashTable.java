@@ -56,10 +56,15 @@ final class IpHashTable {
 
   static final int IPV6_POWER = POWERS[16];
 
-  /** peers[hash]: the backend nginx's weight walk reaches from {@code hash}, for hash < 6271. */
-  private final int[] peers;
+  /**
+   * peers[hash]: the backend nginx's weight walk reaches from {@code hash}, for hash < 6271. As
+   * 16-bit chars (12 KiB, which stays in the first-level cache): the walk from {@code w = hash %
+   * total_weight} passes at most {@code w} backends of weight at least 1, so the index is below
+   * 6271 however many backends there are.
+   */
+  private final char[] peers;
 
-  private IpHashTable(int[] peers) {
+  private IpHashTable(char[] peers) {
     this.peers = peers;
   }
 
@@ -80,12 +85,12 @@ final class IpHashTable {
 
   static IpHashTable of(List<Backend> backends) {
     if (backends.size() < 2) {
-      return new IpHashTable(new int[0]); // nginx is round robin then
+      return new IpHashTable(new char[0]); // nginx is round robin then
     }
     NginxWeights weights = NginxWeights.of(backends);
-    int[] peers = new int[MODULUS];
+    char[] peers = new char[MODULUS];
     for (int hash = 0; hash < MODULUS; hash++) {
-      peers[hash] = weights.peerFor(hash);
+      peers[hash] = (char) weights.peerFor(hash);
     }
     return new IpHashTable(peers);
   }
