@@ -46,8 +46,10 @@ final class IpHashSelector implements Selector {
 
   @Override
   public List<Precomputation<?>> precomputations() {
-    List<Precomputation<?>> all = new ArrayList<>(roundRobin.precomputations());
+    // Ours first: a snapshot finds a precomputation by scanning the registered ones in order.
+    List<Precomputation<?>> all = new ArrayList<>();
     all.add(table);
+    all.addAll(roundRobin.precomputations());
     return List.copyOf(all);
   }
 

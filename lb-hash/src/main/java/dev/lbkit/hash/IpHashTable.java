@@ -106,17 +106,18 @@ final class IpHashTable {
   }
 
   /**
-   * {@code S % 6271}: the first three bytes of an IPv4 address, or the three bytes from {@code
-   * offset} (the IPv4 inside an IPv4-mapped address), mixed into a hash of 0. Mixing them into
-   * {@code hash} is then {@link #remix} with {@link #IPV4_POWER}.
+   * {@code S} for the first three bytes of an IPv4 address, or the three bytes from {@code offset}
+   * (the IPv4 inside an IPv4-mapped address): each byte times its power of 113, left unreduced
+   * (below 2^23) because {@link #remix} reduces anyway. Mixing them into {@code hash} is {@link
+   * #remix} with {@link #IPV4_POWER}.
    */
   static int mixedIpv4(IpAddress address, int offset) {
-    return (address.byteAt(offset) * P2 + address.byteAt(offset + 1) * P1 + address.byteAt(offset + 2))
-        % MODULUS;
+    return address.byteAt(offset) * P2 + address.byteAt(offset + 1) * P1 + address.byteAt(offset + 2);
   }
 
   /**
-   * {@code S % 6271} for the sixteen bytes of an IPv6 address: each byte times its power of 113.
+   * {@code S} for the sixteen bytes of an IPv6 address: each byte times its power of 113, left
+   * unreduced (below 2^25).
    *
    * <p>Two products per multiplication: {@code (b_i + b_j << 32) x (c_i << 32 | c_j)} holds {@code
    * b_i c_i + b_j c_j} in its high 32 bits, while {@code b_i c_j} (below 2^21) stays in the low
@@ -130,7 +131,7 @@ final class IpHashTable {
             + pair(a, 2, PAIR1)
             + (pair(a, 4, PAIR2) + pair(a, 6, PAIR3))
             + (pair(a, 8, PAIR4) + pair(a, 10, PAIR5) + (pair(a, 12, PAIR6) + pair(a, 14, PAIR7)));
-    return (int) (sum >>> 32) % MODULUS;
+    return (int) (sum >>> 32);
   }
 
   private static long pair(IpAddress a, int i, long coefficients) {
@@ -147,9 +148,13 @@ final class IpHashTable {
     return remix(START, power, mixedBytes);
   }
 
-  /** The bytes mixed once more into {@code hash}, as nginx's loop does after an unavailable pick. */
+  /**
+   * The bytes mixed once more into {@code hash}, as nginx's loop does after an unavailable pick.
+   * The one reduction of a pick: {@code hash x power} is below 6271^2 and {@code mixedBytes}
+   * below 2^25, so the sum stays below 2^27.
+   */
   static int remix(int hash, int power, int mixedBytes) {
-    return (hash * power + mixedBytes) % MODULUS; // below 6271^2 + 6271: no overflow
+    return (hash * power + mixedBytes) % MODULUS;
   }
 
   @Override

@@ -33,8 +33,10 @@ final class NginxConsistentSelector implements Selector {
 
   @Override
   public List<Precomputation<?>> precomputations() {
-    List<Precomputation<?>> all = new ArrayList<>(roundRobin.precomputations());
+    // Ours first: a snapshot finds a precomputation by scanning the registered ones in order.
+    List<Precomputation<?>> all = new ArrayList<>();
     all.add(ring);
+    all.addAll(roundRobin.precomputations());
     return List.copyOf(all);
   }
 

@@ -37,8 +37,10 @@ final class NginxHashSelector implements Selector {
 
   @Override
   public List<Precomputation<?>> precomputations() {
-    List<Precomputation<?>> all = new ArrayList<>(roundRobin.precomputations());
+    // Ours first: a snapshot finds a precomputation by scanning the registered ones in order.
+    List<Precomputation<?>> all = new ArrayList<>();
     all.add(weights);
+    all.addAll(roundRobin.precomputations());
     return List.copyOf(all);
   }
 
