@@ -7,6 +7,7 @@ package dev.lbkit.hash;
  */
 final class IntPointRing extends PointRing {
   private final int[] flippedPoints;
+
   /** Where each bucket of the key space starts (see {@link PointIndex}), and its shift. */
   private final int[] bucketStarts;
 

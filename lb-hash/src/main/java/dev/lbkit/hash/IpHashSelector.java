@@ -26,12 +26,12 @@ import java.util.List;
  * ({@link IpHashTable}); {@code NginxReferenceProperties} checks it against a line-by-line
  * transcription of the C.
  *
- * <p>A request without a client address is round robin too: nginx hashes a fixed pseudo address
- * for non-IP connections, which would send all of them to one backend.
+ * <p>A request without a client address is round robin too: nginx hashes a fixed pseudo address for
+ * non-IP connections, which would send all of them to one backend.
  *
- * <p>nginx keeps the running hash between the tries of one request; here a retry recomputes it
- * from 89 with the tried backends ineligible, which reaches the same backend unless more than 20
- * picks are ineligible (each earlier try then counts once more towards the limit).
+ * <p>nginx keeps the running hash between the tries of one request; here a retry recomputes it from
+ * 89 with the tried backends ineligible, which reaches the same backend unless more than 20 picks
+ * are ineligible (each earlier try then counts once more towards the limit).
  */
 final class IpHashSelector implements Selector {
   private static final int TRIES = 21;

@@ -18,8 +18,8 @@ import java.util.List;
  *       products of the bytes are independent of each other. A re-mix (nginx feeds the same bytes
  *       again after an unavailable pick) is the same step with the same {@code S}.
  *   <li>The hash is below 6271, so the peer that nginx's weight walk reaches from it can be
- *       tabulated for all 6271 values once per change of the backend set: a pick is one array
- *       read, whatever the number of backends and their weights.
+ *       tabulated for all 6271 values once per change of the backend set: a pick is one array read,
+ *       whatever the number of backends and their weights.
  * </ul>
  */
 final class IpHashTable {
@@ -112,7 +112,9 @@ final class IpHashTable {
    * #remix} with {@link #IPV4_POWER}.
    */
   static int mixedIpv4(IpAddress address, int offset) {
-    return address.byteAt(offset) * P2 + address.byteAt(offset + 1) * P1 + address.byteAt(offset + 2);
+    return address.byteAt(offset) * P2
+        + address.byteAt(offset + 1) * P1
+        + address.byteAt(offset + 2);
   }
 
   /**
@@ -122,8 +124,8 @@ final class IpHashTable {
    * <p>Two products per multiplication: {@code (b_i + b_j << 32) x (c_i << 32 | c_j)} holds {@code
    * b_i c_i + b_j c_j} in its high 32 bits, while {@code b_i c_j} (below 2^21) stays in the low
    * ones and {@code b_j c_i} overflows away. Eight such sums stay below 2^25 in the high half and
-   * the low halves below 2^24, so one addition of the eight products carries nothing across.
-   * Eight multiplications instead of sixteen: the sixteen had made IPv6 cost 10 ns more than IPv4.
+   * the low halves below 2^24, so one addition of the eight products carries nothing across. Eight
+   * multiplications instead of sixteen: the sixteen had made IPv6 cost 10 ns more than IPv4.
    */
   static int mixedIpv6(IpAddress a) {
     long sum =
@@ -150,8 +152,8 @@ final class IpHashTable {
 
   /**
    * The bytes mixed once more into {@code hash}, as nginx's loop does after an unavailable pick.
-   * The one reduction of a pick: {@code hash x power} is below 6271^2 and {@code mixedBytes}
-   * below 2^25, so the sum stays below 2^27.
+   * The one reduction of a pick: {@code hash x power} is below 6271^2 and {@code mixedBytes} below
+   * 2^25, so the sum stays below 2^27.
    */
   static int remix(int hash, int power, int mixedBytes) {
     return (hash * power + mixedBytes) % MODULUS;

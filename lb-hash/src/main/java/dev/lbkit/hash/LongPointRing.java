@@ -1,8 +1,11 @@
 package dev.lbkit.hash;
 
-/** A ring of signed 64-bit points, indexed by their top bits ({@link PointIndex}): the default ring. */
+/**
+ * A ring of signed 64-bit points, indexed by their top bits ({@link PointIndex}): the default ring.
+ */
 final class LongPointRing extends PointRing {
   private final long[] points;
+
   /** Where each bucket of the key space starts, and its shift. */
   private final int[] bucketStarts;
 

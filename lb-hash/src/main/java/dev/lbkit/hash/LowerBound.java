@@ -6,16 +6,15 @@ package dev.lbkit.hash;
  *
  * <p>The loop always runs {@code log2(length)} times and halves the range whatever the data; its
  * one data-dependent step must become a conditional move, or the CPU mispredicts it on half the
- * levels for random keys. How it is written decides that, and was measured (lb-benchmarks, N =
- * 100 backends x 160 points, one run):
+ * levels for random keys. How it is written decides that, and was measured (lb-benchmarks, N = 100
+ * backends x 160 points, one run):
  *
  * <ul>
  *   <li>{@code int} comparison in {@code ?:}: C2 emitted a branch, 86 ns per Ketama lookup;
- *   <li>the sign of a 64-bit difference as a mask, as the {@code ref-branchfree-int} reference:
- *       58 ns (the reference itself, without the eligibility check, 48 ns);
- *   <li>the {@code int}s widened to {@code long} and compared in {@code ?:}: a conditional move,
- *       49 ns, and ahead of the mask at N = 10 and 1,000 too. This is the form used, for both
- *       arrays.
+ *   <li>the sign of a 64-bit difference as a mask, as the {@code ref-branchfree-int} reference: 58
+ *       ns (the reference itself, without the eligibility check, 48 ns);
+ *   <li>the {@code int}s widened to {@code long} and compared in {@code ?:}: a conditional move, 49
+ *       ns, and ahead of the mask at N = 10 and 1,000 too. This is the form used, for both arrays.
  * </ul>
  */
 final class LowerBound {

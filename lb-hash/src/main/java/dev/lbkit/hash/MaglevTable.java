@@ -35,10 +35,12 @@ final class MaglevTable implements BoundedRing {
    * of the CPU's cache to the backends' state; {@code null} for more than 65,536 backends.
    */
   private final char @Nullable [] compact;
+
   /** The entries as {@code int}s when they do not fit a {@code char}; else {@code null}. */
   private final int @Nullable [] wide;
 
   private final int size;
+
   /** Backend indexes in placement order, and each backend's rank in it. */
   private final int[] placementOrder;
 

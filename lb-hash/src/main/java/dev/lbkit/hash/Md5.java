@@ -8,17 +8,17 @@ import org.jspecify.annotations.Nullable;
  * little-endian (libketama's and spymemcached's {@code KETAMA_HASH}).
  *
  * <p>Those four bytes are exactly MD5's final {@code A} word, so only that word is produced. The
- * digest runs over the key's characters directly when they are all ASCII (the usual case for
- * cache keys), with no byte array, no {@link java.security.MessageDigest} and no allocation; other
- * keys are encoded to UTF-8 first. Written from RFC 1321.
+ * digest runs over the key's characters directly when they are all ASCII (the usual case for cache
+ * keys), with no byte array, no {@link java.security.MessageDigest} and no allocation; other keys
+ * are encoded to UTF-8 first. Written from RFC 1321.
  *
  * <p>Keys of up to {@value #ONE_BLOCK} ASCII characters (nearly every cache key, session id or
  * UUID) take a path of their own: one 64-byte block whose words are read straight from the
  * characters and passed as ints, its 61 useful steps written out in place (the last three change
  * only {@code B}, {@code C} and {@code D}), each arranged so that the newest state word enters
  * last. Written with a helper per step, as the general path is, C2 stopped inlining the helpers
- * once the method's inlined size passed its limit, and most steps became calls: 240 against 190
- * ns for a Ketama pick from a key (lb-benchmarks, N = 100).
+ * once the method's inlined size passed its limit, and most steps became calls: 240 against 190 ns
+ * for a Ketama pick from a key (lb-benchmarks, N = 100).
  */
 final class Md5 {
   /** The longest message that fits one block with its 0x80 byte and 8-byte length. */
@@ -70,8 +70,21 @@ final class Md5 {
    * and most of the 61 steps became real calls.
    */
   private static int lastA(
-      int x0, int x1, int x2, int x3, int x4, int x5, int x6, int x7, int x8, int x9, int x10,
-      int x11, int x12, int x13, int x14) {
+      int x0,
+      int x1,
+      int x2,
+      int x3,
+      int x4,
+      int x5,
+      int x6,
+      int x7,
+      int x8,
+      int x9,
+      int x10,
+      int x11,
+      int x12,
+      int x13,
+      int x14) {
     int a = 0x67452301;
     int b = 0xefcdab89;
     int c = 0x98badcfe;
@@ -211,12 +224,15 @@ final class Md5 {
   }
 
   /**
-   * The little-endian word at {@code pos} of the padded one-block message: four characters, or
-   * the end of the message, its 0x80 byte and zeros.
+   * The little-endian word at {@code pos} of the padded one-block message: four characters, or the
+   * end of the message, its 0x80 byte and zeros.
    */
   private static int asciiWord(CharSequence s, int length, int pos) {
     if (pos + 4 <= length) {
-      return s.charAt(pos) | s.charAt(pos + 1) << 8 | s.charAt(pos + 2) << 16 | s.charAt(pos + 3) << 24;
+      return s.charAt(pos)
+          | s.charAt(pos + 1) << 8
+          | s.charAt(pos + 2) << 16
+          | s.charAt(pos + 3) << 24;
     }
     if (pos > length) {
       return 0;
@@ -251,8 +267,7 @@ final class Md5 {
    * MD5's {@code A} word over the message, read from {@code ascii} (chars below 0x80) when it is
    * not null, else from {@code bytes}.
    */
-  private static int firstWord(
-      @Nullable CharSequence ascii, byte @Nullable [] bytes, int length) {
+  private static int firstWord(@Nullable CharSequence ascii, byte @Nullable [] bytes, int length) {
     int blocks = (length + 8) / 64 + 1;
     int a0 = 0x67452301;
     int b0 = 0xefcdab89;

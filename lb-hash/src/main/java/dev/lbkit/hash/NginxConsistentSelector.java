@@ -14,8 +14,8 @@ import java.util.List;
  * <p>The key's CRC-32 finds the first point at or after it (wrapping). If that point's server is
  * not eligible, the next point is tried, point by point, not server by server: after 21 points
  * (nginx's {@code tries > 20}), with fewer than two backends, or with an empty key, it is round
- * robin. With bounded load on (beyond nginx), a server without room counts as not eligible and
- * the walk continues past 21 points while some eligible server has room.
+ * robin. With bounded load on (beyond nginx), a server without room counts as not eligible and the
+ * walk continues past 21 points while some eligible server has room.
  */
 final class NginxConsistentSelector implements Selector {
   private static final int TRIES = 21;

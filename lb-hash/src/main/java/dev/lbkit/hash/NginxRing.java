@@ -23,8 +23,8 @@ import java.util.zip.CRC32;
  *       port at the last colon followed only by digits; a {@code unix:} prefix makes the rest the
  *       host with no port.
  *   <li>Each server gets {@code weight x 160} points: point {@code j} is {@code crc32(host "\0"
- *       port prev)}, where {@code prev} is point {@code j - 1} as four little-endian bytes (zero for
- *       the first).
+ *       port prev)}, where {@code prev} is point {@code j - 1} as four little-endian bytes (zero
+ *       for the first).
  *   <li>The points are sorted and duplicates dropped, keeping the first in configuration order
  *       (nginx sorts with glibc's {@code qsort}, a stable merge sort for arrays of this size).
  * </ul>
@@ -36,17 +36,21 @@ import java.util.zip.CRC32;
 final class NginxRing {
   /** Points with the sign bit flipped (see {@link IntPointRing#flip}), sorted, distinct. */
   private final int[] points;
+
   /**
-   * owners[p]: the backend owning point p when its server string is one backend's (the usual
-   * case, answered from this array alone), else {@code -1 - g} for group g.
+   * owners[p]: the backend owning point p when its server string is one backend's (the usual case,
+   * answered from this array alone), else {@code -1 - g} for group g.
    */
   private final int[] owners;
+
   /** Where each bucket of the key space starts (see {@link PointIndex}), and its shift. */
   private final int[] bucketStarts;
 
   private final int bucketShift;
+
   /** groupMembers[g]: backend indexes of group g in smooth weighted round-robin order. */
   private final int[][] groupMembers;
+
   /** A round-robin cursor per group; only groups of more than one member use theirs. */
   private final AtomicLongArray cursors;
 

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * nginx's weight walk for {@code ip_hash} and {@code hash}: {@code w = hash % total_weight}, then
  * the peers in configuration order, each taking {@code weight} values of {@code w}. Every backend
- * counts, {@code down} ones included (nginx's {@code total_weight} sums every configured peer),
- * so that marking a backend down moves only its own clients.
+ * counts, {@code down} ones included (nginx's {@code total_weight} sums every configured peer), so
+ * that marking a backend down moves only its own clients.
  *
  * <p>nginx walks the peer list on every try; here the cumulative weights are computed once per
  * change and the walk becomes a branch-free search.
@@ -16,8 +16,10 @@ import java.util.List;
 final class NginxWeights {
   /** upperBounds[i]: the sum of the weights of backends 0..i. */
   private final int[] upperBounds;
+
   /** nginx's {@code total_weight}. */
   private final int total;
+
   /** Whether every weight is 1 (weights are at least 1): then {@code w} is the backend itself. */
   private final boolean unitWeights;
 
@@ -67,8 +69,8 @@ final class NginxWeights {
    * exceeds it, which is where nginx's walk ({@code while (w >= peer->weight) w -= peer->weight})
    * stops.
    *
-   * @param hash nginx's running hash, non-negative: below 6271 for {@code ip_hash}, below 21 x
-   *     2^15 for {@code hash}
+   * @param hash nginx's running hash, non-negative: below 6271 for {@code ip_hash}, below 21 x 2^15
+   *     for {@code hash}
    */
   int peerFor(long hash) {
     // Both callers' hashes fit an int, whose division is cheaper than a long's.

@@ -5,11 +5,11 @@ package dev.lbkit.hash;
  *
  * <p>Ring points are hash values, spread evenly over the key space, and so are key hashes. Cut the
  * key space into {@code 2^bits} equal buckets, about one per point, and record where each bucket's
- * points start: a key's answer (the first point at or after it) then lies between the start of
- * its bucket and the start of the next, usually zero to two points apart, instead of somewhere in
- * the whole array. A lookup reads the index once, then searches those few points, where the bare
- * binary search over 16,000 points makes fourteen dependent reads across an array larger than the
- * CPU's first-level cache.
+ * points start: a key's answer (the first point at or after it) then lies between the start of its
+ * bucket and the start of the next, usually zero to two points apart, instead of somewhere in the
+ * whole array. A lookup reads the index once, then searches those few points, where the bare binary
+ * search over 16,000 points makes fourteen dependent reads across an array larger than the CPU's
+ * first-level cache.
  *
  * <p>The answer is the same as the whole-array search's: every point before the bucket's start is
  * in a lower bucket, so below the key; every point from the next bucket's start on is in a higher
@@ -21,7 +21,9 @@ final class PointIndex {
 
   private PointIndex() {}
 
-  /** About one bucket per point: {@code ceil(log2(points))}, at least 1, at most {@value #MAX_BITS}. */
+  /**
+   * About one bucket per point: {@code ceil(log2(points))}, at least 1, at most {@value #MAX_BITS}.
+   */
   static int bitsFor(int points) {
     int bits = points <= 1 ? 1 : 32 - Integer.numberOfLeadingZeros(points - 1);
     return Math.max(1, Math.min(MAX_BITS, bits));
@@ -48,8 +50,8 @@ final class PointIndex {
   }
 
   /**
-   * As {@link #ofFlipped}, for signed 64-bit points sorted as signed longs: bucket {@code b}
-   * holds the points whose top {@code bits} bits, sign bit flipped, are {@code b}.
+   * As {@link #ofFlipped}, for signed 64-bit points sorted as signed longs: bucket {@code b} holds
+   * the points whose top {@code bits} bits, sign bit flipped, are {@code b}.
    */
   static int[] ofLongs(long[] points, int bits) {
     int buckets = 1 << bits;

@@ -19,8 +19,10 @@ abstract class PointRing implements BoundedRing {
 
   /** owners[p]: the snapshot index of the backend owning the p-th point in ring order. */
   final int[] owners;
+
   /** nextOther[p]: the next position (wrapping) whose owner differs from owners[p]. */
   final int[] nextOther;
+
   /** The number of maximal runs of equal owners around the ring: the longest useful walk. */
   final int runs;
 
@@ -120,7 +122,8 @@ abstract class PointRing implements BoundedRing {
       }
       int owner = owners[p];
       if (eligible.isEligible(owner)
-          && (pool == null || BoundedLoad.hasRoom(pool, owner, factor, totalInFlight, totalWeight))) {
+          && (pool == null
+              || BoundedLoad.hasRoom(pool, owner, factor, totalInFlight, totalWeight))) {
         return owner;
       }
       p = nextOther[p];

@@ -13,8 +13,8 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * The fast lookups answer exactly as naive ones: the branch-free lower bound as a linear scan, the
  * 32-bit rings (points stored sign-flipped) as a ring of the same points as {@code long}s, the
- * default ring as a scan over its 64-bit points, and the first owner's eligibility short cut as
- * the walk it skips.
+ * default ring as a scan over its 64-bit points, and the first owner's eligibility short cut as the
+ * walk it skips.
  */
 class LookupProperties {
   /** Values crowded near the signed and unsigned edges, where a flip or an overflow would show. */
@@ -137,8 +137,12 @@ class LookupProperties {
     return i -> ok[i];
   }
 
-  /** The owner of the first eligible point at or after {@code key} (unsigned), by walking every point. */
-  private static int naiveLocate(long[] unsignedPoints, int[] owners, long key, Eligibility eligible) {
+  /**
+   * The owner of the first eligible point at or after {@code key} (unsigned), by walking every
+   * point.
+   */
+  private static int naiveLocate(
+      long[] unsignedPoints, int[] owners, long key, Eligibility eligible) {
     int start = naiveLowerBound(unsignedPoints, key);
     for (int i = 0; i < unsignedPoints.length; i++) {
       int owner = owners[(start + i) % unsignedPoints.length];
@@ -221,7 +225,9 @@ class LookupProperties {
           break;
       }
       int expected = naiveLowerBound(distinct, key);
-      assertThat(ring.position(key)).as("key %s", key).isEqualTo(expected == distinct.length ? 0 : expected);
+      assertThat(ring.position(key))
+          .as("key %s", key)
+          .isEqualTo(expected == distinct.length ? 0 : expected);
     }
   }
 
@@ -233,10 +239,10 @@ class LookupProperties {
     String[] servers = new String[n];
     for (int i = 0; i < n; i++) {
       // Sometimes two backends share a server string (a name resolving to several addresses).
-      servers[i] = i > 0 && random.nextInt(3) == 0 ? servers[random.nextInt(i)] : "10.0.0." + i + ":80";
+      servers[i] =
+          i > 0 && random.nextInt(3) == 0 ? servers[random.nextInt(i)] : "10.0.0." + i + ":80";
       backends.add(
-          dev.lbkit.core.Backend.of("b" + i, "10.0.0." + i, 80)
-              .withWeight(1 + random.nextInt(3)));
+          dev.lbkit.core.Backend.of("b" + i, "10.0.0." + i, 80).withWeight(1 + random.nextInt(3)));
     }
     BackendKey key = b -> servers[Integer.parseInt(b.id().substring(1))];
     int pointsPerWeight = 1 + random.nextInt(random.nextBoolean() ? 3 : 160);
