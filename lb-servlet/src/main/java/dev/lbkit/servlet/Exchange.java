@@ -49,6 +49,7 @@ final class Exchange implements AsyncListener {
   private volatile List<ResponseHeader> written = List.of();
   private volatile boolean failed;
   private volatile boolean listening;
+  private volatile boolean completed;
 
   Exchange(
       LoadBalancer loadBalancer,
@@ -251,8 +252,17 @@ final class Exchange implements AsyncListener {
     return listening;
   }
 
+  /**
+   * Whether the asynchronous request completed: its response was sent (or given up), and the
+   * container may recycle the request and response objects, so nothing may touch them any more.
+   */
+  boolean isCompleted() {
+    return completed;
+  }
+
   @Override
   public void onComplete(AsyncEvent event) {
+    completed = true;
     ServletResponse response = event.getSuppliedResponse();
     int status =
         response instanceof HttpServletResponse ? ((HttpServletResponse) response).getStatus() : 200;

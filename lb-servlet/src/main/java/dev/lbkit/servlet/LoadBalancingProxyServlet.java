@@ -43,10 +43,12 @@ import org.slf4j.LoggerFactory;
  * retry that moves the session replaces the session headers written for the failed backend, since
  * nothing has been sent to the client yet; a retry that refuses a strict session answers 503.
  *
- * <p>Only connection failures are retried (refused, unreachable, unresolved, connect timeout): the
- * request never reached the backend, so repeating it is safe for every method, and its body, not
- * yet read, is sent to the next backend. A failure after the request was sent answers 502 (504 on
- * timeout) and counts as a failure for passive health. A client that goes away counts as neither.
+ * <p>Only connection failures are retried (refused, unreachable, unresolved, connect timeout), and
+ * only while no byte of the request went out: the request never reached the backend, so repeating
+ * it is safe for every method, and its body, not yet read, is sent to the next backend. A failure
+ * after the request was sent answers 502 (504 on timeout) and counts as a failure for passive
+ * health. A client that goes away counts as neither. Each request is answered once, by its latest
+ * attempt, and nothing touches the client's request or response after it completed.
  *
  * <p>Requires asynchronous support on the servlet (and on every filter before it), as any Jetty
  * {@link ProxyServlet} does. Backends are reached over plain HTTP.
@@ -55,13 +57,7 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
   private static final long serialVersionUID = 1L;
   private static final Logger logger = LoggerFactory.getLogger(LoadBalancingProxyServlet.class);
 
-  private static final String DECISION_KEY = LoadBalancingProxyServlet.class.getName() + ".decision";
-  private static final String EXCHANGE_KEY = LoadBalancingProxyServlet.class.getName() + ".exchange";
-  private static final String BODY_KEY = LoadBalancingProxyServlet.class.getName() + ".body";
-  private static final String CLIENT_GONE_KEY =
-      LoadBalancingProxyServlet.class.getName() + ".clientGone";
-  private static final String CONTINUE_KEY =
-      LoadBalancingProxyServlet.class.getName() + ".continueAction";
+  private static final String ATTEMPT_KEY = LoadBalancingProxyServlet.class.getName() + ".attempt";
 
   private transient volatile @Nullable ServletBalancer own;
   private final AtomicBoolean warnedUnconfigured = new AtomicBoolean();
@@ -190,7 +186,9 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
       sendProxyResponseError(request, response, HttpServletResponse.SC_BAD_REQUEST);
       return;
     }
-    proxyRequest.attribute(EXCHANGE_KEY, exchange).attribute(DECISION_KEY, decision);
+    Attempt attempt = new Attempt(exchange, decision);
+    proxyRequest.attribute(ATTEMPT_KEY, attempt);
+    proxyRequest.onRequestCommit(LoadBalancingProxyServlet::committed);
     copyRequestHeaders(request, proxyRequest);
     addProxyHeaders(request, proxyRequest);
     proxyRequest.timeout(getTimeout(), TimeUnit.MILLISECONDS);
@@ -200,22 +198,22 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
           // As ProxyServlet: reading the body sends "100 Continue", so wait for the backend's.
           AsyncRequestContent delegate = new AsyncRequestContent();
           proxyRequest.body(delegate);
-          proxyRequest.attribute(
-              CONTINUE_KEY,
-              (Runnable)
-                  () -> {
-                    try {
-                      Request.Content content = proxyRequestContent(request, response, proxyRequest);
-                      Content.copy(
-                          content,
-                          delegate,
-                          Callback.from(
-                              delegate::close,
-                              x -> onClientRequestFailure(request, proxyRequest, response, x)));
-                    } catch (Throwable x) {
-                      onClientRequestFailure(request, proxyRequest, response, x);
-                    }
-                  });
+          attempt.continueAction =
+              () -> {
+                try {
+                  Request.Content content = proxyRequestContent(request, response, proxyRequest);
+                  Content.copy(
+                      content,
+                      delegate,
+                      Callback.from(
+                          delegate::close,
+                          x -> onClientRequestFailure(request, proxyRequest, response, x)));
+                } catch (Throwable x) {
+                  // The client's body could not even be opened.
+                  attempt.clientGone = true;
+                  onClientRequestFailure(request, proxyRequest, response, x);
+                }
+              };
         } else {
           proxyRequest.body(proxyRequestContent(request, response, proxyRequest));
         }
@@ -252,20 +250,51 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     return target.toString();
   }
 
-  /** Keeps the client's body stream open across a failed attempt, and records whether it was read. */
+  /**
+   * Keeps the client's body stream open across a failed attempt, and records whether it was read
+   * and whether reading it failed.
+   */
   @Override
   protected Request.Content proxyRequestContent(
       HttpServletRequest request, HttpServletResponse response, Request proxyRequest)
       throws IOException {
     BodyStream body = new BodyStream(request.getInputStream());
-    proxyRequest.attribute(BODY_KEY, body);
+    Attempt attempt = attemptOf(proxyRequest);
+    if (attempt != null) {
+      attempt.body = body;
+    }
     // Anonymous: the constructor is protected to subclasses of the inner class.
     return new ProxyInputStreamRequestContent(request, response, proxyRequest, body) {};
   }
 
   @Override
   protected @Nullable Runnable onContinue(HttpServletRequest clientRequest, Request proxyRequest) {
-    return (Runnable) proxyRequest.getAttributes().get(CONTINUE_KEY);
+    Attempt attempt = attemptOf(proxyRequest);
+    return attempt == null ? null : attempt.continueAction;
+  }
+
+  /** As Jetty's, but the status of an attempt that may no longer answer is not copied. */
+  @Override
+  protected Response.Listener newProxyResponseListener(
+      HttpServletRequest request, HttpServletResponse response) {
+    return new ProxyResponseListener(request, response) {
+      @Override
+      public void onBegin(Response proxyResponse) {
+        if (answersClient(proxyResponse.getRequest())) {
+          super.onBegin(proxyResponse);
+        }
+      }
+    };
+  }
+
+  @Override
+  protected void onServerResponseHeaders(
+      HttpServletRequest clientRequest,
+      HttpServletResponse proxyResponse,
+      Response serverResponse) {
+    if (answersClient(serverResponse.getRequest())) {
+      super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+    }
   }
 
   @Override
@@ -277,7 +306,13 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
       int offset,
       int length,
       Callback callback) {
-    Request proxyRequest = proxyResponse.getRequest();
+    Attempt attempt = attemptOf(proxyResponse.getRequest());
+    if (attempt != null && !attempt.answersClient()) {
+      // The client's response completed under this attempt (the client went away): stop reading.
+      attempt.clientGone = true;
+      callback.failed(new IOException("the client's response is complete"));
+      return;
+    }
     super.onResponseContent(
         request,
         response,
@@ -289,25 +324,45 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
             callback::succeeded,
             x -> {
               // Writing to the client failed: the client went away, the backend did nothing wrong.
-              proxyRequest.attribute(CLIENT_GONE_KEY, Boolean.TRUE);
+              if (attempt != null) {
+                attempt.clientGone = true;
+              }
               callback.failed(x);
             }));
   }
 
+  /**
+   * Aborts the attempt and answers nothing: the attempt was sent, so its own end ({@link
+   * #onProxyResponseFailure}) answers the client, once. Jetty's version answers 500 itself when the
+   * attempt had ended or been aborted already, on top of that answer. It did whenever Jetty's
+   * client, after a connect to a backend failed, aborted the requests queued for that backend while
+   * one of them was being sent on another connection: that body read as failed with the {@code
+   * ConnectException}, the client got a 500, then a retry's answer or a 502 written over it. Only
+   * a body whose reading threw means that the client went away.
+   */
   @Override
   protected void onClientRequestFailure(
       HttpServletRequest clientRequest,
       Request proxyRequest,
       HttpServletResponse proxyResponse,
       Throwable failure) {
-    proxyRequest.attribute(CLIENT_GONE_KEY, Boolean.TRUE);
-    super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
+    Attempt attempt = attemptOf(proxyRequest);
+    if (attempt != null && attempt.clientBodyFailed()) {
+      attempt.clientGone = true;
+    }
+    proxyRequest.abort(failure);
   }
 
   @Override
   protected void onProxyResponseSuccess(
       HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
-    report(serverResponse.getRequest(), Outcome.SUCCESS);
+    Attempt attempt = attemptOf(serverResponse.getRequest());
+    if (attempt != null) {
+      attempt.report(Outcome.SUCCESS);
+      if (!attempt.answersClient()) {
+        return;
+      }
+    }
     super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
   }
 
@@ -318,27 +373,25 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
       @Nullable Response serverResponse,
       Throwable failure) {
     Request proxyRequest = serverResponse == null ? null : serverResponse.getRequest();
-    Exchange exchange = proxyRequest == null ? Exchange.of(clientRequest) : exchangeOf(proxyRequest);
-    Decision decision = proxyRequest == null ? null : decisionOf(proxyRequest);
-    if (exchange != null && decision == null) {
-      decision = exchange.decision();
-    }
-    LoadBalancer loadBalancer = exchange == null ? null : exchange.loadBalancer();
-    if (exchange == null || decision == null || loadBalancer == null) {
+    Attempt attempt = proxyRequest == null ? null : attemptOf(proxyRequest);
+    if (attempt == null) {
       super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
       return;
     }
-    if (proxyRequest != null && proxyRequest.getAttributes().get(CLIENT_GONE_KEY) != null) {
-      loadBalancer.report(decision, Outcome.COMPLETED);
-      super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+    boolean clientGone = attempt.clientGone;
+    attempt.report(clientGone ? Outcome.COMPLETED : Outcome.FAILURE);
+    if (!attempt.answersClient()) {
       return;
     }
-    loadBalancer.report(decision, Outcome.FAILURE);
-    if (isConnectFailure(failure)
-        && !proxyResponse.isCommitted()
-        && (proxyRequest == null || !bodyRead(proxyRequest))) {
-      Decision next = exchange.retry(decision, proxyResponse);
-      logger.debug("{} failed to connect ({}); retry: {}", decision, failure.toString(), next);
+    Exchange exchange = attempt.exchange;
+    if (!clientGone
+        && exchange.loadBalancer() != null
+        && isConnectFailure(failure)
+        && attempt.neverReachedBackend()
+        && !proxyResponse.isCommitted()) {
+      Decision next = exchange.retry(attempt.decision, proxyResponse);
+      logger.debug(
+          "{} failed to connect ({}); retry: {}", attempt.decision, failure.toString(), next);
       if (next.hasBackend()) {
         send(clientRequest, proxyResponse, exchange, next);
         return;
@@ -363,28 +416,22 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     clientRequest.getAsyncContext().complete();
   }
 
-  private static void report(Request proxyRequest, Outcome outcome) {
-    Exchange exchange = exchangeOf(proxyRequest);
-    Decision decision = decisionOf(proxyRequest);
-    LoadBalancer loadBalancer = exchange == null ? null : exchange.loadBalancer();
-    if (loadBalancer != null && decision != null) {
-      loadBalancer.report(decision, outcome);
+  private static boolean answersClient(Request proxyRequest) {
+    Attempt attempt = attemptOf(proxyRequest);
+    return attempt == null || attempt.answersClient();
+  }
+
+  private static @Nullable Attempt attemptOf(Request proxyRequest) {
+    Object value = proxyRequest.getAttributes().get(ATTEMPT_KEY);
+    return value instanceof Attempt ? (Attempt) value : null;
+  }
+
+  /** Jetty's client wrote the request's head to the backend's connection. */
+  private static void committed(Request proxyRequest) {
+    Attempt attempt = attemptOf(proxyRequest);
+    if (attempt != null) {
+      attempt.committed = true;
     }
-  }
-
-  private static @Nullable Exchange exchangeOf(Request proxyRequest) {
-    Object value = proxyRequest.getAttributes().get(EXCHANGE_KEY);
-    return value instanceof Exchange ? (Exchange) value : null;
-  }
-
-  private static @Nullable Decision decisionOf(Request proxyRequest) {
-    Object value = proxyRequest.getAttributes().get(DECISION_KEY);
-    return value instanceof Decision ? (Decision) value : null;
-  }
-
-  private static boolean bodyRead(Request proxyRequest) {
-    Object body = proxyRequest.getAttributes().get(BODY_KEY);
-    return body instanceof BodyStream && ((BodyStream) body).read;
   }
 
   /**
@@ -414,6 +461,7 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
    */
   private static final class BodyStream extends FilterInputStream {
     volatile boolean read;
+    volatile @Nullable IOException failure;
 
     BodyStream(InputStream in) {
       super(in);
@@ -422,18 +470,74 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     @Override
     public int read() throws IOException {
       read = true;
-      return super.read();
+      try {
+        return super.read();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       read = true;
-      return super.read(b, off, len);
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
     }
 
     @Override
     public void close() {
       // The servlet container owns the request's stream.
+    }
+  }
+
+  /**
+   * One try of a request on one backend, kept in the proxy request's attributes. Jetty calls back
+   * on its own threads, and a callback may come after the exchange moved on to a retry or after the
+   * client's response was completed (the client went away, the gateway is stopping): only the
+   * exchange's current attempt, while the client's response is open, may write to it; any other
+   * only reports its own decision (a decision is reported once, lb-core ignores the rest).
+   */
+  private static final class Attempt {
+    final Exchange exchange;
+    final Decision decision;
+    volatile @Nullable BodyStream body;
+    volatile @Nullable Runnable continueAction;
+    /** The request's head was written to the backend. */
+    volatile boolean committed;
+    /** The client went away (its body could not be read, or its response not written). */
+    volatile boolean clientGone;
+
+    Attempt(Exchange exchange, Decision decision) {
+      this.exchange = exchange;
+      this.decision = decision;
+    }
+
+    boolean answersClient() {
+      return exchange.decision() == decision && !exchange.isCompleted();
+    }
+
+    /** Nothing of the request reached the backend: neither its head nor a byte of its body. */
+    boolean neverReachedBackend() {
+      BodyStream b = body;
+      return !committed && (b == null || !b.read);
+    }
+
+    /** Reading the client's body threw (as opposed to the body being failed by an abort). */
+    boolean clientBodyFailed() {
+      BodyStream b = body;
+      return b != null && b.failure != null;
+    }
+
+    void report(Outcome outcome) {
+      LoadBalancer lb = exchange.loadBalancer();
+      if (lb != null) {
+        lb.report(decision, outcome);
+      }
     }
   }
 }

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,7 @@ class BackendStopTest {
       backend.stop();
       backend.restart();
       assertThat(backend.port()).isEqualTo(port);
-      assertThat(Http.get(java.net.URI.create("http://127.0.0.1:" + port + "/")).statusCode())
+      assertThat(Http.get(URI.create("http://127.0.0.1:" + port + "/")).statusCode())
           .isEqualTo(200);
     } finally {
       backend.close();
