@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
@@ -60,5 +63,29 @@ class HashFunctionsProperties {
       String key = randomString(random, length, length % 3);
       assertThat(Rings.ketamaHash(key)).as("length %s", length).isEqualTo(jdkKetama(key));
     }
+  }
+
+  /**
+   * The one-block path proves a key ASCII from the same reads that build its words; a single
+   * non-ASCII character anywhere in an otherwise ASCII key must still send it through UTF-8.
+   */
+  @Property(tries = 300)
+  void oneNonAsciiCharacterAnywhereInAShortKeyIsEncodedAsUtf8(
+      @ForAll @IntRange(min = 1, max = Md5.ONE_BLOCK) int length,
+      @ForAll @IntRange(min = 0, max = Md5.ONE_BLOCK - 1) int at,
+      @ForAll("nonAscii") char odd,
+      @ForAll long seed)
+      throws Exception {
+    StringBuilder key = new StringBuilder(randomString(new Random(seed), length, 1));
+    key.setCharAt(at % length, odd);
+    assertThat(Rings.ketamaHash(key.toString())).isEqualTo(jdkKetama(key.toString()));
+    assertThat(Rings.ketamaHash(key)).isEqualTo(jdkKetama(key.toString()));
+  }
+
+  @Provide
+  Arbitrary<Character> nonAscii() {
+    return Arbitraries.oneOf(
+        Arbitraries.of('\u0080', '\u00ff', '\u0100', '\u0180', '\u07ff', '\u0800', '\uffff'),
+        Arbitraries.chars().range('\u0080', '\uffff'));
   }
 }
