@@ -8,8 +8,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An immutable view of an {@link Upstream}'s backends at one version, with everything the
- * selectors and session affinities precomputed for exactly this set.
+ * An immutable view of an {@link Upstream}'s backends at one version, with everything the selectors
+ * and session affinities precomputed for exactly this set.
  *
  * <p>Backends are addressed by index ({@code 0..size()-1}) on the hot path, so that a pick works on
  * arrays and allocates nothing. An index is only meaningful within its snapshot; sessions and
@@ -25,6 +25,14 @@ public final class PoolSnapshot {
   private final List<Backend> backends;
   private final Backend[] backendArray;
   private final BackendStats[] stats;
+
+  /**
+   * Per backend, whether it is {@code UP} with no connection limit: all a first pick needs to know
+   * about the {@link Backend} itself, in one flat array, so that picks in a pool of a thousand
+   * backends stop missing the cache on a thousand {@code Backend} objects.
+   */
+  private final boolean[] upUnlimited;
+
   private final Map<String, Integer> indexById;
   private final Precomputation<?>[] precomputationKeys;
   private final Object[] precomputed;
@@ -45,9 +53,13 @@ public final class PoolSnapshot {
     this.backends = List.copyOf(backends);
     this.backendArray = this.backends.toArray(new Backend[0]);
     this.stats = stats;
+    this.upUnlimited = new boolean[backendArray.length];
     Map<String, Integer> ids = new HashMap<>();
     for (int i = 0; i < backendArray.length; i++) {
-      ids.put(backendArray[i].id(), i);
+      Backend backend = backendArray[i];
+      ids.put(backend.id(), i);
+      upUnlimited[i] =
+          backend.state() == BackendState.UP && backend.maxConnections() == Backend.UNLIMITED;
     }
     this.indexById = Collections.unmodifiableMap(ids);
     this.precomputationKeys = precomputationKeys;
@@ -127,6 +139,9 @@ public final class PoolSnapshot {
    * connection limit.
    */
   public boolean isAvailable(int index) {
+    if (upUnlimited[index]) {
+      return !isFailed(index);
+    }
     return backendArray[index].state() == BackendState.UP && isHealthyAndNotFull(index);
   }
 
@@ -184,7 +199,9 @@ public final class PoolSnapshot {
     }
   }
 
-  /** Whether passive health counts failures for this snapshot (never for a set of one, as nginx). */
+  /**
+   * Whether passive health counts failures for this snapshot (never for a set of one, as nginx).
+   */
   boolean tracksFailures() {
     return backendArray.length > 1 && health.isEnabled();
   }
