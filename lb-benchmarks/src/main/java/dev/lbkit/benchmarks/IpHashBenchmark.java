@@ -24,8 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * nginx-exact {@code ip_hash}: from an already parsed client address (what an adapter hands the
  * load balancer), and end to end from the address text (parse, then pick). The hash mixes three
- * octets of IPv4 and sixteen of IPv6, then walks the weights: O(N) in the number of backends, as in
- * nginx.
+ * octets of IPv4 and sixteen of IPv6; nginx then walks the weights, O(N) in the number of backends,
+ * where lb-hash reads the same answer from a table built once per snapshot, so N should only show
+ * through the eligibility check of the backend found. Target: under 20 ns from a parsed address.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
