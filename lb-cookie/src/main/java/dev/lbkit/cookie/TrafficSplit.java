@@ -6,6 +6,7 @@ import dev.lbkit.core.Binding;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.Outcome;
+import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.SessionAffinity;
 import java.util.ArrayList;
@@ -16,8 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A route that splits its traffic across several upstreams by weight, each behind its own {@link
@@ -39,23 +39,22 @@ import org.slf4j.LoggerFactory;
  * <p>How a request finds its member ({@link CanaryBehavior#STICKY}, the default):
  *
  * <ol>
- *   <li>A request that carries a session of a member stays on that member and, through the
- *       member's own affinity, on its backend, whatever the weights, even at weight 0: the Gateway
- *       API asks that sessions survive a weight change, and ingress-nginx keeps an affinitized
- *       request on its primary or canary. A member's session counts when its affinity resolves the
- *       request to {@link Binding.Kind#BOUND} (the first member in order wins) or, failing that,
- *       to {@link Binding.Kind#GONE} for exactly one member: the session's backend left, but the
- *       session still belongs to that upstream (its version of the application), so it is
- *       rebalanced within it, as ingress-nginx keeps a request with a stale cookie on its
- *       upstream. If several members call the same session gone, it belongs to none of them
- *       and starts again by weight.
+ *   <li>A request that carries a session of a member stays on that member and, through the member's
+ *       own affinity, on its backend, whatever the weights, even at weight 0: the Gateway API asks
+ *       that sessions survive a weight change, and ingress-nginx keeps an affinitized request on
+ *       its primary or canary. A member's session counts when its affinity resolves the request to
+ *       {@link Binding.Kind#BOUND} (the first member in order wins) or, failing that, to {@link
+ *       Binding.Kind#GONE} for exactly one member: the session's backend left, but the session
+ *       still belongs to that upstream (its version of the application), so it is rebalanced within
+ *       it, as ingress-nginx keeps a request with a stale cookie on its upstream. If several
+ *       members call the same session gone, it belongs to none of them and starts again by weight.
  *   <li>Anything else is a new session: a member is drawn at random in proportion to the weights
  *       (members of weight 0 take no new sessions), and the member's load balancer picks the
  *       backend and starts the session.
  *   <li>A member with no backend at all for a request (an empty or wholly down upstream) does not
  *       keep it: the request is drawn again among the other members by weight, as ingress-nginx
- *       falls back to the primary when the canary has no endpoints. A strict member that refuses
- *       a session ({@link Decision.Reason#REFUSED_UNAVAILABLE}) keeps its refusal.
+ *       falls back to the primary when the canary has no endpoints. A strict member that refuses a
+ *       session ({@link Decision.Reason#REFUSED_UNAVAILABLE}) keeps its refusal.
  * </ol>
  *
  * <p>{@link CanaryBehavior#LEGACY} (ingress-nginx {@code affinity-canary-behavior: legacy}) draws
@@ -63,20 +62,21 @@ import org.slf4j.LoggerFactory;
  * within it when the draw lands on it.
  *
  * <p>Give each member its own session scope (a distinct cookie or scoped tokens), so that one
- * member's session is not another's. Weights change at runtime with {@link #setWeight}; each
- * change publishes a new immutable weight table with one volatile write. Thread-safe; a pick takes
- * no lock.
+ * member's session is not another's. Weights change at runtime with {@link #setWeight}; each change
+ * publishes a new immutable weight table with one volatile write. Thread-safe; a pick takes no
+ * lock.
  */
 public final class TrafficSplit {
-  private static final Logger logger = LoggerFactory.getLogger(TrafficSplit.class);
-
   /** The Gateway API's largest {@code backendRef} weight. */
   public static final int MAX_WEIGHT = 1_000_000;
 
   /** The most members a split may have (the Gateway API allows 16 {@code backendRefs}). */
   public static final int MAX_MEMBERS = 64;
 
-  /** How a split treats requests that carry a session (ingress-nginx {@code affinity-canary-behavior}). */
+  /**
+   * How a split treats requests that carry a session (ingress-nginx {@code
+   * affinity-canary-behavior}).
+   */
   public enum CanaryBehavior {
     /** A session stays on its member whatever the weights (the default). */
     STICKY,
@@ -151,8 +151,8 @@ public final class TrafficSplit {
    * Changes the share of new sessions the named member takes. Sessions already on a member stay
    * there (in {@link CanaryBehavior#STICKY} mode), even when its weight drops to 0.
    *
-   * @throws IllegalArgumentException if there is no such member or the weight is not in
-   *     0..{@value #MAX_WEIGHT}
+   * @throws IllegalArgumentException if there is no such member or the weight is not in 0..{@value
+   *     #MAX_WEIGHT}
    */
   public void setWeight(String name, int weight) {
     int index = indexOf(name);
@@ -164,24 +164,57 @@ public final class TrafficSplit {
     }
   }
 
-  /**
-   * Decides which member and which backend a request goes to. Never throws on client input.
-   */
+  /** Decides which member and which backend a request goes to. Never throws on client input. */
   public SplitDecision pick(RequestContext request) {
     int[] w = weights;
     int excluded = -1;
     if (behavior == CanaryBehavior.STICKY) {
-      int owner = sessionOwner(request);
-      if (owner >= 0) {
-        Decision d = members[owner].pick(request);
-        if (d.hasBackend() || d.reason() == Decision.Reason.REFUSED_UNAVAILABLE) {
-          return new SplitDecision(
-              owner, names[owner], members[owner], d, SplitDecision.Reason.SESSION);
+      // The member whose session the request carries: the first that binds it, else the one
+      // member whose session names a backend that is gone (two such make it nobody's). Each
+      // member's session is resolved once, against the snapshot its pick then decides on.
+      int gone = -1;
+      boolean ambiguous = false;
+      PoolSnapshot gonePool = null;
+      Binding goneBinding = null;
+      for (int i = 0; i < members.length && excluded < 0; i++) {
+        if (members[i].affinity() == SessionAffinity.none()) {
+          continue;
         }
-        excluded = owner; // an upstream without any backend cannot keep its sessions
+        PoolSnapshot pool = members[i].upstream().snapshot();
+        Binding binding = members[i].resolveSession(pool, request);
+        if (binding.kind() == Binding.Kind.BOUND) {
+          SplitDecision kept = keep(i, request, pool, binding);
+          if (kept != null) {
+            return kept;
+          }
+          excluded = i; // an upstream without any backend cannot keep its sessions
+        } else if (binding.kind() == Binding.Kind.GONE) {
+          ambiguous |= gone >= 0;
+          gone = i;
+          gonePool = pool;
+          goneBinding = binding;
+        }
+      }
+      if (excluded < 0 && gone >= 0 && !ambiguous) {
+        SplitDecision kept = keep(gone, request, gonePool, goneBinding);
+        if (kept != null) {
+          return kept;
+        }
+        excluded = gone;
       }
     }
     return pickByWeight(request, w, excluded);
+  }
+
+  /** The session's member decides, unless its upstream has no backend to decide on. */
+  private @Nullable SplitDecision keep(
+      int owner, RequestContext request, PoolSnapshot pool, Binding binding) {
+    Decision d = members[owner].pick(request, pool, binding);
+    if (d.hasBackend() || d.reason() == Decision.Reason.REFUSED_UNAVAILABLE) {
+      return new SplitDecision(
+          owner, names[owner], members[owner], d, SplitDecision.Reason.SESSION);
+    }
+    return null;
   }
 
   /**
@@ -198,44 +231,14 @@ public final class TrafficSplit {
         previous.memberIndex(), previous.member(), lb, lb.retry(decision), previous.reason());
   }
 
-  /** Reports how the request ended to the member's load balancer (see {@link LoadBalancer#report}). */
+  /**
+   * Reports how the request ended to the member's load balancer (see {@link LoadBalancer#report}).
+   */
   public void report(SplitDecision decision, Outcome outcome) {
     LoadBalancer lb = decision.loadBalancer();
     Decision d = decision.decision();
     if (lb != null && d != null) {
       lb.report(d, outcome);
-    }
-  }
-
-  /** The member whose session the request carries, or -1. */
-  private int sessionOwner(RequestContext request) {
-    int gone = -1;
-    boolean ambiguous = false;
-    for (int i = 0; i < members.length; i++) {
-      SessionAffinity affinity = members[i].affinity();
-      if (affinity == SessionAffinity.none()) {
-        continue;
-      }
-      Binding.Kind kind = resolve(affinity, members[i], request);
-      if (kind == Binding.Kind.BOUND) {
-        return i;
-      }
-      if (kind == Binding.Kind.GONE) {
-        ambiguous |= gone >= 0;
-        gone = i;
-      }
-    }
-    return ambiguous ? -1 : gone;
-  }
-
-  private static Binding.Kind resolve(
-      SessionAffinity affinity, LoadBalancer member, RequestContext request) {
-    try {
-      return affinity.resolve(member.upstream().snapshot(), request).kind();
-    } catch (RuntimeException e) {
-      // As LoadBalancer: an affinity's bug must not take the request down; count it as no session.
-      logger.debug("session affinity {} failed to resolve a request", affinity, e);
-      return Binding.Kind.NONE;
     }
   }
 
@@ -305,8 +308,10 @@ public final class TrafficSplit {
     for (int i = 0; i < names.length; i++) {
       parts.add(names[i] + '=' + w[i]);
     }
-    return "TrafficSplit{" + String.join(", ", parts)
-        + (behavior == CanaryBehavior.LEGACY ? ", legacy" : "") + '}';
+    return "TrafficSplit{"
+        + String.join(", ", parts)
+        + (behavior == CanaryBehavior.LEGACY ? ", legacy" : "")
+        + '}';
   }
 
   private static final class Member {

@@ -317,6 +317,53 @@ class TrafficSplitTest {
    * another upstream is no session here), {@code X-Session: backend} when not (every upstream
    * claims it, and calls it gone if it has no such backend).
    */
+  @Test
+  void eachMembersSessionIsResolvedOncePerPick() {
+    CountingSession stableSessions = new CountingSession();
+    CountingSession canarySessions = new CountingSession();
+    TrafficSplit split =
+        TrafficSplit.builder()
+            .member("stable", LoadBalancer.builder(stable).affinity(stableSessions).build(), 50)
+            .member("canary", LoadBalancer.builder(canary).affinity(canarySessions).build(), 50)
+            .build();
+
+    SplitDecision kept = pickAndReport(split, withHeader("canary:c2"));
+    assertThat(kept.reason()).isEqualTo(SplitDecision.Reason.SESSION);
+    assertThat(kept.decision().backend().id()).isEqualTo("c2");
+    assertThat(kept.decision().reason()).isEqualTo(Decision.Reason.STICKY_HIT);
+    assertThat(stableSessions.resolves).isEqualTo(1);
+    assertThat(canarySessions.resolves).isEqualTo(1);
+
+    SplitDecision moved = pickAndReport(split, withHeader("canary:c9"));
+    assertThat(moved.member()).isEqualTo("canary");
+    assertThat(moved.reason()).isEqualTo(SplitDecision.Reason.SESSION);
+    assertThat(moved.decision().reason()).isEqualTo(Decision.Reason.REBALANCED_GONE);
+    assertThat(stableSessions.resolves).isEqualTo(2);
+    assertThat(canarySessions.resolves).isEqualTo(2);
+  }
+
+  /** {@link HeaderSession} (scoped) that counts how often a session is resolved. */
+  static final class CountingSession implements SessionAffinity {
+    private final HeaderSession sessions = new HeaderSession(true);
+    int resolves;
+
+    @Override
+    public Binding resolve(PoolSnapshot pool, RequestContext request) {
+      resolves++;
+      return sessions.resolve(pool, request);
+    }
+
+    @Override
+    public List<ResponseHeader> responseHeaders(
+        PoolSnapshot pool,
+        RequestContext request,
+        Binding binding,
+        int chosen,
+        Decision.Reason reason) {
+      return sessions.responseHeaders(pool, request, binding, chosen, reason);
+    }
+  }
+
   static final class HeaderSession implements SessionAffinity {
     private final boolean scoped;
 

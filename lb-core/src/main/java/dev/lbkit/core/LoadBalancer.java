@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One upstream, a session affinity and a selector, composed: the place where one request's path
- * can be read top to bottom.
+ * One upstream, a session affinity and a selector, composed: the place where one request's path can
+ * be read top to bottom.
  *
  * <pre>
  *   snapshot  = upstream.snapshot()                      one volatile read
@@ -94,7 +94,61 @@ public final class LoadBalancer {
    */
   public Decision pick(RequestContext request) {
     PoolSnapshot pool = upstream.snapshot();
-    Binding binding = resolve(pool, request);
+    return decideFirst(pool, request, resolveSession(pool, request));
+  }
+
+  /**
+   * As {@link #pick(RequestContext)}, with the request's session already resolved against {@code
+   * pool} by {@link #resolveSession}: for a caller that has to know the session before it chooses
+   * this load balancer (a traffic split looking for the member that owns a session), so that the
+   * session is not resolved (its token verified) twice.
+   *
+   * @throws IllegalArgumentException if {@code pool} is not a snapshot of this load balancer's
+   *     upstream, or {@code binding} is bound to an index outside it
+   */
+  public Decision pick(RequestContext request, PoolSnapshot pool, Binding binding) {
+    if (!pool.upstreamName().equals(upstream.name())) {
+      throw new IllegalArgumentException(
+          "pool: a snapshot of upstream "
+              + pool.upstreamName()
+              + " (expected: a snapshot of "
+              + upstream.name()
+              + ")");
+    }
+    if (binding.kind() == Binding.Kind.BOUND && binding.index() >= pool.size()) {
+      throw new IllegalArgumentException(
+          "binding: bound to index "
+              + binding.index()
+              + " (expected: below the pool's size, "
+              + pool.size()
+              + ")");
+    }
+    return decideFirst(pool, request, binding);
+  }
+
+  /**
+   * The session {@code request} carries, resolved by this load balancer's affinity against {@code
+   * pool} exactly as {@link #pick(RequestContext)} resolves it: a malformed session, or an affinity
+   * that throws, counts as none. Never throws on client input.
+   */
+  public Binding resolveSession(PoolSnapshot pool, RequestContext request) {
+    try {
+      Binding binding = Objects.requireNonNull(affinity.resolve(pool, request), "binding");
+      if (binding.kind() == Binding.Kind.BOUND && binding.index() >= pool.size()) {
+        logger.debug(
+            "session affinity {} bound index {} outside {}", affinity, binding.index(), pool);
+        return Binding.none();
+      }
+      return binding;
+    } catch (RuntimeException e) {
+      // Affinities treat bad client input as absent; this guards against their bugs too.
+      logger.debug(
+          "session affinity {} failed to resolve a request; treating it as none", affinity, e);
+      return Binding.none();
+    }
+  }
+
+  private Decision decideFirst(PoolSnapshot pool, RequestContext request, Binding binding) {
     int index;
     Decision.Reason reason;
     if (binding.kind() == Binding.Kind.NONE) {
@@ -102,7 +156,9 @@ public final class LoadBalancer {
       reason = freshPickReason;
     } else {
       Availability availability =
-          binding.kind() == Binding.Kind.GONE ? Availability.GONE : pool.availability(binding.index());
+          binding.kind() == Binding.Kind.GONE
+              ? Availability.GONE
+              : pool.availability(binding.index());
       if (availability == Availability.AVAILABLE || availability == Availability.DRAINING) {
         index = binding.index();
         reason = Decision.Reason.STICKY_HIT;
@@ -123,10 +179,10 @@ public final class LoadBalancer {
 
   /**
    * Picks again for a request whose previous attempt failed, leaving out every backend it already
-   * tried. When the session may not change on failure ({@link
-   * SessionAffinity#changesOnFailure()}), a sticky request goes to its backend again; otherwise a
-   * strict session ({@link SessionAffinity#rebalancesUnavailable()} false) is refused rather than
-   * moved. Returns a decision without a backend once {@link #maxTries()} is used up.
+   * tried. When the session may not change on failure ({@link SessionAffinity#changesOnFailure()}),
+   * a sticky request goes to its backend again; otherwise a strict session ({@link
+   * SessionAffinity#rebalancesUnavailable()} false) is refused rather than moved. Returns a
+   * decision without a backend once {@link #maxTries()} is used up.
    *
    * <p>Report the previous decision first, so that its failure counts for passive health.
    */
@@ -136,12 +192,24 @@ public final class LoadBalancer {
     Binding binding = previous.binding();
     int attempt = previous.attempt() + 1;
     if (!previous.hasBackend()) {
-      return decide(pool, request, binding, Selector.NONE, Decision.Reason.NO_BACKEND, attempt,
+      return decide(
+          pool,
+          request,
+          binding,
+          Selector.NONE,
+          Decision.Reason.NO_BACKEND,
+          attempt,
           previous.tried());
     }
     if (previous.attempt() >= maxTries) {
-      return decide(pool, request, binding, Selector.NONE, Decision.Reason.TRIES_EXHAUSTED,
-          attempt, previous.tried());
+      return decide(
+          pool,
+          request,
+          binding,
+          Selector.NONE,
+          Decision.Reason.TRIES_EXHAUSTED,
+          attempt,
+          previous.tried());
     }
     int[] tried = Arrays.copyOf(previous.tried(), previous.tried().length + 1);
     tried[tried.length - 1] = previous.index();
@@ -149,15 +217,22 @@ public final class LoadBalancer {
     boolean sticky =
         previous.reason() == Decision.Reason.STICKY_HIT
             || previous.reason() == Decision.Reason.RETRY_SAME;
-    if (sticky && !affinity.changesOnFailure()
+    if (sticky
+        && !affinity.changesOnFailure()
         && pool.backend(previous.index()).state() != BackendState.DOWN) {
-      return decide(pool, request, binding, previous.index(), Decision.Reason.RETRY_SAME, attempt,
-          tried);
+      return decide(
+          pool, request, binding, previous.index(), Decision.Reason.RETRY_SAME, attempt, tried);
     }
     if (sticky && !affinity.rebalancesUnavailable()) {
       // Strict sessions never move, not even on a retry: the caller answers 503 instead.
-      return decide(pool, request, binding, Selector.NONE, Decision.Reason.REFUSED_UNAVAILABLE,
-          attempt, tried);
+      return decide(
+          pool,
+          request,
+          binding,
+          Selector.NONE,
+          Decision.Reason.REFUSED_UNAVAILABLE,
+          attempt,
+          tried);
     }
     // Retries are rare: this one small allocation is not on the path of every request.
     int index = selector.select(pool, request, i -> pool.isAvailable(i) && !contains(tried, i));
@@ -196,21 +271,6 @@ public final class LoadBalancer {
       case COMPLETED:
       default:
         break;
-    }
-  }
-
-  private Binding resolve(PoolSnapshot pool, RequestContext request) {
-    try {
-      Binding binding = Objects.requireNonNull(affinity.resolve(pool, request), "binding");
-      if (binding.kind() == Binding.Kind.BOUND && binding.index() >= pool.size()) {
-        logger.debug("session affinity {} bound index {} outside {}", affinity, binding.index(), pool);
-        return Binding.none();
-      }
-      return binding;
-    } catch (RuntimeException e) {
-      // Affinities treat bad client input as absent; this guards against their bugs too.
-      logger.debug("session affinity {} failed to resolve a request; treating it as none", affinity, e);
-      return Binding.none();
     }
   }
 
@@ -256,7 +316,11 @@ public final class LoadBalancer {
   }
 
   private List<ResponseHeader> responseHeaders(
-      PoolSnapshot pool, RequestContext request, Binding binding, int index, Decision.Reason reason) {
+      PoolSnapshot pool,
+      RequestContext request,
+      Binding binding,
+      int index,
+      Decision.Reason reason) {
     try {
       return affinity.responseHeaders(pool, request, binding, index, reason);
     } catch (RuntimeException e) {
@@ -316,8 +380,8 @@ public final class LoadBalancer {
     }
 
     /**
-     * The most backends one request may try, the first pick included ({@value
-     * #DEFAULT_MAX_TRIES} unless set; 1 turns retries off).
+     * The most backends one request may try, the first pick included ({@value #DEFAULT_MAX_TRIES}
+     * unless set; 1 turns retries off).
      */
     public Builder maxTries(int maxTries) {
       checkArgument(maxTries >= 1, "maxTries: %s (expected: >= 1)", maxTries);
