@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A route that splits its traffic across several upstreams by weight, each behind its own {@link
@@ -167,7 +166,6 @@ public final class TrafficSplit {
   /** Decides which member and which backend a request goes to. Never throws on client input. */
   public SplitDecision pick(RequestContext request) {
     int[] w = weights;
-    int excluded = -1;
     if (behavior == CanaryBehavior.STICKY) {
       // The member whose session the request carries: the first that binds it, else the one
       // member whose session names a backend that is gone (two such make it nobody's). Each
@@ -176,45 +174,41 @@ public final class TrafficSplit {
       boolean ambiguous = false;
       PoolSnapshot gonePool = null;
       Binding goneBinding = null;
-      for (int i = 0; i < members.length && excluded < 0; i++) {
+      for (int i = 0; i < members.length; i++) {
         if (members[i].affinity() == SessionAffinity.none()) {
           continue;
         }
         PoolSnapshot pool = members[i].upstream().snapshot();
         Binding binding = members[i].resolveSession(pool, request);
         if (binding.kind() == Binding.Kind.BOUND) {
-          SplitDecision kept = keep(i, request, pool, binding);
-          if (kept != null) {
-            return kept;
-          }
-          excluded = i; // an upstream without any backend cannot keep its sessions
-        } else if (binding.kind() == Binding.Kind.GONE) {
+          return keepOrDraw(i, request, pool, binding, w);
+        }
+        if (binding.kind() == Binding.Kind.GONE) {
           ambiguous |= gone >= 0;
           gone = i;
           gonePool = pool;
           goneBinding = binding;
         }
       }
-      if (excluded < 0 && gone >= 0 && !ambiguous) {
-        SplitDecision kept = keep(gone, request, gonePool, goneBinding);
-        if (kept != null) {
-          return kept;
-        }
-        excluded = gone;
+      if (gone >= 0 && !ambiguous) {
+        return keepOrDraw(gone, request, gonePool, goneBinding, w);
       }
     }
-    return pickByWeight(request, w, excluded);
+    return pickByWeight(request, w, -1);
   }
 
-  /** The session's member decides, unless its upstream has no backend to decide on. */
-  private @Nullable SplitDecision keep(
-      int owner, RequestContext request, PoolSnapshot pool, Binding binding) {
+  /**
+   * The session's member decides; if its upstream has no backend to decide on (an empty or wholly
+   * down upstream cannot keep its sessions), the request is drawn by weight among the others.
+   */
+  private SplitDecision keepOrDraw(
+      int owner, RequestContext request, PoolSnapshot pool, Binding binding, int[] w) {
     Decision d = members[owner].pick(request, pool, binding);
     if (d.hasBackend() || d.reason() == Decision.Reason.REFUSED_UNAVAILABLE) {
       return new SplitDecision(
           owner, names[owner], members[owner], d, SplitDecision.Reason.SESSION);
     }
-    return null;
+    return pickByWeight(request, w, owner);
   }
 
   /**
