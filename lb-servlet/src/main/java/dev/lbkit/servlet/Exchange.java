@@ -233,10 +233,7 @@ final class Exchange implements AsyncListener {
    * Outcome#SUCCESS}. Used when nothing downstream reported a verdict of its own.
    */
   void finish(int status) {
-    boolean[] failureStatuses = balancer.failureStatuses();
-    boolean failure =
-        failed || (status >= 0 && status < failureStatuses.length && failureStatuses[status]);
-    finish(failure ? Outcome.FAILURE : Outcome.SUCCESS);
+    finish(failed || balancer.isFailureStatus(status) ? Outcome.FAILURE : Outcome.SUCCESS);
   }
 
   /** Reports when the asynchronous request completes; registering twice registers once. */

@@ -12,17 +12,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 import org.jspecify.annotations.Nullable;
@@ -222,7 +220,7 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
       // The client's body cannot be read: nothing was sent, so answer here.
       logger.debug("cannot read the body of {}", target, e);
       exchange.finish(Outcome.COMPLETED);
-      sendProxyResponseError(request, response, clientRequestStatus(e));
+      sendProxyResponseError(request, response, ProxyFailure.ofClientBody(e).status());
       return;
     }
     sendProxyRequest(request, response, proxyRequest);
@@ -248,6 +246,41 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
       target.append('?').append(query);
     }
     return target.toString();
+  }
+
+  /**
+   * Adds {@code Via} and RFC 7239 {@code Forwarded}, as Jetty 12.1 does, and the {@code
+   * X-Forwarded-For}, {@code -Proto}, {@code -Host} and {@code -Server} headers that nginx setups
+   * and Jetty 12.0 send. Jetty parses the client's {@code Via} and {@code Forwarded} to extend them
+   * and throws on a malformed one (answered 500): such a value is the client's and is replaced by
+   * the gateway's own.
+   */
+  @Override
+  protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+    try {
+      addViaHeader(clientRequest, proxyRequest);
+    } catch (IllegalArgumentException e) {
+      logger.debug("replacing a malformed Via header", e);
+      proxyRequest.headers(headers -> headers.remove(HttpHeader.VIA));
+      addViaHeader(clientRequest, proxyRequest);
+    }
+    try {
+      addForwardedHeader(clientRequest, proxyRequest);
+    } catch (IllegalArgumentException e) {
+      logger.debug("replacing a malformed Forwarded header", e);
+      proxyRequest.headers(headers -> headers.remove(HttpHeader.FORWARDED));
+      addForwardedHeader(clientRequest, proxyRequest);
+    }
+    String host = clientRequest.getHeader(HttpHeader.HOST.asString());
+    proxyRequest.headers(
+        headers -> {
+          headers.add(HttpHeader.X_FORWARDED_FOR, clientRequest.getRemoteAddr());
+          headers.put(HttpHeader.X_FORWARDED_PROTO, clientRequest.getScheme());
+          if (host != null) {
+            headers.put(HttpHeader.X_FORWARDED_HOST, host);
+          }
+          headers.put(HttpHeader.X_FORWARDED_SERVER, clientRequest.getLocalName());
+        });
   }
 
   /**
@@ -283,6 +316,22 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
         if (answersClient(proxyResponse.getRequest())) {
           super.onBegin(proxyResponse);
         }
+      }
+
+      /**
+       * A backend may answer without taking the whole request: a final status instead of "100
+       * Continue" (Jetty's client then fails the request with "Expectation failed"), or an early
+       * answer before the body was read. Its whole response was relayed: the backend did its job.
+       */
+      @Override
+      public void onComplete(Result result) {
+        if (!result.isSucceeded()
+            && result.getResponseFailure() == null
+            && result.getResponse().getStatus() >= 200) {
+          onProxyResponseSuccess(request, response, result.getResponse());
+          return;
+        }
+        super.onComplete(result);
       }
     };
   }
@@ -358,7 +407,9 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
       HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
     Attempt attempt = attemptOf(serverResponse.getRequest());
     if (attempt != null) {
-      attempt.report(Outcome.SUCCESS);
+      // The backend answered; only a status configured as failure (failureStatuses) counts.
+      boolean failed = attempt.exchange.balancer().isFailureStatus(serverResponse.getStatus());
+      attempt.report(failed ? Outcome.FAILURE : Outcome.SUCCESS);
       if (!attempt.answersClient()) {
         return;
       }
@@ -366,6 +417,11 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
   }
 
+  /**
+   * Reports the attempt by what the backend did ({@link ProxyFailure}), retries a backend that
+   * could not be connected to, and answers the client: 502 or 504 for the backend's failure, a
+   * 4xx for what the client or the gateway's own limits caused.
+   */
   @Override
   protected void onProxyResponseFailure(
       HttpServletRequest clientRequest,
@@ -378,20 +434,19 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
       super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
       return;
     }
-    boolean clientGone = attempt.clientGone;
-    attempt.report(clientGone ? Outcome.COMPLETED : Outcome.FAILURE);
+    ProxyFailure why = attempt.classify(failure);
+    attempt.report(why.outcome());
+    logger.debug("{} failed: {} ({})", attempt.decision, why, failure.toString());
     if (!attempt.answersClient()) {
       return;
     }
     Exchange exchange = attempt.exchange;
-    if (!clientGone
+    if (why == ProxyFailure.BACKEND_UNREACHABLE
         && exchange.loadBalancer() != null
-        && isConnectFailure(failure)
         && attempt.neverReachedBackend()
         && !proxyResponse.isCommitted()) {
       Decision next = exchange.retry(attempt.decision, proxyResponse);
-      logger.debug(
-          "{} failed to connect ({}); retry: {}", attempt.decision, failure.toString(), next);
+      logger.debug("retry after {}: {}", attempt.decision, next);
       if (next.hasBackend()) {
         send(clientRequest, proxyResponse, exchange, next);
         return;
@@ -403,7 +458,12 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
         return;
       }
     }
-    super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+    if (why == ProxyFailure.CLIENT_GONE) {
+      // Nothing can reach the client; end the cycle without writing.
+      sendProxyResponseError(clientRequest, proxyResponse, -1);
+      return;
+    }
+    sendProxyResponseError(clientRequest, proxyResponse, why.status());
   }
 
   private static void refuse(
@@ -435,32 +495,12 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
   }
 
   /**
-   * Whether the attempt failed before a connection to the backend existed: refused, no route,
-   * unresolved, or Jetty's {@code "Connect Timeout"} (thrown by its selector when the connect
-   * timeout expires).
-   */
-  static boolean isConnectFailure(@Nullable Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ConnectException
-          || t instanceof NoRouteToHostException
-          || t instanceof UnresolvedAddressException) {
-        return true;
-      }
-      if (t instanceof SocketTimeoutException
-          && t.getMessage() != null
-          && t.getMessage().contains("Connect Timeout")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
    * The client's body: closing it (as a failed attempt does) leaves the servlet stream open for
    * the next attempt, and it remembers whether any byte was taken.
    */
   private static final class BodyStream extends FilterInputStream {
     volatile boolean read;
+    volatile boolean ended;
     volatile @Nullable IOException failure;
 
     BodyStream(InputStream in) {
@@ -471,7 +511,9 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     public int read() throws IOException {
       read = true;
       try {
-        return super.read();
+        int b = super.read();
+        ended |= b < 0;
+        return b;
       } catch (IOException e) {
         failure = e;
         throw e;
@@ -482,7 +524,9 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     public int read(byte[] b, int off, int len) throws IOException {
       read = true;
       try {
-        return super.read(b, off, len);
+        int n = super.read(b, off, len);
+        ended |= n < 0;
+        return n;
       } catch (IOException e) {
         failure = e;
         throw e;
@@ -531,6 +575,14 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     boolean clientBodyFailed() {
       BodyStream b = body;
       return b != null && b.failure != null;
+    }
+
+    /** Whose fault the failure of this attempt is. */
+    ProxyFailure classify(Throwable failure) {
+      BodyStream b = body;
+      boolean bodyPending = b != null && !b.ended;
+      return ProxyFailure.classify(
+          failure, clientGone, b == null ? null : b.failure, bodyPending, committed);
     }
 
     void report(Outcome outcome) {

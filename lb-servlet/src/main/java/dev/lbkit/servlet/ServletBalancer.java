@@ -78,8 +78,9 @@ final class ServletBalancer {
     return retryAfterSeconds;
   }
 
-  boolean[] failureStatuses() {
-    return failureStatuses;
+  /** Whether a response with {@code status} counts as the backend's failure. */
+  boolean isFailureStatus(int status) {
+    return status >= 0 && status < failureStatuses.length && failureStatuses[status];
   }
 
   /**

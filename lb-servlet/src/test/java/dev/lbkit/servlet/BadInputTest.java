@@ -45,6 +45,7 @@ class BadInputTest {
               + "Cookie: " + malformedCookie(random, marker) + "\r\n"
               + "X-Forwarded-For: " + malformedAddresses(random, marker) + "\r\n"
               + "Forwarded: " + malformedForwarded(random, marker) + "\r\n"
+              + "Via: " + malformedForwarded(random, marker) + "\r\n"
               + Cafe.SESSION_HEADER + ": " + malformedToken(random, marker) + "\r\n";
       Http.Raw response = Http.raw(cafe.gateway.port(), head);
       assertThat(response.status).as("request %s: %s", i, head).isBetween(200, 499);

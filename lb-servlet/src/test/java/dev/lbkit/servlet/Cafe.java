@@ -28,6 +28,8 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 final class Cafe implements AutoCloseable {
   static final String SECRET = "cafe-test-secret-0123456789abcdef";
   static final String SESSION_HEADER = "X-Cafe-Session";
+  private static final int DEFAULT_REQUEST_HEADER_SIZE =
+      new org.eclipse.jetty.server.HttpConfiguration().getRequestHeaderSize();
 
   final Map<String, HelloBackend> backends = new HashMap<>();
   final Map<String, LoadBalancer> loadBalancers = new HashMap<>();
@@ -48,10 +50,16 @@ final class Cafe implements AutoCloseable {
 
   static Cafe open(UnaryOperator<SessionPersistence.Builder> tea, PassiveHealth health)
       throws Exception {
-    return new Cafe(tea, health);
+    return new Cafe(tea, health, DEFAULT_REQUEST_HEADER_SIZE);
   }
 
-  private Cafe(UnaryOperator<SessionPersistence.Builder> tea, PassiveHealth health)
+  /** The cafe on a gateway that accepts request heads of up to {@code requestHeaderSize}. */
+  static Cafe openWithRequestHeaderSize(int requestHeaderSize) throws Exception {
+    return new Cafe(UnaryOperator.identity(), PassiveHealth.defaults(), requestHeaderSize);
+  }
+
+  private Cafe(
+      UnaryOperator<SessionPersistence.Builder> tea, PassiveHealth health, int requestHeaderSize)
       throws Exception {
     for (String name :
         List.of("coffee-1", "coffee-2", "tea-1", "tea-2", "latte-1", "latte-2", "header-1", "header-2")) {
@@ -88,7 +96,8 @@ final class Cafe implements AutoCloseable {
               ServletHolder proxy = new ServletHolder(new LoadBalancingProxyServlet());
               proxy.setAsyncSupported(true);
               context.addServlet(proxy, "/*");
-            });
+            },
+            requestHeaderSize);
   }
 
   private Upstream upstream(String name, PassiveHealth health) {

@@ -3,6 +3,8 @@ package dev.lbkit.servlet;
 import java.net.URI;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -18,10 +20,19 @@ final class Gateway implements AutoCloseable {
   }
 
   static Gateway start(Consumer<ServletContextHandler> setup) throws Exception {
+    return start(setup, new HttpConfiguration().getRequestHeaderSize());
+  }
+
+  /** As {@link #start(Consumer)}, accepting request heads of up to {@code requestHeaderSize}. */
+  static Gateway start(Consumer<ServletContextHandler> setup, int requestHeaderSize)
+      throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(32, 4);
     threads.setName("gateway");
     Server server = new Server(threads);
-    ServerConnector connector = new ServerConnector(server, 1, 1);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(requestHeaderSize);
+    ServerConnector connector =
+        new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);

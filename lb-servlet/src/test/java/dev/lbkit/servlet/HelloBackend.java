@@ -167,8 +167,12 @@ final class HelloBackend implements AutoCloseable {
     protected void service(HttpServletRequest request, HttpServletResponse response)
         throws IOException {
       requests.incrementAndGet();
-      // Drain a request body, as a real backend would, and count it.
-      byte[] body = request.getInputStream().readAllBytes();
+      // Drain a request body, as a real backend would, and count it; "?ignoreBody" answers
+      // without reading it, as a backend that rejects or ignores bodies does.
+      byte[] body =
+          "ignoreBody".equals(request.getQueryString())
+              ? new byte[0]
+              : request.getInputStream().readAllBytes();
       String text =
           "Server address: 127.0.0.1:" + port + "\n"
               + "Server name: " + name + "\n"
@@ -176,11 +180,21 @@ final class HelloBackend implements AutoCloseable {
               + "URI: " + request.getRequestURI()
               + (request.getQueryString() == null ? "" : "?" + request.getQueryString()) + "\n"
               + "Request ID: " + requestId() + "\n"
+              + forwardedFor(request)
               + (body.length > 0 ? "Body: " + new String(body, StandardCharsets.UTF_8) + "\n" : "");
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       response.setContentType("text/plain");
       response.setContentLength(bytes.length);
       response.getOutputStream().write(bytes);
+    }
+
+    /** The X-Forwarded-For lines the proxy sent, one "X-Forwarded-For: " line each. */
+    private String forwardedFor(HttpServletRequest request) {
+      StringBuilder lines = new StringBuilder();
+      for (String value : java.util.Collections.list(request.getHeaders("X-Forwarded-For"))) {
+        lines.append("X-Forwarded-For: ").append(value).append('\n');
+      }
+      return lines.toString();
     }
 
     private String requestId() {

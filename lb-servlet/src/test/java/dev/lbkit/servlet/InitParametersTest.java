@@ -54,9 +54,9 @@ class InitParametersTest {
     assertThat(lb.upstream().passiveHealth().maxFails()).isEqualTo(1);
     assertThat(balancer.retryAfterSeconds()).isEqualTo(10);
     assertThat(balancer.continuesWhenNoBackend()).isFalse();
-    assertThat(balancer.failureStatuses()[502]).isTrue();
-    assertThat(balancer.failureStatuses()[504]).isTrue();
-    assertThat(balancer.failureStatuses()[500]).isFalse();
+    assertThat(balancer.isFailureStatus(502)).isTrue();
+    assertThat(balancer.isFailureStatus(504)).isTrue();
+    assertThat(balancer.isFailureStatus(500)).isFalse();
     assertThat(balancer.clientAddressResolver().trustedProxies()).isEmpty();
   }
 
@@ -83,8 +83,8 @@ class InitParametersTest {
     assertThat(lb.upstream().passiveHealth().failTimeout()).hasSeconds(30);
     assertThat(balancer.retryAfterSeconds()).isEqualTo(60);
     assertThat(balancer.continuesWhenNoBackend()).isTrue();
-    assertThat(balancer.failureStatuses()[500]).isTrue();
-    assertThat(balancer.failureStatuses()[502]).isFalse();
+    assertThat(balancer.isFailureStatus(500)).isTrue();
+    assertThat(balancer.isFailureStatus(502)).isFalse();
     assertThat(balancer.clientAddressResolver().trustedProxies()).hasSize(2);
     assertThat(balancer.clientAddressResolver().header()).isEqualTo("X-Forwarded-For");
     assertThat(balancer.clientAddressResolver().isRecursive()).isTrue();
