@@ -25,9 +25,12 @@ import org.slf4j.LoggerFactory;
  *       untrusted one is the client. If every address is trusted, the leftmost one is.
  * </ul>
  *
- * <p>{@code X-Forwarded-For}, {@code X-Real-IP} and any other header name are read as nginx reads
- * them: entries separated by commas or spaces, each an address with an optional port ({@code
- * 192.0.2.1:4711}, {@code [2001:db8::1]:4711}, or a bare IPv6 address). {@code Forwarded} is read
+ * <p>{@code X-Forwarded-For}, {@code X-Real-IP} and any other header name are read exactly as nginx
+ * 1.22 reads them: entries separated by commas or spaces, each an address with an optional port
+ * ({@code 192.0.2.1:4711}, {@code [2001:db8::1]:4711}, or a bare IPv6 address), parsed as nginx's
+ * {@code ngx_parse_addr_port} does: octets with leading zeros are decimal ({@code 010.1.2.3} is
+ * 10.1.2.3), {@code 255.255.255.255} is no address, brackets need a port. {@link
+ * Builder#strictAddresses} refuses entries that are not canonical literals. {@code Forwarded} is read
  * as RFC 7239: the {@code for=} parameter of each element, a token or a quoted string, IPv6 in
  * brackets, an optional (possibly obfuscated) port. The identifiers {@code unknown} and {@code
  * _obfuscated} are no address, so they count as malformed.
@@ -55,18 +58,21 @@ public final class ClientAddressResolver {
   private static final String FORWARDED = "Forwarded";
 
   private static final ClientAddressResolver DIRECT =
-      new ClientAddressResolver(new Cidr[0], DEFAULT_HEADER, false);
+      new ClientAddressResolver(new Cidr[0], DEFAULT_HEADER, false, false);
 
   private final Cidr[] trusted;
   private final String header;
   private final boolean forwarded;
   private final boolean recursive;
+  private final boolean strict;
 
-  private ClientAddressResolver(Cidr[] trusted, String header, boolean recursive) {
+  private ClientAddressResolver(
+      Cidr[] trusted, String header, boolean recursive, boolean strict) {
     this.trusted = trusted;
     this.header = header;
     this.forwarded = header.equalsIgnoreCase(FORWARDED);
     this.recursive = recursive;
+    this.strict = strict;
   }
 
   /** Trusts no proxy: the client is always the peer. */
@@ -92,6 +98,14 @@ public final class ClientAddressResolver {
   /** Whether trusted addresses in the header are skipped ({@code real_ip_recursive on}). */
   public boolean isRecursive() {
     return recursive;
+  }
+
+  /**
+   * Whether list entries must be canonical address literals ({@link Builder#strictAddresses}),
+   * rather than anything nginx reads as one.
+   */
+  public boolean isStrict() {
+    return strict;
   }
 
   /** Whether {@code address} is inside a trusted block. */
@@ -152,32 +166,40 @@ public final class ClientAddressResolver {
     return IpAddress.parse(text);
   }
 
-  /** nginx's walk over a comma- or space-separated list, from the right. */
+  /**
+   * nginx's walk over a list separated by commas and spaces, from the right ({@code
+   * ngx_http_get_forwarded_addr_internal}), with its every quirk: the first character of the
+   * value is never taken for a separator, so {@code ",192.0.2.1"} is one malformed entry.
+   */
   private IpAddress resolveList(IpAddress peer, String value) {
     IpAddress client = peer;
     int end = value.length();
-    while (true) {
-      while (end > 0 && isListSeparator(value.charAt(end - 1))) {
+    int p;
+    do {
+      if (!isTrusted(client)) {
+        return client;
+      }
+      for (p = end - 1; p > 0 && isListSeparator(value.charAt(p)); p--) {
         end--;
       }
-      int start = end;
-      while (start > 0 && !isListSeparator(value.charAt(start - 1))) {
-        start--;
+      for (; p > 0; p--) {
+        if (isListSeparator(value.charAt(p))) {
+          p++;
+          break;
+        }
       }
-      IpAddress next = end > start ? parseNode(value, start, end, false) : null;
+      IpAddress next = NginxInet.parseAddrPort(value, p, end, strict);
       if (next == null) {
         return client;
       }
       client = next;
-      if (!recursive || start == 0 || !isTrusted(client)) {
-        return client;
-      }
-      end = start;
-    }
+      end = p - 1;
+    } while (recursive && p > 0);
+    return client;
   }
 
   private static boolean isListSeparator(char c) {
-    return c == ',' || c == ' ' || c == '\t';
+    return c == ',' || c == ' ';
   }
 
   /** The same walk over the {@code for=} nodes of RFC 7239 elements. */
@@ -191,7 +213,7 @@ public final class ClientAddressResolver {
     for (int element = nodes.length / 2 - 1; element >= 0; element--) {
       int start = nodes[2 * element];
       int end = nodes[2 * element + 1];
-      IpAddress next = start >= 0 ? parseNode(value, start, end, true) : null;
+      IpAddress next = start >= 0 ? parseForwardedNode(value, start, end) : null;
       if (next == null) {
         return client;
       }
@@ -299,12 +321,10 @@ public final class ClientAddressResolver {
   }
 
   /**
-   * Parses one entry: an address with an optional port, or {@code null}. In a list, as nginx's
-   * {@code ngx_parse_addr_port}: {@code a.b.c.d}, {@code a.b.c.d:port}, {@code [v6]}, {@code
-   * [v6]:port} or a bare {@code v6}. In {@code Forwarded}, as RFC 7239's node: IPv6 only in
-   * brackets, and the port may be obfuscated ({@code _abc}).
+   * Parses one RFC 7239 node: an IPv4 address or a bracketed IPv6 address, each with an optional
+   * port that may be obfuscated ({@code _abc}), or {@code null}.
    */
-  private static @Nullable IpAddress parseNode(String s, int start, int end, boolean rfc7239) {
+  private static @Nullable IpAddress parseForwardedNode(String s, int start, int end) {
     if (start >= end) {
       return null;
     }
@@ -313,26 +333,24 @@ public final class ClientAddressResolver {
       if (close < 0 || close >= end) {
         return null;
       }
-      if (close + 1 < end && (s.charAt(close + 1) != ':' || !isPort(s, close + 2, end, rfc7239))) {
+      if (close + 1 < end && (s.charAt(close + 1) != ':' || !isPort(s, close + 2, end))) {
         return null;
       }
       IpAddress address = IpAddress.parse(s, start, close + 1);
       return address != null && !address.isIpv4() ? address : null;
     }
     int colon = -1;
-    int colons = 0;
     for (int i = start; i < end; i++) {
       if (s.charAt(i) == ':') {
-        colons++;
+        if (colon >= 0) {
+          return null; // IPv6 only in brackets
+        }
         colon = i;
       }
     }
-    if (colons > 1) {
-      return rfc7239 ? null : IpAddress.parse(s, start, end); // a bare IPv6
-    }
     int addressEnd = end;
-    if (colons == 1) {
-      if (!isPort(s, colon + 1, end, rfc7239)) {
+    if (colon >= 0) {
+      if (!isPort(s, colon + 1, end)) {
         return null;
       }
       addressEnd = colon;
@@ -341,12 +359,13 @@ public final class ClientAddressResolver {
     return address != null && address.isIpv4() ? address : null;
   }
 
-  private static boolean isPort(String s, int start, int end, boolean allowObfuscated) {
+  /** RFC 7239 section 6: a port number or an obfuscated port ({@code _} and more). */
+  private static boolean isPort(String s, int start, int end) {
     int length = end - start;
     if (length <= 0) {
       return false;
     }
-    if (allowObfuscated && s.charAt(start) == '_') {
+    if (s.charAt(start) == '_') {
       if (length < 2) {
         return false;
       }
@@ -386,6 +405,7 @@ public final class ClientAddressResolver {
         + ", header="
         + header
         + (recursive ? ", recursive" : "")
+        + (strict ? ", strict" : "")
         + '}';
   }
 
@@ -394,6 +414,7 @@ public final class ClientAddressResolver {
     private final List<Cidr> trusted = new ArrayList<>();
     private String header = DEFAULT_HEADER;
     private boolean recursive;
+    private boolean strict;
 
     private Builder() {}
 
@@ -449,9 +470,23 @@ public final class ClientAddressResolver {
       return this;
     }
 
+    /**
+     * Whether an entry of a list header must be an address literal as {@link IpAddress#parse}
+     * reads it; off unless set, so that every entry reads as nginx reads it. nginx takes octets
+     * with leading zeros as decimal ({@code 010.1.2.3} is 10.1.2.3) and an empty octet as 0,
+     * where other parsers read {@code 010} as octal 8 or refuse it: a proxy chain whose other
+     * hops disagree with nginx can be told apart by such an entry, which this refuses (the entry
+     * then counts as malformed). The separators, ports and the {@code Forwarded} header are read
+     * the same either way.
+     */
+    public Builder strictAddresses(boolean strict) {
+      this.strict = strict;
+      return this;
+    }
+
     /** Builds the resolver. With no trusted proxy it behaves as {@link #direct()}. */
     public ClientAddressResolver build() {
-      return new ClientAddressResolver(trusted.toArray(new Cidr[0]), header, recursive);
+      return new ClientAddressResolver(trusted.toArray(new Cidr[0]), header, recursive, strict);
     }
   }
 }

@@ -56,11 +56,12 @@ class ClientAddressResolverProperties {
     assertThat(resolver.resolve(stranger, name -> value)).isEqualTo(stranger);
   }
 
-  /** Whether some substring of {@code text} is a literal of {@code address}. */
+  /** Whether some substring of {@code text} is a literal of {@code address}, as either reads it. */
   private static boolean appearsIn(String text, IpAddress address) {
     for (int i = 0; i < text.length(); i++) {
       for (int j = i + 1; j <= text.length(); j++) {
-        if (address.equals(IpAddress.parse(text.substring(i, j)))) {
+        if (address.equals(IpAddress.parse(text.substring(i, j)))
+            || address.equals(NginxInet.parseAddr(text, i, j))) {
           return true;
         }
       }

@@ -62,10 +62,17 @@ class ClientAddressResolverTest {
         "198.51.100.7:4711                              | 198.51.100.7     | 198.51.100.7",
         "[2001:db8:cafe::17]:4711                       | 2001:db8:cafe::17 | 2001:db8:cafe::17",
         "2001:db8:cafe::17                              | 2001:db8:cafe::17 | 2001:db8:cafe::17",
-        "[2001:db8:cafe::17]                            | 2001:db8:cafe::17 | 2001:db8:cafe::17",
         "'198.51.100.7, [2001:db8::5]:80'               | 2001:db8::5      | 198.51.100.7",
         "::ffff:198.51.100.7                            | ::ffff:198.51.100.7 | ::ffff:198.51.100.7",
         "'198.51.100.7, ::ffff:10.0.0.4'                | ::ffff:10.0.0.4  | 198.51.100.7",
+        // nginx's ngx_parse_addr_port, leniencies included.
+        "010.001.002.003                                | 10.1.2.3         | 10.1.2.3",
+        "198.51..7                                      | 198.51.0.7       | 198.51.0.7",
+        "198.51.100.7:0080                              | 198.51.100.7     | 198.51.100.7",
+        "::ffff:010.1.2.3                               | ::ffff:10.1.2.3  | ::ffff:10.1.2.3",
+        ":2001:db8:0:0:0:0:0:17                         | 2001:db8::17     | 2001:db8::17",
+        "2001:db8::17:                                  | 2001:db8::17:0   | 2001:db8::17:0",
+        "'10.0.0.3 ,198.51.100.7'                       | 198.51.100.7     | 198.51.100.7",
         // Malformed last entry: the peer stands.
         "unknown                                        | 10.0.0.1         | 10.0.0.1",
         "198.51.100.7, garbage                          | 10.0.0.1         | 10.0.0.1",
@@ -75,7 +82,12 @@ class ClientAddressResolverTest {
         "[198.51.100.7]                                 | 10.0.0.1         | 10.0.0.1",
         "[2001:db8::1                                   | 10.0.0.1         | 10.0.0.1",
         "[2001:db8::1]x                                 | 10.0.0.1         | 10.0.0.1",
-        "010.1.2.3                                      | 10.0.0.1         | 10.0.0.1",
+        "[2001:db8:cafe::17]                            | 10.0.0.1         | 10.0.0.1",
+        "255.255.255.255                                | 10.0.0.1         | 10.0.0.1",
+        "::ffff:255.255.255.255                         | 10.0.0.1         | 10.0.0.1",
+        "1:2:3:4:5:6:7::                                | 10.0.0.1         | 10.0.0.1",
+        "'198.51.100.7\t10.0.0.2'                       | 10.0.0.1         | 10.0.0.1",
+        "',198.51.100.7'                                | 10.0.0.1         | 10.0.0.1",
         "fe80::1%eth0                                   | 10.0.0.1         | 10.0.0.1",
         "'  ,  , '                                      | 10.0.0.1         | 10.0.0.1",
         // Malformed deeper in a recursive walk: the last good (trusted) address stands, as nginx.
@@ -85,6 +97,34 @@ class ClientAddressResolverTest {
   void xForwardedForChains(String value, String nonRecursive, String recursive) {
     assertThat(resolveXff(false, PROXY, value)).isEqualTo(nonRecursive);
     assertThat(resolveXff(true, PROXY, value)).isEqualTo(recursive);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "010.1.2.3                 | 10.0.0.1",
+        "198.51..7                 | 10.0.0.1",
+        "::ffff:010.1.2.3          | 10.0.0.1",
+        ":2001:db8:0:0:0:0:0:17    | 10.0.0.1",
+        "2001:db8::17:             | 10.0.0.1",
+        "255.255.255.255           | 10.0.0.1",
+        "[2001:db8::5]             | 10.0.0.1",
+        "198.51.100.7              | 198.51.100.7",
+        "198.51.100.7:0080         | 198.51.100.7",
+        "[2001:db8::5]:80          | 2001:db8::5",
+        "'192.0.2.1, 010.1.2.3'    | 10.0.0.1",
+      })
+  void strictAddressesRefuseWhatOnlyNginxReads(String value, String client) {
+    ClientAddressResolver resolver =
+        ClientAddressResolver.builder()
+            .trustedProxies("10.0.0.0/8")
+            .header("X-Forwarded-For")
+            .strictAddresses(true)
+            .build();
+    assertThat(resolver.isStrict()).isTrue();
+    assertThat(resolver.resolve(PROXY, header("X-Forwarded-For", value)).toString())
+        .isEqualTo(client);
   }
 
   @Test
