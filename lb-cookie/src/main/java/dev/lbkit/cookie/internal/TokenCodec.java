@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * lbkit's session token: 19 bytes of payload and a tag, base64url without padding.
  *
  * <pre>
- *   bytes  0..7   key        little-endian: backend-id hash (persistent) or session key (balanced)
+ *   bytes  0..7   key        little-endian: backend-id hash (persistent) or session key (balanced),
+ *                            XORed with a mask keyed by the scope and secret over bytes 8..18
  *   bytes  8..11  issued     little-endian unsigned epoch seconds
  *   bytes 12..15  last seen  little-endian unsigned epoch seconds
  *   bytes 16..18  nonce      random, so that no two tokens are alike
@@ -16,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  *                            bytes 0..18, keyed by the scope's key for one secret
  * </pre>
  *
- * SipHash tokens are 27 bytes, 36 characters; HMAC tokens 35 bytes, 47 characters. Decoding accepts
+ * The tag covers the masked bytes (encrypt-then-MAC): a forged value is refused before any mask is
+ * computed. SipHash tokens are 27 bytes, 36 characters; HMAC tokens 35 bytes, 47 characters. Decoding accepts
  * exactly that length, only the canonical encoding (unused trailing bits zero), and only a tag that
  * one of the secrets produces; anything else is {@code null}, never an exception.
  */
@@ -50,19 +52,20 @@ final class TokenCodec {
       TokenKeys keys, long key, long issued, long lastSeen, int nonce, byte[] out, int offset) {
     long payload = payloadWord(issued, lastSeen);
     long tail = nonce & NONCE_MASK;
+    long wire = key ^ keys.mask(0, payload, tail);
     long tag0;
     long tag1 = 0;
     if (algorithm == MacAlgorithm.SIPHASH_2_4) {
-      tag0 = SipHash.hash16Tail(keys.k0[0], keys.k1[0], key, payload, tail, NONCE_BYTES);
+      tag0 = SipHash.hash16Tail(keys.k0[0], keys.k1[0], wire, payload, tail, NONCE_BYTES);
     } else {
-      byte[] mac = hmac(keys, 0, key, payload, tail);
+      byte[] mac = hmac(keys, 0, wire, payload, tail);
       tag0 = SipHash.littleEndian(mac, 0, 8);
       tag1 = SipHash.littleEndian(mac, 8, 8);
     }
     if (algorithm == MacAlgorithm.SIPHASH_2_4) {
-      return writeSipHash(key, payload, tail, tag0, out, offset);
+      return writeSipHash(wire, payload, tail, tag0, out, offset);
     }
-    // The bytes as five little-endian words: key, times, nonce + tag, tag, tag.
+    // The bytes as five little-endian words: wire, times, nonce + tag, tag, tag.
     long w2 = tail | (tag0 << 24);
     long w3 = (tag0 >>> 40) | (tag1 << 24);
     long w4 = tag1 >>> 40;
@@ -73,7 +76,7 @@ final class TokenCodec {
       long word;
       switch (j >>> 3) {
         case 0:
-          word = key;
+          word = wire;
           break;
         case 1:
           word = payload;
@@ -173,7 +176,8 @@ final class TokenCodec {
                 == 0;
       }
       if (valid) {
-        return new SessionToken(key, payload & 0xffffffffL, payload >>> 32, tag0, i);
+        long plain = key ^ keys.mask(i, payload, tail);
+        return new SessionToken(plain, payload & 0xffffffffL, payload >>> 32, tag0, i);
       }
     }
     return null;
@@ -231,7 +235,8 @@ final class TokenCodec {
     int secrets = keys.secretCount();
     for (int i = 0; i < secrets; i++) {
       if (SipHash.hash16Tail(keys.k0[i], keys.k1[i], key, payload, tail, NONCE_BYTES) == tag) {
-        return new SessionToken(key, payload & 0xffffffffL, payload >>> 32, tag, i);
+        long plain = key ^ keys.mask(i, payload, tail);
+        return new SessionToken(plain, payload & 0xffffffffL, payload >>> 32, tag, i);
       }
     }
     return null;

@@ -12,8 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Every key is derived, never the secret itself: {@code HMAC-SHA256(secret, label || 0x00 ||
  * context)} (the extract-free form of HKDF's expand step, with a single block), with a distinct
- * label per use. The scope is the context of the token key, so a token is valid in exactly one
- * scope; the backend-id key has no scope, so that one per-snapshot table serves every scope.
+ * label per use. The scope is the context of the token key and of the mask key, so a token is
+ * valid in exactly one scope and its key field reads differently in every scope; the backend-id key
+ * has no scope, so that one per-snapshot table serves every scope (the mask hides it on the wire).
  */
 final class TokenKeys {
   /**
@@ -23,7 +24,9 @@ final class TokenKeys {
   static final byte[] PUBLIC_SECRET =
       "lbkit: no secret configured, tokens are not tamper-proof".getBytes(StandardCharsets.UTF_8);
 
-  private static final String TOKEN_LABEL = "lbkit session token v1";
+  // v2: the key field is masked (v1 tokens carried it in the clear and are no longer accepted).
+  private static final String TOKEN_LABEL = "lbkit session token v2";
+  private static final String MASK_LABEL = "lbkit session key mask v1";
   private static final String BACKEND_ID_LABEL = "lbkit backend id v1";
 
   final String scope;
@@ -32,6 +35,11 @@ final class TokenKeys {
   final long[] k0;
 
   final long[] k1;
+
+  /** SipHash-2-4 keys per secret that mask the key field, as two little-endian words each. */
+  final long[] mask0;
+
+  final long[] mask1;
 
   /** HMAC-SHA256 keys per secret. */
   final byte[][] hmacKeys;
@@ -43,12 +51,17 @@ final class TokenKeys {
     int n = secrets.size();
     this.k0 = new long[n];
     this.k1 = new long[n];
+    this.mask0 = new long[n];
+    this.mask1 = new long[n];
     this.hmacKeys = new byte[n][];
     for (int i = 0; i < n; i++) {
       byte[] key = derive(secrets.get(i), TOKEN_LABEL, scope);
       k0[i] = SipHash.littleEndian(key, 0, 8);
       k1[i] = SipHash.littleEndian(key, 8, 8);
       hmacKeys[i] = key;
+      byte[] mask = derive(secrets.get(i), MASK_LABEL, scope);
+      mask0[i] = SipHash.littleEndian(mask, 0, 8);
+      mask1[i] = SipHash.littleEndian(mask, 8, 8);
     }
     byte[][] keys = hmacKeys;
     this.hmac = ThreadLocal.withInitial(() -> new HmacState(keys));
@@ -56,6 +69,15 @@ final class TokenKeys {
 
   int secretCount() {
     return k0.length;
+  }
+
+  /**
+   * What the key field is XORed with on the wire, for a token signed with {@code secret}: a PRF of
+   * the token's times and nonce, so that two tokens for one backend (persistent) or one session
+   * key (balanced) look unrelated, in one scope and across scopes.
+   */
+  long mask(int secret, long payload, long tail) {
+    return SipHash.hash16(mask0[secret], mask1[secret], payload, tail);
   }
 
   /** This thread's HMAC-SHA256 instances, one per secret, and a scratch buffer. */

@@ -54,7 +54,11 @@ class TokenCodecProperties {
     codec.write(KEYS, key, issued, lastSeen, nonce, out, 0);
     byte[] raw = Base64.getUrlDecoder().decode(out);
     java.nio.ByteBuffer le = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    assertThat(le.getLong(0)).isEqualTo(key);
+    java.nio.ByteBuffer maskInput =
+        java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    maskInput.putLong(issued | (lastSeen << 32)).putLong(nonce & 0xffffffL);
+    long mask = Hashing.sipHash24(KEYS.mask0[0], KEYS.mask1[0]).hashBytes(maskInput.array()).asLong();
+    assertThat(le.getLong(0)).isEqualTo(key ^ mask);
     assertThat(le.getInt(8) & 0xffffffffL).isEqualTo(issued);
     assertThat(le.getInt(12) & 0xffffffffL).isEqualTo(lastSeen);
     assertThat((raw[16] & 0xff) | (raw[17] & 0xff) << 8 | (raw[18] & 0xff) << 16)
@@ -71,6 +75,32 @@ class TokenCodecProperties {
       byte[] expected = java.util.Arrays.copyOf(mac.doFinal(payload), 16);
       assertThat(java.util.Arrays.copyOfRange(raw, 19, 35)).isEqualTo(expected);
     }
+  }
+
+  /**
+   * Issue 18: the key field on the wire is masked per token and per scope, so that tokens of one
+   * backend (persistent) cannot be linked, within a scope or across scopes.
+   */
+  @Property(tries = 300)
+  void theKeyFieldOfTwoTokensForOneKeyDiffers(
+      @ForAll MacAlgorithm algorithm, @ForAll long key, @ForAll int nonce) {
+    TokenCodec codec = new TokenCodec(algorithm);
+    TokenKeys other = new TokenKeys(List.of(SECRET), "another-route");
+    byte[] a = new byte[codec.tokenChars()];
+    byte[] b = new byte[codec.tokenChars()];
+    byte[] c = new byte[codec.tokenChars()];
+    codec.write(KEYS, key, 1000, 2000, nonce, a, 0);
+    codec.write(KEYS, key, 1000, 2000, nonce + 1, b, 0);
+    codec.write(other, key, 1000, 2000, nonce, c, 0);
+    long fieldA = keyField(a);
+    assertThat(fieldA).isNotEqualTo(keyField(b)).isNotEqualTo(keyField(c)).isNotEqualTo(key);
+    assertThat(codec.read(other, new String(c, java.nio.charset.StandardCharsets.ISO_8859_1), 0, c.length).key)
+        .isEqualTo(key);
+  }
+
+  private static long keyField(byte[] token) {
+    byte[] raw = Base64.getUrlDecoder().decode(token);
+    return java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
   }
 
   @Property(tries = 300)
