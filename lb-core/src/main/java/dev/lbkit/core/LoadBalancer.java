@@ -283,8 +283,11 @@ public final class LoadBalancer {
       logger.debug("session affinity {} failed to choose a fallback", affinity, e);
       index = Selector.NONE;
     }
-    // Only honoured when eligible: an affinity may not send a session to a backend that is down.
-    if (index >= 0 && index < pool.size() && eligible.isEligible(index)) {
+    // The affinity decided with the eligibility it was given; checking it again here would read
+    // in-flight counts and failures a second time, and a backend flipping between full and free
+    // in between would hand the pick to the selector. Only what cannot flip under a snapshot is
+    // checked: an affinity may not send a session to a backend that is not UP.
+    if (index >= 0 && index < pool.size() && pool.backend(index).state() == BackendState.UP) {
       return index;
     }
     return select(pool, request, eligible);

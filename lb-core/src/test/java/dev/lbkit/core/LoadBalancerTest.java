@@ -149,6 +149,56 @@ class LoadBalancerTest {
     }
   }
 
+  /**
+   * Issue 18: the affinity's fallback is decided once. The load balancer used to check its choice
+   * again, so a backend that became full between the two checks (another request took its last
+   * connection) sent the session to the selector instead.
+   */
+  @Test
+  void aFallbackIsDecidedOnceEvenIfItsBackendFillsUpMeanwhile() {
+    Upstream limited =
+        Upstream.builder("limited")
+            .backends(
+                Backend.of("a", "10.0.0.1", 80),
+                Backend.of("b", "10.0.0.2", 80),
+                Backend.of("c", "10.0.0.3", 80).withMaxConnections(1))
+            .build();
+    LoadBalancer[] self = new LoadBalancer[1];
+    TestAffinity sessions = new TestAffinity(false, true, null);
+    SessionAffinity racing =
+        new SessionAffinity() {
+          @Override
+          public Binding resolve(PoolSnapshot pool, RequestContext request) {
+            return sessions.resolve(pool, request);
+          }
+
+          @Override
+          public int fallback(
+              PoolSnapshot pool, RequestContext request, Binding binding, Eligibility eligible) {
+            int c = pool.indexOf("c");
+            assertThat(eligible.isEligible(c)).isTrue();
+            // A concurrent request takes c's only connection right after the check.
+            assertThat(self[0].pick(TestAffinity.requestFor("c")).backend().id()).isEqualTo("c");
+            return c;
+          }
+
+          @Override
+          public List<ResponseHeader> responseHeaders(
+              PoolSnapshot pool,
+              RequestContext request,
+              Binding binding,
+              int chosen,
+              Decision.Reason reason) {
+            return sessions.responseHeaders(pool, request, binding, chosen, reason);
+          }
+        };
+    self[0] = LoadBalancer.builder(limited).affinity(racing).build();
+    limited.setState("a", BackendState.DOWN);
+    Decision d = self[0].pick(TestAffinity.requestFor("a"));
+    assertThat(d.backend().id()).isEqualTo("c");
+    assertThat(d.reason()).isEqualTo(Decision.Reason.REBALANCED_DOWN);
+  }
+
   @Test
   void retriesExcludeTriedBackendsAndStopAfterMaxTries() {
     LoadBalancer lb = LoadBalancer.builder(upstream).maxTries(3).build();
