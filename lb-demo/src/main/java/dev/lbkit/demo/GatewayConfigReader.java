@@ -68,7 +68,9 @@ final class GatewayConfigReader {
           "backendRefs",
           "sessionPersistence",
           "annotations",
+          "onUnavailable",
           "maxTries");
+  private static final List<String> ON_UNAVAILABLE = List.of("rebalance", "refuse");
   private static final List<String> PATH_FIELDS = List.of("type", "value");
   private static final List<String> BACKEND_REF_FIELDS = List.of("name", "weight");
   private static final List<String> STATES = List.of("UP", "DRAINING", "DOWN");
@@ -409,6 +411,22 @@ final class GatewayConfigReader {
       Sessions.Ingress ingress = Sessions.ingressNginx(annotations, path, name, secrets);
       session = ingress.session();
       canaryBehavior = ingress.canaryBehavior();
+    }
+    ConfigNode onUnavailable = r.get("onUnavailable");
+    if (!onUnavailable.isMissing()) {
+      if (session == null) {
+        throw onUnavailable.error(
+            "given without session persistence (expected: sessionPersistence or affinity"
+                + " annotations on the same route)");
+      }
+      boolean refuse = onUnavailable.oneOf("rebalance", ON_UNAVAILABLE).equals("refuse");
+      session =
+          session.toBuilder()
+              .onUnavailable(
+                  refuse
+                      ? SessionPersistence.OnUnavailable.STRICT
+                      : SessionPersistence.OnUnavailable.REBALANCE)
+              .build();
     }
     int maxTries = r.get("maxTries").integer(3, 1, 20);
     return new RouteSpec(name, hostnames, path, refs, session, canaryBehavior, maxTries);

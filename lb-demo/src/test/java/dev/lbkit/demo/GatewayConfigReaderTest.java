@@ -187,7 +187,7 @@ class GatewayConfigReaderTest {
     assertError(
         MINIMAL.replace("    path:", "    hostname: cafe.example.com\n    path:"),
         "bad.yaml:8: routes[0].hostname: unknown field (expected one of: name, hostnames, path,"
-            + " backendRefs, sessionPersistence, annotations, maxTries)");
+            + " backendRefs, sessionPersistence, annotations, onUnavailable, maxTries)");
   }
 
   @Test
@@ -402,6 +402,45 @@ class GatewayConfigReaderTest {
             + "    annotations: {nginx.ingress.kubernetes.io/affinity: cookie}\n",
         "bad.yaml:11: routes[0].annotations: given with sessionPersistence (expected: one of"
             + " sessionPersistence, Gateway API fields, or annotations, ingress-nginx affinity)");
+  }
+
+  /** Issue 18: strict mode can be set in the file. */
+  @Test
+  void onUnavailableSetsStrictMode() {
+    GatewayConfig refuse =
+        GatewayConfigReader.read(
+            "strict.yaml",
+            MINIMAL + "    sessionPersistence: {sessionName: a}\n    onUnavailable: refuse\n");
+    assertThat(refuse.routes().get(0).session().onUnavailable())
+        .isEqualTo(SessionPersistence.OnUnavailable.STRICT);
+    GatewayConfig rebalance =
+        GatewayConfigReader.read(
+            "strict.yaml",
+            MINIMAL
+                + "    annotations: {nginx.ingress.kubernetes.io/affinity: cookie}\n"
+                + "    onUnavailable: rebalance\n");
+    assertThat(rebalance.routes().get(0).session().onUnavailable())
+        .isEqualTo(SessionPersistence.OnUnavailable.REBALANCE);
+    GatewayConfig unset =
+        GatewayConfigReader.read("strict.yaml", MINIMAL + "    sessionPersistence: {sessionName: a}\n");
+    assertThat(unset.routes().get(0).session().onUnavailable())
+        .isEqualTo(SessionPersistence.OnUnavailable.REBALANCE);
+    assertThatThrownBy(
+            () ->
+                GatewayConfigReader.read(
+                    "bad.yaml",
+                    MINIMAL
+                        + "    sessionPersistence: {sessionName: a}\n    onUnavailable: never\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("bad.yaml:11: routes[0].onUnavailable: \"never\"")
+        .hasMessageContaining("rebalance")
+        .hasMessageContaining("refuse");
+    assertThatThrownBy(
+            () -> GatewayConfigReader.read("bad.yaml", MINIMAL + "    onUnavailable: refuse\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "bad.yaml:10: routes[0].onUnavailable: given without session persistence (expected:"
+                + " sessionPersistence or affinity annotations on the same route)");
   }
 
   @Test
