@@ -55,7 +55,13 @@ final class Cafe implements AutoCloseable {
 
   /** The cafe on a gateway that accepts request heads of up to {@code requestHeaderSize}. */
   static Cafe openWithRequestHeaderSize(int requestHeaderSize) throws Exception {
-    return new Cafe(UnaryOperator.identity(), PassiveHealth.defaults(), requestHeaderSize);
+    return open(UnaryOperator.identity(), PassiveHealth.defaults(), requestHeaderSize);
+  }
+
+  static Cafe open(
+      UnaryOperator<SessionPersistence.Builder> tea, PassiveHealth health, int requestHeaderSize)
+      throws Exception {
+    return new Cafe(tea, health, requestHeaderSize);
   }
 
   private Cafe(
