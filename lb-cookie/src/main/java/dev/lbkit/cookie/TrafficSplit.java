@@ -8,7 +8,6 @@ import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.Outcome;
 import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.RequestContext;
-import dev.lbkit.core.SessionAffinity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -175,7 +174,7 @@ public final class TrafficSplit {
       PoolSnapshot gonePool = null;
       Binding goneBinding = null;
       for (int i = 0; i < members.length; i++) {
-        if (members[i].affinity() == SessionAffinity.none()) {
+        if (!members[i].affinity().persistsSessions()) {
           continue;
         }
         PoolSnapshot pool = members[i].upstream().snapshot();

@@ -52,7 +52,7 @@ public final class LoadBalancer {
     this.affinity = builder.affinity;
     this.maxTries = builder.maxTries;
     this.freshPickReason =
-        affinity == SessionAffinity.none() ? Decision.Reason.BALANCED : Decision.Reason.NEW_SESSION;
+        affinity.persistsSessions() ? Decision.Reason.NEW_SESSION : Decision.Reason.BALANCED;
     List<Precomputation<?>> needed = new ArrayList<>(selector.precomputations());
     needed.addAll(affinity.precomputations());
     upstream.register(needed);

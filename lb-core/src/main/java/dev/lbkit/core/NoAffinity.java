@@ -7,6 +7,11 @@ enum NoAffinity implements SessionAffinity {
   INSTANCE;
 
   @Override
+  public boolean persistsSessions() {
+    return false;
+  }
+
+  @Override
   public Binding resolve(PoolSnapshot pool, RequestContext request) {
     return Binding.none();
   }

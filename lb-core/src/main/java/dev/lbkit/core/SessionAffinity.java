@@ -18,6 +18,16 @@ public interface SessionAffinity {
     return NoAffinity.INSTANCE;
   }
 
+  /**
+   * Whether this affinity keeps sessions at all: true for every real one, false for {@link
+   * #none()}. A request with no session then counts as {@link Decision.Reason#NEW_SESSION}
+   * rather than {@link Decision.Reason#BALANCED}, and a traffic split looks for sessions only in
+   * members that keep them.
+   */
+  default boolean persistsSessions() {
+    return true;
+  }
+
   /** What this affinity reads from each snapshot (a ring); computed on every change. */
   default List<Precomputation<?>> precomputations() {
     return List.of();

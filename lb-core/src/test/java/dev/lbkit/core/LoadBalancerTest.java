@@ -40,6 +40,37 @@ class LoadBalancerTest {
     assertThat(d.snapshot()).isSameAs(upstream.snapshot());
     assertThat(lb.affinity()).isSameAs(SessionAffinity.none());
     assertThat(lb.maxTries()).isEqualTo(LoadBalancer.DEFAULT_MAX_TRIES);
+    assertThat(SessionAffinity.none().persistsSessions()).isFalse();
+  }
+
+  /** Issue 11: an affinity says whether it keeps sessions; no identity test against none(). */
+  @Test
+  void anAffinityThatKeepsNoSessionsBalancesLikeNone() {
+    SessionAffinity passThrough =
+        new SessionAffinity() {
+          @Override
+          public boolean persistsSessions() {
+            return false;
+          }
+
+          @Override
+          public Binding resolve(PoolSnapshot pool, RequestContext request) {
+            return Binding.none();
+          }
+
+          @Override
+          public List<ResponseHeader> responseHeaders(
+              PoolSnapshot pool,
+              RequestContext request,
+              Binding binding,
+              int chosen,
+              Decision.Reason reason) {
+            return List.of();
+          }
+        };
+    Decision d = LoadBalancer.builder(upstream).affinity(passThrough).build().pick(RequestContext.empty());
+    assertThat(d.reason()).isEqualTo(Decision.Reason.BALANCED);
+    assertThat(TestAffinity.lenient().persistsSessions()).isTrue();
   }
 
   @Test
