@@ -71,7 +71,7 @@ public final class GatewayApiConfig {
 
   /**
    * A rule's {@code backendRef}: the backend's name, namespace and port as written, and its weight
-   * (1 unless set), the share of new sessions it takes in a {@link TrafficSplit}.
+   * (1 unless set), the share of new sessions it takes in a {@link dev.lbkit.core.TrafficSplit}.
    *
    * @param name the Service (or other backend) name
    * @param namespace the namespace, or {@code null} for the route's own

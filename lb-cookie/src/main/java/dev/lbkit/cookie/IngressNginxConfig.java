@@ -1,6 +1,7 @@
 package dev.lbkit.cookie;
 
 import dev.lbkit.cookie.internal.Annotations;
+import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.cookie.internal.ConfigErrors;
 import java.time.Duration;
 import java.util.List;

@@ -17,7 +17,7 @@
  * dev.lbkit.cookie.NginxConfig} and their siblings for ingress-nginx, NGINX Ingress, NGINX Gateway
  * Fabric and Voyager), stickiness read from an application's own session id ({@link
  * dev.lbkit.cookie.JvmRouteAffinity}, Tomcat's {@code jvmRoute}) and traffic splits across
- * upstreams ({@link dev.lbkit.cookie.TrafficSplit}).
+ * upstreams (lb-core's {@link dev.lbkit.core.TrafficSplit}).
  *
  * <p>Implementation classes live in {@code dev.lbkit.cookie.internal}, which is not API.
  */

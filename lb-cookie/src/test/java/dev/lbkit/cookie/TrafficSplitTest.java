@@ -14,6 +14,7 @@ import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.ResponseHeader;
 import dev.lbkit.core.SessionAffinity;
+import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.Upstream;
 import java.util.HashMap;
 import java.util.List;
@@ -59,10 +60,16 @@ class TrafficSplitTest {
         .build();
   }
 
-  private static SplitDecision pickAndReport(TrafficSplit split, RequestContext request) {
-    SplitDecision d = split.pick(request);
-    split.report(d, Outcome.SUCCESS);
+  private static Decision pickAndReport(TrafficSplit split, RequestContext request) {
+    Decision d = split.pick(request);
+    d.report(Outcome.SUCCESS);
     return d;
+  }
+
+
+  /** The split member that took the request, or null. */
+  private static String member(Decision d) {
+    return d.members().isEmpty() ? null : d.members().get(0);
   }
 
   @Test
@@ -71,11 +78,10 @@ class TrafficSplitTest {
     int n = 20_000;
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < n; i++) {
-      SplitDecision d = pickAndReport(split, withCookie(null));
-      assertThat(d.reason()).isEqualTo(SplitDecision.Reason.WEIGHT);
-      assertThat(d.decision().reason()).isEqualTo(Decision.Reason.NEW_SESSION);
+      Decision d = pickAndReport(split, withCookie(null));
+      assertThat(d.reason()).isEqualTo(Decision.Reason.NEW_SESSION);
       assertThat(d.responseHeaders()).hasSize(1); // the member's route cookie
-      counts.merge(d.member(), 1, Integer::sum);
+      counts.merge(member(d), 1, Integer::sum);
     }
     // Binomial(20000, 0.1): one standard deviation is 0.21 %; 1 % is about five.
     assertThat(counts.get("canary") / (double) n).isCloseTo(0.10, within(0.01));
@@ -93,7 +99,7 @@ class TrafficSplitTest {
     int n = 20_000;
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < n; i++) {
-      counts.merge(pickAndReport(split, withCookie(null)).member(), 1, Integer::sum);
+      counts.merge(member(pickAndReport(split, withCookie(null))), 1, Integer::sum);
     }
     assertThat(counts.get("a") / (double) n).isCloseTo(0.5, within(0.015));
     assertThat(counts.get("b") / (double) n).isCloseTo(0.3, within(0.015));
@@ -106,8 +112,8 @@ class TrafficSplitTest {
     String canaryCookie = null;
     Backend canaryBackend = null;
     while (canaryCookie == null) {
-      SplitDecision d = pickAndReport(split, withCookie(null));
-      if ("canary".equals(d.member())) {
+      Decision d = pickAndReport(split, withCookie(null));
+      if ("canary".equals(member(d))) {
         canaryBackend = d.backend();
         canaryCookie = cookiePair(d.responseHeaders());
       }
@@ -115,27 +121,26 @@ class TrafficSplitTest {
     split.setWeight("canary", 0);
     assertThat(split.weight("canary")).isZero();
     for (int i = 0; i < 50; i++) {
-      SplitDecision kept = pickAndReport(split, withCookie(canaryCookie));
-      assertThat(kept.member()).isEqualTo("canary");
-      assertThat(kept.reason()).isEqualTo(SplitDecision.Reason.SESSION);
+      Decision kept = pickAndReport(split, withCookie(canaryCookie));
+      assertThat(member(kept)).isEqualTo("canary");
       assertThat(kept.backend()).isEqualTo(canaryBackend);
-      assertThat(kept.decision().reason()).isEqualTo(Decision.Reason.STICKY_HIT);
+      assertThat(kept.reason()).isEqualTo(Decision.Reason.STICKY_HIT);
       assertThat(kept.responseHeaders()).isEmpty();
     }
     for (int i = 0; i < 500; i++) {
-      assertThat(pickAndReport(split, withCookie(null)).member()).isEqualTo("stable");
+      assertThat(member(pickAndReport(split, withCookie(null)))).isEqualTo("stable");
     }
   }
 
   @Test
   void aFullCutOverKeepsTheOldSessions() {
     TrafficSplit split = split(100, 0);
-    SplitDecision first = pickAndReport(split, withCookie(null));
+    Decision first = pickAndReport(split, withCookie(null));
     String cookie = cookiePair(first.responseHeaders());
     split.setWeight("stable", 0);
     split.setWeight("canary", 100);
     assertThat(pickAndReport(split, withCookie(cookie)).backend()).isEqualTo(first.backend());
-    assertThat(pickAndReport(split, withCookie(null)).member()).isEqualTo("canary");
+    assertThat(member(pickAndReport(split, withCookie(null)))).isEqualTo("canary");
   }
 
   @Test
@@ -147,21 +152,20 @@ class TrafficSplitTest {
             .canaryBehavior(TrafficSplit.CanaryBehavior.LEGACY)
             .build();
     for (int i = 0; i < 100; i++) {
-      SplitDecision d = pickAndReport(split, withCookie("ROUTEID=.c2"));
-      assertThat(d.member()).isEqualTo("stable");
-      assertThat(d.reason()).isEqualTo(SplitDecision.Reason.WEIGHT);
+      Decision d = pickAndReport(split, withCookie("ROUTEID=.c2"));
+      assertThat(member(d)).isEqualTo("stable");
       // The stable member knows no route c2: a new session there.
-      assertThat(d.decision().reason()).isEqualTo(Decision.Reason.NEW_SESSION);
+      assertThat(d.reason()).isEqualTo(Decision.Reason.NEW_SESSION);
     }
     split.setWeight("canary", 100);
     int onCanary = 0;
     for (int i = 0; i < 4_000; i++) {
-      SplitDecision d = pickAndReport(split, withCookie("ROUTEID=.c2"));
-      if ("canary".equals(d.member())) {
+      Decision d = pickAndReport(split, withCookie("ROUTEID=.c2"));
+      if ("canary".equals(member(d))) {
         onCanary++;
         // Within the member, the session still holds.
         assertThat(d.backend().id()).isEqualTo("c2");
-        assertThat(d.decision().reason()).isEqualTo(Decision.Reason.STICKY_HIT);
+        assertThat(d.reason()).isEqualTo(Decision.Reason.STICKY_HIT);
       }
     }
     assertThat(onCanary / 4_000.0).isCloseTo(0.5, within(0.04));
@@ -179,10 +183,9 @@ class TrafficSplitTest {
             .member("canary", canaryScoped, 0)
             .build();
     canary.remove("c1");
-    SplitDecision d = pickAndReport(split, withHeader("canary:c1"));
-    assertThat(d.member()).isEqualTo("canary");
-    assertThat(d.reason()).isEqualTo(SplitDecision.Reason.SESSION);
-    assertThat(d.decision().reason()).isEqualTo(Decision.Reason.REBALANCED_GONE);
+    Decision d = pickAndReport(split, withHeader("canary:c1"));
+    assertThat(member(d)).isEqualTo("canary");
+    assertThat(d.reason()).isEqualTo(Decision.Reason.REBALANCED_GONE);
     assertThat(d.backend().id()).isEqualTo("c2");
     assertThat(d.responseHeaders()).containsExactly(new ResponseHeader("X-Session", "canary:c2"));
   }
@@ -196,10 +199,9 @@ class TrafficSplitTest {
             .member("canary", LoadBalancer.builder(canary).affinity(new HeaderSession(false))
                 .build(), 0)
             .build();
-    SplitDecision d = pickAndReport(split, withHeader("x9"));
-    assertThat(d.reason()).isEqualTo(SplitDecision.Reason.WEIGHT);
-    assertThat(d.member()).isEqualTo("stable");
-    assertThat(d.decision().reason()).isEqualTo(Decision.Reason.REBALANCED_GONE);
+    Decision d = pickAndReport(split, withHeader("x9"));
+    assertThat(member(d)).isEqualTo("stable");
+    assertThat(d.reason()).isEqualTo(Decision.Reason.REBALANCED_GONE);
   }
 
   @Test
@@ -207,12 +209,11 @@ class TrafficSplitTest {
     TrafficSplit split = split(50, 50);
     canary.setState("c1", BackendState.DOWN);
     canary.setState("c2", BackendState.DOWN);
-    SplitDecision session = pickAndReport(split, withCookie("ROUTEID=.c1"));
-    assertThat(session.member()).isEqualTo("stable");
-    assertThat(session.reason()).isEqualTo(SplitDecision.Reason.WEIGHT);
+    Decision session = pickAndReport(split, withCookie("ROUTEID=.c1"));
+    assertThat(member(session)).isEqualTo("stable");
     assertThat(session.hasBackend()).isTrue();
     for (int i = 0; i < 200; i++) {
-      assertThat(pickAndReport(split, withCookie(null)).member()).isEqualTo("stable");
+      assertThat(member(pickAndReport(split, withCookie(null)))).isEqualTo("stable");
     }
   }
 
@@ -228,25 +229,24 @@ class TrafficSplitTest {
             .member("canary", strictCanary, 1)
             .build();
     canary.setState("c1", BackendState.DOWN);
-    SplitDecision d = split.pick(withCookie("ROUTEID=.c1"));
-    assertThat(d.member()).isEqualTo("canary");
+    Decision d = split.pick(withCookie("ROUTEID=.c1"));
+    assertThat(member(d)).isEqualTo("canary");
     assertThat(d.hasBackend()).isFalse();
-    assertThat(d.decision().reason()).isEqualTo(Decision.Reason.REFUSED_UNAVAILABLE);
+    assertThat(d.reason()).isEqualTo(Decision.Reason.REFUSED_UNAVAILABLE);
   }
 
   @Test
   void noMemberWhenEveryWeightIsZero() {
     TrafficSplit split = split(0, 0);
-    SplitDecision d = split.pick(withCookie(null));
-    assertThat(d.reason()).isEqualTo(SplitDecision.Reason.NO_MEMBER);
+    Decision d = split.pick(withCookie(null));
+    assertThat(d.reason()).isEqualTo(Decision.Reason.NO_MEMBER);
     assertThat(d.hasBackend()).isFalse();
     assertThat(d.backend()).isNull();
-    assertThat(d.member()).isNull();
-    assertThat(d.memberIndex()).isEqualTo(-1);
+    assertThat(member(d)).isNull();
     assertThat(d.responseHeaders()).isEmpty();
-    split.report(d, Outcome.FAILURE); // nothing to release
-    assertThat(split.retry(d)).isSameAs(d);
-    assertThat(d).hasToString("SplitDecision{no member}");
+    d.report(Outcome.FAILURE); // nothing to release
+    assertThat(d.retry().hasBackend()).isFalse();
+    assertThat(d).hasToString("Decision{no backend, NO_MEMBER}");
     // A session still finds its member.
     assertThat(split.pick(withCookie("ROUTEID=.s2")).backend().id()).isEqualTo("s2");
   }
@@ -254,21 +254,20 @@ class TrafficSplitTest {
   @Test
   void retryAndReportStayWithinTheMember() {
     TrafficSplit split = split(1, 0);
-    SplitDecision first = split.pick(withCookie("ROUTEID=.s1"));
+    Decision first = split.pick(withCookie("ROUTEID=.s1"));
     assertThat(first.backend().id()).isEqualTo("s1");
     assertThat(stable.snapshot().inFlight(0)).isEqualTo(1);
-    split.report(first, Outcome.FAILURE);
+    first.report(Outcome.FAILURE);
     assertThat(stable.snapshot().inFlight(0)).isZero();
-    SplitDecision second = split.retry(first);
-    assertThat(second.member()).isEqualTo("stable");
-    assertThat(second.reason()).isEqualTo(SplitDecision.Reason.SESSION);
+    Decision second = first.retry();
+    assertThat(member(second)).isEqualTo("stable");
     assertThat(second.backend().id()).isEqualTo("s2");
-    assertThat(second.decision().reason()).isEqualTo(Decision.Reason.FAILOVER);
-    assertThat(second.decision().attempt()).isEqualTo(2);
+    assertThat(second.reason()).isEqualTo(Decision.Reason.FAILOVER);
+    assertThat(second.attempt()).isEqualTo(2);
     assertThat(second.responseHeaders())
         .extracting(ResponseHeader::value)
         .containsExactly("ROUTEID=.s2; Path=/; HttpOnly");
-    split.report(second, Outcome.SUCCESS);
+    second.report(Outcome.SUCCESS);
     assertThat(stable.snapshot().inFlight(1)).isZero();
   }
 
@@ -327,17 +326,15 @@ class TrafficSplitTest {
             .member("canary", LoadBalancer.builder(canary).affinity(canarySessions).build(), 50)
             .build();
 
-    SplitDecision kept = pickAndReport(split, withHeader("canary:c2"));
-    assertThat(kept.reason()).isEqualTo(SplitDecision.Reason.SESSION);
-    assertThat(kept.decision().backend().id()).isEqualTo("c2");
-    assertThat(kept.decision().reason()).isEqualTo(Decision.Reason.STICKY_HIT);
+    Decision kept = pickAndReport(split, withHeader("canary:c2"));
+    assertThat(kept.backend().id()).isEqualTo("c2");
+    assertThat(kept.reason()).isEqualTo(Decision.Reason.STICKY_HIT);
     assertThat(stableSessions.resolves).isEqualTo(1);
     assertThat(canarySessions.resolves).isEqualTo(1);
 
-    SplitDecision moved = pickAndReport(split, withHeader("canary:c9"));
-    assertThat(moved.member()).isEqualTo("canary");
-    assertThat(moved.reason()).isEqualTo(SplitDecision.Reason.SESSION);
-    assertThat(moved.decision().reason()).isEqualTo(Decision.Reason.REBALANCED_GONE);
+    Decision moved = pickAndReport(split, withHeader("canary:c9"));
+    assertThat(member(moved)).isEqualTo("canary");
+    assertThat(moved.reason()).isEqualTo(Decision.Reason.REBALANCED_GONE);
     assertThat(stableSessions.resolves).isEqualTo(2);
     assertThat(canarySessions.resolves).isEqualTo(2);
   }

@@ -2,15 +2,17 @@ package dev.lbkit.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The answer of {@link LoadBalancer#pick} or {@link LoadBalancer#retry}: the backend to send the
- * request to (or none), the headers to add to the response, and why.
+ * The answer of a {@link Router}: the backend to send the request to (or none), the headers to add
+ * to the response, why, and the {@link LoadBalancer} that made it (behind a {@link TrafficSplit},
+ * the member's), so that {@link #report} and {@link #retry} need nothing else.
  *
  * <p>Every decision with a backend counts one request in flight on it until the caller reports how
- * the request ended with {@link LoadBalancer#report}; reporting twice counts once.
+ * the request ended with {@link #report}; reporting twice counts once.
  */
 public final class Decision {
   /** Why a decision was made. */
@@ -38,7 +40,12 @@ public final class Decision {
     /** The session's backend cannot take the request and the affinity is strict: no backend. */
     REFUSED_UNAVAILABLE,
     /** The request already used every try it is allowed. */
-    TRIES_EXHAUSTED;
+    TRIES_EXHAUSTED,
+    /**
+     * No member of a {@link TrafficSplit} could take the request: every weight is 0, or no member
+     * has a backend for it.
+     */
+    NO_MEMBER;
 
     /** Whether this reason moved an existing session to another backend. */
     public boolean isRebalance() {
@@ -61,6 +68,8 @@ public final class Decision {
 
   private static final int[] NONE_TRIED = new int[0];
 
+  private final LoadBalancer loadBalancer;
+  private final List<String> members;
   private final PoolSnapshot pool;
   private final RequestContext request;
   private final Binding binding;
@@ -74,6 +83,8 @@ public final class Decision {
   private volatile int reported;
 
   Decision(
+      LoadBalancer loadBalancer,
+      List<String> members,
       PoolSnapshot pool,
       RequestContext request,
       Binding binding,
@@ -82,6 +93,8 @@ public final class Decision {
       List<ResponseHeader> responseHeaders,
       int attempt,
       int[] tried) {
+    this.loadBalancer = loadBalancer;
+    this.members = members;
     this.pool = pool;
     this.request = request;
     this.binding = binding;
@@ -97,6 +110,60 @@ public final class Decision {
 
   static int[] noneTried() {
     return NONE_TRIED;
+  }
+
+  /**
+   * This decision as the split member {@code member} gives it: the same backend and in-flight
+   * count, with the member's name in front of {@link #members()}. Only for a decision that has not
+   * been handed out (the copy takes its place).
+   */
+  Decision viaMember(String member) {
+    List<String> path = new ArrayList<>(members.size() + 1);
+    path.add(member);
+    path.addAll(members);
+    return new Decision(
+        loadBalancer,
+        List.copyOf(path),
+        pool,
+        request,
+        binding,
+        index,
+        reason,
+        responseHeaders,
+        attempt,
+        tried);
+  }
+
+  /**
+   * Reports how the request ended: releases its in-flight count and feeds passive health (see
+   * {@link LoadBalancer#report}). Reporting more than once, or a decision without a backend, does
+   * nothing.
+   */
+  public void report(Outcome outcome) {
+    loadBalancer.report(this, outcome);
+  }
+
+  /**
+   * Picks again for a request whose attempt failed, within the same load balancer (behind a
+   * split, the same member, as a retry in NGINX or Envoy stays within the upstream the split
+   * chose), leaving out every backend already tried (see {@link LoadBalancer#retry}). Report this
+   * decision first, so that its failure counts for passive health.
+   */
+  public Decision retry() {
+    return loadBalancer.retry(this);
+  }
+
+  /** The load balancer that made this decision: behind a {@link TrafficSplit}, the member's. */
+  public LoadBalancer loadBalancer() {
+    return loadBalancer;
+  }
+
+  /**
+   * The names of the {@link TrafficSplit} members that led to this decision, outermost split
+   * first; empty when no split was involved.
+   */
+  public List<String> members() {
+    return members;
   }
 
   /** The backend to send the request to, or {@code null} when there is none. */
@@ -158,6 +225,7 @@ public final class Decision {
         + (index < 0 ? "no backend" : pool.backend(index).id())
         + ", "
         + reason
+        + (members.isEmpty() ? "" : ", via " + String.join("/", members))
         + (attempt > 1 ? ", attempt " + attempt : "")
         + (responseHeaders.isEmpty() ? "" : ", " + responseHeaders)
         + '}';

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; a pick takes no lock.
  */
-public final class LoadBalancer {
+public final class LoadBalancer implements Router {
   private static final Logger logger = LoggerFactory.getLogger(LoadBalancer.class);
 
   /** ingress-nginx's default for {@code proxy-next-upstream-tries}. */
@@ -92,46 +92,35 @@ public final class LoadBalancer {
    * Decides where a request goes. Never throws on client input: a malformed session counts as no
    * session.
    */
+  @Override
   public Decision pick(RequestContext request) {
     PoolSnapshot pool = upstream.snapshot();
-    return decideFirst(pool, request, resolveSession(pool, request));
+    return decideFirst(pool, request, resolve(pool, request));
   }
 
   /**
-   * As {@link #pick(RequestContext)}, with the request's session already resolved against {@code
-   * pool} by {@link #resolveSession}: for a caller that has to know the session before it chooses
-   * this load balancer (a traffic split looking for the member that owns a session), so that the
-   * session is not resolved (its token verified) twice.
-   *
-   * @throws IllegalArgumentException if {@code pool} is not a snapshot of this load balancer's
-   *     upstream, or {@code binding} is bound to an index outside it
+   * The session {@code request} carries, resolved by this load balancer's affinity against the
+   * current snapshot; {@link ResolvedSession#pick()} then decides on that very snapshot, as {@link
+   * #pick} would. None when the affinity keeps no sessions.
    */
-  public Decision pick(RequestContext request, PoolSnapshot pool, Binding binding) {
-    if (!pool.upstreamName().equals(upstream.name())) {
-      throw new IllegalArgumentException(
-          "pool: a snapshot of upstream "
-              + pool.upstreamName()
-              + " (expected: a snapshot of "
-              + upstream.name()
-              + ")");
+  @Override
+  public ResolvedSession resolveSession(RequestContext request) {
+    if (!affinity.persistsSessions()) {
+      return ResolvedSession.none();
     }
-    if (binding.kind() == Binding.Kind.BOUND && binding.index() >= pool.size()) {
-      throw new IllegalArgumentException(
-          "binding: bound to index "
-              + binding.index()
-              + " (expected: below the pool's size, "
-              + pool.size()
-              + ")");
+    PoolSnapshot pool = upstream.snapshot();
+    Binding binding = resolve(pool, request);
+    if (binding.kind() == Binding.Kind.NONE) {
+      return ResolvedSession.none();
     }
-    return decideFirst(pool, request, binding);
+    return new ResolvedSession(binding.kind(), () -> decideFirst(pool, request, binding));
   }
 
   /**
-   * The session {@code request} carries, resolved by this load balancer's affinity against {@code
-   * pool} exactly as {@link #pick(RequestContext)} resolves it: a malformed session, or an affinity
-   * that throws, counts as none. Never throws on client input.
+   * The session {@code request} carries, resolved by the affinity against {@code pool}: a
+   * malformed session, or an affinity that throws, counts as none.
    */
-  public Binding resolveSession(PoolSnapshot pool, RequestContext request) {
+  private Binding resolve(PoolSnapshot pool, RequestContext request) {
     try {
       Binding binding = Objects.requireNonNull(affinity.resolve(pool, request), "binding");
       if (binding.kind() == Binding.Kind.BOUND && binding.index() >= pool.size()) {
@@ -146,6 +135,19 @@ public final class LoadBalancer {
           "session affinity {} failed to resolve a request; treating it as none", affinity, e);
       return Binding.none();
     }
+  }
+
+  /** A decision without a backend, for a request no member of a split could take. */
+  Decision noBackend(RequestContext request, Decision.Reason reason) {
+    return decide(
+        List.of(),
+        upstream.snapshot(),
+        request,
+        Binding.none(),
+        Selector.NONE,
+        reason,
+        1,
+        Decision.noneTried());
   }
 
   private Decision decideFirst(PoolSnapshot pool, RequestContext request, Binding binding) {
@@ -174,7 +176,7 @@ public final class LoadBalancer {
       reason = Decision.Reason.NO_BACKEND;
       pool.resetFailures();
     }
-    return decide(pool, request, binding, index, reason, 1, Decision.noneTried());
+    return decide(List.of(), pool, request, binding, index, reason, 1, Decision.noneTried());
   }
 
   /**
@@ -187,12 +189,18 @@ public final class LoadBalancer {
    * <p>Report the previous decision first, so that its failure counts for passive health.
    */
   public Decision retry(Decision previous) {
+    checkArgument(
+        previous.loadBalancer() == this,
+        "previous: a decision of %s (expected: one of this load balancer, %s)",
+        previous.loadBalancer(),
+        this);
     PoolSnapshot pool = previous.snapshot();
     RequestContext request = previous.request();
     Binding binding = previous.binding();
     int attempt = previous.attempt() + 1;
     if (!previous.hasBackend()) {
       return decide(
+          previous.members(),
           pool,
           request,
           binding,
@@ -203,6 +211,7 @@ public final class LoadBalancer {
     }
     if (previous.attempt() >= maxTries) {
       return decide(
+          previous.members(),
           pool,
           request,
           binding,
@@ -221,11 +230,13 @@ public final class LoadBalancer {
         && !affinity.changesOnFailure()
         && pool.backend(previous.index()).state() != BackendState.DOWN) {
       return decide(
+          previous.members(),
           pool, request, binding, previous.index(), Decision.Reason.RETRY_SAME, attempt, tried);
     }
     if (sticky && !affinity.rebalancesUnavailable()) {
       // Strict sessions never move, not even on a retry: the caller answers 503 instead.
       return decide(
+          previous.members(),
           pool,
           request,
           binding,
@@ -244,7 +255,7 @@ public final class LoadBalancer {
       reason = Decision.Reason.NO_BACKEND;
       pool.resetFailures();
     }
-    return decide(pool, request, binding, index, reason, attempt, tried);
+    return decide(previous.members(), pool, request, binding, index, reason, attempt, tried);
   }
 
   /**
@@ -253,6 +264,11 @@ public final class LoadBalancer {
    */
   public void report(Decision decision, Outcome outcome) {
     Objects.requireNonNull(outcome, "outcome");
+    checkArgument(
+        decision.loadBalancer() == this,
+        "decision: one of %s (expected: one of this load balancer, %s)",
+        decision.loadBalancer(),
+        this);
     if (!decision.markReported()) {
       return;
     }
@@ -299,6 +315,7 @@ public final class LoadBalancer {
   }
 
   private Decision decide(
+      List<String> members,
       PoolSnapshot pool,
       RequestContext request,
       Binding binding,
@@ -315,7 +332,8 @@ public final class LoadBalancer {
       }
       headers = responseHeaders(pool, request, binding, index, reason);
     }
-    return new Decision(pool, request, binding, index, reason, headers, attempt, tried);
+    return new Decision(
+        this, members, pool, request, binding, index, reason, headers, attempt, tried);
   }
 
   private List<ResponseHeader> responseHeaders(

@@ -461,37 +461,22 @@ class LoadBalancerTest {
   void aSessionResolvedBeforehandDecidesAsPickWould() {
     LoadBalancer lb = sticky(TestAffinity.lenient());
     PoolSnapshot pool = upstream.snapshot();
-    RequestContext request = TestAffinity.requestFor("c");
-    Binding binding = lb.resolveSession(pool, request);
-    assertThat(binding.kind()).isEqualTo(Binding.Kind.BOUND);
+    ResolvedSession session = lb.resolveSession(TestAffinity.requestFor("c"));
+    assertThat(session.kind()).isEqualTo(Binding.Kind.BOUND);
 
-    Decision d = lb.pick(request, pool, binding);
+    Decision d = session.pick();
     assertThat(d.backend().id()).isEqualTo("c");
     assertThat(d.reason()).isEqualTo(Decision.Reason.STICKY_HIT);
     assertThat(d.snapshot()).isSameAs(pool);
     assertThat(inFlight("c")).isEqualTo(1);
-    lb.report(d, Outcome.SUCCESS);
+    d.report(Outcome.SUCCESS);
 
-    Decision gone = lb.pick(TestAffinity.requestFor("z"), pool, Binding.gone("z"));
+    Decision gone = lb.resolveSession(TestAffinity.requestFor("z")).pick();
     assertThat(gone.reason()).isEqualTo(Decision.Reason.REBALANCED_GONE);
     assertThat(gone.responseHeaders())
         .containsExactly(new ResponseHeader(TestAffinity.HEADER, gone.backend().id()));
-  }
-
-  @Test
-  void aSessionResolvedAgainstAnotherUpstreamIsRefusedByName() {
-    LoadBalancer lb = sticky(TestAffinity.lenient());
-    PoolSnapshot other =
-        Upstream.builder("coffee").backends(Backend.of("a", "10.0.0.9", 80)).build().snapshot();
-    assertThatThrownBy(() -> lb.pick(RequestContext.empty(), other, Binding.none()))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("pool")
-        .hasMessageContaining("coffee")
-        .hasMessageContaining("tea");
-    assertThatThrownBy(
-            () -> lb.pick(RequestContext.empty(), upstream.snapshot(), Binding.bound(3, "x")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("binding")
-        .hasMessageContaining("3");
+    assertThat(lb.resolveSession(RequestContext.empty()).isPresent()).isFalse();
+    assertThat(LoadBalancer.of(upstream).resolveSession(TestAffinity.requestFor("c")).isPresent())
+        .isFalse();
   }
 }

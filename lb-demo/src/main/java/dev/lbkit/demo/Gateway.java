@@ -1,10 +1,11 @@
 package dev.lbkit.demo;
 
 import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.core.ClientAddressResolver;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
+import dev.lbkit.core.Router;
+import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.SessionAffinity;
 import dev.lbkit.core.Upstream;
 import dev.lbkit.demo.GatewayConfig.BackendRef;
@@ -37,7 +38,7 @@ import org.eclipse.jetty.util.Callback;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The gateway: one Jetty 12 server whose requests are routed by host and path ({@link Router}) to
+ * The gateway: one Jetty 12 server whose requests are routed by host and path ({@link RouteTable}) to
  * one servlet context per route, where lb-servlet's {@link LoadBalancingFilter} picks the backend
  * with the route's {@link LoadBalancer} (or, for a route across several upstreams, its {@link
  * TrafficSplit} and then the chosen upstream's load balancer) and a {@link
@@ -51,20 +52,17 @@ final class Gateway implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final Map<String, Upstream> upstreams;
-  private final Map<String, LoadBalancer> loadBalancers;
-  private final Map<String, TrafficSplit> splits;
+  private final Map<String, Router> routers;
 
   private Gateway(
       Server server,
       ServerConnector connector,
       Map<String, Upstream> upstreams,
-      Map<String, LoadBalancer> loadBalancers,
-      Map<String, TrafficSplit> splits) {
+      Map<String, Router> routers) {
     this.server = server;
     this.connector = connector;
     this.upstreams = upstreams;
-    this.loadBalancers = loadBalancers;
-    this.splits = splits;
+    this.routers = routers;
   }
 
   /**
@@ -85,8 +83,7 @@ final class Gateway implements AutoCloseable {
               .build());
     }
 
-    Map<String, LoadBalancer> loadBalancers = new LinkedHashMap<>();
-    Map<String, TrafficSplit> splits = new LinkedHashMap<>();
+    Map<String, Router> routers = new LinkedHashMap<>();
     List<Handler> contexts = new ArrayList<>();
     for (RouteSpec route : config.routes()) {
       LoadBalancingFilter.Builder filter;
@@ -102,12 +99,12 @@ final class Gateway implements AutoCloseable {
               ref.weight());
         }
         TrafficSplit built = split.build();
-        splits.put(route.name(), built);
+        routers.put(route.name(), built);
         filter = LoadBalancingFilter.builder(built);
       } else {
         LoadBalancer lb =
             loadBalancer(config, route, route.backendRefs().get(0).upstream(), upstreams, null);
-        loadBalancers.put(route.name(), lb);
+        routers.put(route.name(), lb);
         filter = LoadBalancingFilter.builder(lb);
       }
       contexts.add(routeContext(route, filter.clientAddressResolver(resolver).build()));
@@ -124,9 +121,9 @@ final class Gateway implements AutoCloseable {
     connector.setPort(config.listen().port());
     connector.setReuseAddress(true);
     server.addConnector(connector);
-    server.setHandler(new Routes(Router.of(config.routes(), contexts), contexts));
+    server.setHandler(new Routes(RouteTable.of(config.routes(), contexts), contexts));
     Servers.start(server);
-    return new Gateway(server, connector, upstreams, loadBalancers, splits);
+    return new Gateway(server, connector, upstreams, routers);
   }
 
   /** The port the gateway listens on (the bound one when the file said 0). */
@@ -149,24 +146,30 @@ final class Gateway implements AutoCloseable {
     return u;
   }
 
+  /** The router of a route: a load balancer, or a traffic split for several upstreams. */
+  Router router(String route) {
+    Router router = routers.get(route);
+    if (router == null) {
+      throw new IllegalArgumentException(
+          "no route " + route + " (expected: " + routers.keySet() + ")");
+    }
+    return router;
+  }
+
   /** The load balancer of a route that goes to one upstream. */
   LoadBalancer loadBalancer(String route) {
-    LoadBalancer lb = loadBalancers.get(route);
-    if (lb == null) {
-      throw new IllegalArgumentException(
-          "no route " + route + " with one upstream (expected: " + loadBalancers.keySet() + ")");
+    if (router(route) instanceof LoadBalancer lb) {
+      return lb;
     }
-    return lb;
+    throw new IllegalArgumentException("route " + route + " splits across upstreams");
   }
 
   /** The traffic split of a route across several upstreams: operators change weights with it. */
   TrafficSplit trafficSplit(String route) {
-    TrafficSplit split = splits.get(route);
-    if (split == null) {
-      throw new IllegalArgumentException(
-          "no route " + route + " with a split (expected: " + splits.keySet() + ")");
+    if (router(route) instanceof TrafficSplit split) {
+      return split;
     }
-    return split;
+    throw new IllegalArgumentException("route " + route + " goes to one upstream");
   }
 
   /**
@@ -244,9 +247,9 @@ final class Gateway implements AutoCloseable {
                     .getBytes(StandardCharsets.US_ASCII))
             .asReadOnlyBuffer();
 
-    private final Router<Handler> router;
+    private final RouteTable<Handler> router;
 
-    Routes(Router<Handler> router, List<Handler> contexts) {
+    Routes(RouteTable<Handler> router, List<Handler> contexts) {
       super(contexts);
       this.router = router;
     }

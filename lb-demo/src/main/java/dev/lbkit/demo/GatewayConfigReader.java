@@ -2,7 +2,7 @@ package dev.lbkit.demo;
 
 import dev.lbkit.cookie.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.cookie.TrafficSplit;
+import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
 import dev.lbkit.core.Cidr;

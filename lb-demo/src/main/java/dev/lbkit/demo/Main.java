@@ -1,7 +1,7 @@
 package dev.lbkit.demo;
 
 import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.cookie.TrafficSplit;
+import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.demo.GatewayConfig.BackendRef;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
 import dev.lbkit.demo.GatewayConfig.UpstreamSpec;

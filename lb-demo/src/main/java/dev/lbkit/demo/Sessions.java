@@ -3,7 +3,7 @@ package dev.lbkit.demo;
 import dev.lbkit.cookie.GatewayApiConfig;
 import dev.lbkit.cookie.IngressNginxConfig;
 import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.cookie.TrafficSplit;
+import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.demo.GatewayConfig.PathMatch;
 import java.util.LinkedHashMap;
 import java.util.List;

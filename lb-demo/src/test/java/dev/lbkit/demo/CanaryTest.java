@@ -2,7 +2,7 @@ package dev.lbkit.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lbkit.cookie.TrafficSplit;
+import dev.lbkit.core.TrafficSplit;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lbkit.cookie.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.cookie.TrafficSplit;
+import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
 import dev.lbkit.demo.GatewayConfig.BackendRef;

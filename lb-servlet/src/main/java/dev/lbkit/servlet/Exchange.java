@@ -1,10 +1,7 @@
 package dev.lbkit.servlet;
 
-import dev.lbkit.cookie.SplitDecision;
-import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Decision;
-import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.Outcome;
 import dev.lbkit.core.ResponseHeader;
 import jakarta.servlet.AsyncContext;
@@ -22,13 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request's journey through a {@link LoadBalancer}: the current decision (the first pick, or
- * the latest retry), the session headers already written to the response, and the report of how
- * the request ended.
- *
- * <p>Behind a {@link TrafficSplit} the load balancer is the member's that took the request, and the
- * {@link SplitDecision} goes along; a split that found no member leaves both the load balancer and
- * the decision {@code null}, and there is nothing to report.
+ * One request's journey through a {@link dev.lbkit.core.Router}: the current decision (the first
+ * pick, or the latest retry), the session headers already written to the response, and the report
+ * of how the request ended. The decision reports and retries itself through the load balancer that
+ * made it (behind a split, the member's), so nothing here depends on what kind of router decided.
  *
  * <p>Lives in a request attribute so that the filter and the proxy servlet share it. Fields are
  * volatile because an asynchronous request moves between threads (the container's, the proxy
@@ -40,50 +34,15 @@ final class Exchange implements AsyncListener {
   /** The request attribute holding the exchange; private to this package. */
   static final String ATTRIBUTE = Exchange.class.getName();
 
-  private final @Nullable LoadBalancer loadBalancer;
-  private final @Nullable TrafficSplit split;
   private final ServletRequest request;
   private final ServletBalancer balancer;
-  private volatile @Nullable Decision decision;
-  private volatile @Nullable SplitDecision splitDecision;
+  private volatile Decision decision;
   private volatile List<ResponseHeader> written = List.of();
   private volatile boolean failed;
   private volatile boolean listening;
   private volatile boolean completed;
 
-  Exchange(
-      LoadBalancer loadBalancer,
-      ServletRequest request,
-      Decision decision,
-      ServletBalancer balancer) {
-    this(loadBalancer, null, null, request, decision, balancer);
-  }
-
-  /** The exchange of a request the split decided: through its member, if it found one. */
-  Exchange(
-      TrafficSplit split,
-      SplitDecision splitDecision,
-      ServletRequest request,
-      ServletBalancer balancer) {
-    this(
-        splitDecision.loadBalancer(),
-        split,
-        splitDecision,
-        request,
-        splitDecision.decision(),
-        balancer);
-  }
-
-  private Exchange(
-      @Nullable LoadBalancer loadBalancer,
-      @Nullable TrafficSplit split,
-      @Nullable SplitDecision splitDecision,
-      ServletRequest request,
-      @Nullable Decision decision,
-      ServletBalancer balancer) {
-    this.loadBalancer = loadBalancer;
-    this.split = split;
-    this.splitDecision = splitDecision;
+  Exchange(ServletRequest request, Decision decision, ServletBalancer balancer) {
     this.request = request;
     this.decision = decision;
     this.balancer = balancer;
@@ -95,18 +54,13 @@ final class Exchange implements AsyncListener {
     return value instanceof Exchange ? (Exchange) value : null;
   }
 
-  /** The load balancer that made the decision (a split's member), or {@code null} for none. */
-  @Nullable LoadBalancer loadBalancer() {
-    return loadBalancer;
-  }
-
   /** The configuration of the filter (or proxy servlet) that started the exchange. */
   ServletBalancer balancer() {
     return balancer;
   }
 
-  /** The current decision, or {@code null} when a split found no member. */
-  @Nullable Decision decision() {
+  /** The current decision: the first pick's, or the latest retry's. */
+  Decision decision() {
     return decision;
   }
 
@@ -114,14 +68,8 @@ final class Exchange implements AsyncListener {
   void begin(HttpServletResponse response) {
     request.setAttribute(ATTRIBUTE, this);
     Decision first = decision;
-    if (first != null) {
-      request.setAttribute(LoadBalancingFilter.DECISION_ATTRIBUTE, first);
-      request.setAttribute(LoadBalancingFilter.LOAD_BALANCER_ATTRIBUTE, loadBalancer);
-    }
-    if (splitDecision != null) {
-      request.setAttribute(LoadBalancingFilter.SPLIT_DECISION_ATTRIBUTE, splitDecision);
-    }
-    List<ResponseHeader> headers = first == null ? List.of() : first.responseHeaders();
+    request.setAttribute(LoadBalancingFilter.DECISION_ATTRIBUTE, first);
+    List<ResponseHeader> headers = first.responseHeaders();
     for (int i = 0; i < headers.size(); i++) {
       ResponseHeader header = headers.get(i);
       response.addHeader(header.name(), header.value());
@@ -131,20 +79,11 @@ final class Exchange implements AsyncListener {
 
   /**
    * Picks again for a request whose attempt on {@code failed} could not connect: through the
-   * load balancer that made the decision (a retry stays within the split's member, as in NGINX
-   * or Envoy), then {@linkplain #move moves} to the answer.
+   * decision's own load balancer (a retry stays within a split's member, as in NGINX or Envoy),
+   * then {@linkplain #move moves} to the answer.
    */
   Decision retry(Decision failed, HttpServletResponse response) {
-    SplitDecision sd = splitDecision;
-    Decision next;
-    if (split != null && sd != null && sd.decision() == failed) {
-      SplitDecision nextSplit = split.retry(sd);
-      splitDecision = nextSplit;
-      request.setAttribute(LoadBalancingFilter.SPLIT_DECISION_ATTRIBUTE, nextSplit);
-      next = Objects.requireNonNull(nextSplit.decision(), "a member's retry has a decision");
-    } else {
-      next = Objects.requireNonNull(loadBalancer, "a decision has its load balancer").retry(failed);
-    }
+    Decision next = failed.retry();
     move(next, response);
     return next;
   }
@@ -156,7 +95,7 @@ final class Exchange implements AsyncListener {
    * headers of its own keeps the ones written.
    */
   void move(Decision next, HttpServletResponse response) {
-    Decision previous = Objects.requireNonNull(decision, "a retry follows a decision");
+    Decision previous = decision;
     decision = next;
     request.setAttribute(LoadBalancingFilter.DECISION_ATTRIBUTE, next);
     List<ResponseHeader> old = written;
@@ -220,11 +159,7 @@ final class Exchange implements AsyncListener {
 
   /** Reports the current decision; a decision already reported (by the proxy) stays as it was. */
   void finish(Outcome outcome) {
-    LoadBalancer lb = loadBalancer;
-    Decision d = decision;
-    if (lb != null && d != null) {
-      lb.report(d, outcome);
-    }
+    decision.report(outcome);
   }
 
   /**

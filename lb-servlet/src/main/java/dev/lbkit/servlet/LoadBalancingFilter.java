@@ -2,12 +2,12 @@ package dev.lbkit.servlet;
 
 import static dev.lbkit.core.internal.Checks.checkArgument;
 
-import dev.lbkit.cookie.SplitDecision;
-import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.core.ClientAddressResolver;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.Outcome;
+import dev.lbkit.core.Router;
+import dev.lbkit.core.TrafficSplit;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -22,7 +22,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A servlet filter that routes each request through a {@link LoadBalancer}: it picks the backend,
+ * A servlet filter that routes each request through a {@link Router} (a {@link LoadBalancer}, or a
+ * {@link TrafficSplit} across several): it picks the backend,
  * writes the session headers ({@code Set-Cookie} or the session header) to the response, stores
  * the {@link Decision} in the request attribute {@value #DECISION_ATTRIBUTE} for the servlet that
  * forwards the request (such as {@link LoadBalancingProxyServlet}), and reports how the request
@@ -31,12 +32,9 @@ import org.jspecify.annotations.Nullable;
  * <p>When no backend can take the request it answers {@code 503 Service Unavailable} with {@code
  * Retry-After}, or lets the chain decide if so configured.
  *
- * <p>Built over a {@link TrafficSplit} (a canary, weighted Gateway API {@code backendRefs}), it
- * lets the split choose the member, and then behaves as a filter over that member's load
- * balancer: {@value #DECISION_ATTRIBUTE} holds the member's decision and {@value
- * #LOAD_BALANCER_ATTRIBUTE} the member's load balancer, so that the proxy servlet reports and
- * retries within the member; {@value #SPLIT_DECISION_ATTRIBUTE} holds the {@link SplitDecision}
- * (which member, and why).
+ * <p>Behind a {@link TrafficSplit} (a canary, weighted Gateway API {@code backendRefs}) the decision
+ * is the chosen member's: {@link Decision#members()} names the member, and the decision reports
+ * and retries within it.
  *
  * <p>Register it in code:
  *
@@ -69,18 +67,6 @@ public final class LoadBalancingFilter implements Filter {
   public static final String DECISION_ATTRIBUTE = "dev.lbkit.servlet.decision";
 
   /**
-   * The request attribute holding the {@link LoadBalancer} that made the decision (behind a
-   * {@link TrafficSplit}, the member's).
-   */
-  public static final String LOAD_BALANCER_ATTRIBUTE = "dev.lbkit.servlet.loadBalancer";
-
-  /**
-   * The request attribute holding the {@link SplitDecision} of a filter built over a {@link
-   * TrafficSplit} (after a retry, the retry's); absent otherwise.
-   */
-  public static final String SPLIT_DECISION_ATTRIBUTE = "dev.lbkit.servlet.splitDecision";
-
-  /**
    * The default {@code Retry-After} of a 503: nginx's default {@code fail_timeout}, the earliest a
    * backend failed by passive health is tried again.
    */
@@ -98,33 +84,19 @@ public final class LoadBalancingFilter implements Filter {
     this.balancer = balancer;
   }
 
-  /** Starts building a filter over {@code loadBalancer}. */
-  public static Builder builder(LoadBalancer loadBalancer) {
-    return new Builder(Objects.requireNonNull(loadBalancer, "loadBalancer"), null);
-  }
-
   /**
-   * Starts building a filter over a traffic split: each request goes to the member the split
-   * chooses (its session's member, or one drawn by weight), then to the backend the member's load
-   * balancer picks.
+   * Starts building a filter over {@code router}: a {@link LoadBalancer}, or a {@link
+   * TrafficSplit} (each request goes to the member the split chooses, its session's member or one
+   * drawn by weight, then to the backend that member's load balancer picks).
    */
-  public static Builder builder(TrafficSplit split) {
-    return new Builder(null, Objects.requireNonNull(split, "split"));
+  public static Builder builder(Router router) {
+    return new Builder(Objects.requireNonNull(router, "router"));
   }
 
   /** The current decision of a request this filter (or the proxy servlet) has routed, or null. */
   public static @Nullable Decision decision(ServletRequest request) {
     Object value = request.getAttribute(DECISION_ATTRIBUTE);
     return value instanceof Decision ? (Decision) value : null;
-  }
-
-  /**
-   * The split decision of a request a filter over a {@link TrafficSplit} has routed, or null
-   * (another filter, or none yet).
-   */
-  public static @Nullable SplitDecision splitDecision(ServletRequest request) {
-    Object value = request.getAttribute(SPLIT_DECISION_ATTRIBUTE);
-    return value instanceof SplitDecision ? (SplitDecision) value : null;
   }
 
   /**
@@ -141,25 +113,13 @@ public final class LoadBalancingFilter implements Filter {
   }
 
   /**
-   * The load balancer this filter routes through, or {@code null} when it routes through a
-   * {@link TrafficSplit} (see {@link #trafficSplit()}).
+   * The router this filter routes through.
    *
    * @throws IllegalStateException if the filter was created for {@code web.xml} and not yet
    *     initialised
    */
-  public @Nullable LoadBalancer loadBalancer() {
-    return balancer().loadBalancer();
-  }
-
-  /**
-   * The traffic split this filter routes through, or {@code null} when it routes through one
-   * load balancer.
-   *
-   * @throws IllegalStateException if the filter was created for {@code web.xml} and not yet
-   *     initialised
-   */
-  public @Nullable TrafficSplit trafficSplit() {
-    return balancer().trafficSplit();
+  public Router router() {
+    return balancer().router();
   }
 
   private ServletBalancer balancer() {
@@ -216,25 +176,19 @@ public final class LoadBalancingFilter implements Filter {
   @Override
   public String toString() {
     ServletBalancer b = balancer;
-    Object target =
-        b == null
-            ? "not initialised"
-            : b.trafficSplit() != null ? b.trafficSplit() : b.loadBalancer();
-    return "LoadBalancingFilter{" + target + '}';
+    return "LoadBalancingFilter{" + (b == null ? "not initialised" : b.router()) + '}';
   }
 
   /** Builds a {@link LoadBalancingFilter}. */
   public static final class Builder {
-    private final @Nullable LoadBalancer loadBalancer;
-    private final @Nullable TrafficSplit split;
+    private final Router router;
     private ClientAddressResolver clientAddressResolver = ClientAddressResolver.direct();
     private Duration retryAfter = DEFAULT_RETRY_AFTER;
     private boolean continueChainWhenNoBackend;
     private int[] failureStatuses = InitParameters.DEFAULT_FAILURE_STATUSES.clone();
 
-    private Builder(@Nullable LoadBalancer loadBalancer, @Nullable TrafficSplit split) {
-      this.loadBalancer = loadBalancer;
-      this.split = split;
+    private Builder(Router router) {
+      this.router = router;
     }
 
     /**
@@ -260,9 +214,8 @@ public final class LoadBalancingFilter implements Filter {
     /**
      * Whether a request no backend can take goes on down the chain, with a decision without
      * backend in {@link #DECISION_ATTRIBUTE}, instead of being answered 503 here (false unless
-     * set). Behind a {@link TrafficSplit} that found no member there is no decision at all, and
-     * the split decision in {@link #SPLIT_DECISION_ATTRIBUTE} says {@link
-     * SplitDecision.Reason#NO_MEMBER}.
+     * set). Behind a {@link TrafficSplit} that found no member, its reason is {@link
+     * Decision.Reason#NO_MEMBER}.
      */
     public Builder continueChainWhenNoBackend(boolean continueChain) {
       this.continueChainWhenNoBackend = continueChain;
@@ -290,8 +243,7 @@ public final class LoadBalancingFilter implements Filter {
 
     ServletBalancer balancer() {
       return new ServletBalancer(
-          loadBalancer,
-          split,
+          router,
           clientAddressResolver,
           InitParameters.seconds(retryAfter),
           continueChainWhenNoBackend,

@@ -1,10 +1,10 @@
 package dev.lbkit.servlet;
 
-import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Decision;
-import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.Outcome;
+import dev.lbkit.core.Router;
+import dev.lbkit.core.TrafficSplit;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,16 +28,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Jetty 12 reverse proxy that forwards each request to the backend its {@link LoadBalancer}
- * chose, reports how the upstream exchange ended, and retries a request whose backend could not be
- * connected to on another backend through {@link LoadBalancer#retry}, as nginx's {@code
+ * A Jetty 12 reverse proxy that forwards each request to the backend its {@link Router} chose,
+ * reports how the upstream exchange ended, and retries a request whose backend could not be
+ * connected to on another backend through {@link Decision#retry}, as nginx's {@code
  * proxy_next_upstream error timeout} does for connection failures.
  *
  * <p>Behind a {@link LoadBalancingFilter} it forwards to the filter's decision. Alone, constructed
- * with a {@link LoadBalancer} or a {@link TrafficSplit} (or given a {@code backends} init-param),
- * it picks itself, with the same 503 when no backend can take the request. Behind a split, reports
- * and retries go to the load balancer of the member that took the request: a retry stays within
- * the member, as a retry in NGINX or Envoy stays within the upstream the split chose. Either way a
+ * with a router (or given a {@code backends} init-param), it picks itself, with the same 503 when
+ * no backend can take the request. Each attempt carries its own decision, which reports and
+ * retries through the load balancer that made it: behind a {@link TrafficSplit}, a retry stays
+ * within the member, as a retry in NGINX or Envoy stays within the upstream the split chose. A
  * retry that moves the session replaces the session headers written for the failed backend, since
  * nothing has been sent to the client yet; a retry that refuses a strict session answers 503.
  *
@@ -67,19 +67,11 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
   public LoadBalancingProxyServlet() {}
 
   /**
-   * A proxy that picks with {@code loadBalancer} when no {@link LoadBalancingFilter} ran before
-   * it, and otherwise forwards to the filter's decision.
-   */
-  public LoadBalancingProxyServlet(LoadBalancer loadBalancer) {
-    this.own = LoadBalancingFilter.builder(loadBalancer).balancer();
-  }
-
-  /**
-   * A proxy that picks with {@code split} (and then its member's load balancer) when no {@link
+   * A proxy that picks with {@code router} (a load balancer, or a traffic split) when no {@link
    * LoadBalancingFilter} ran before it, and otherwise forwards to the filter's decision.
    */
-  public LoadBalancingProxyServlet(TrafficSplit split) {
-    this.own = LoadBalancingFilter.builder(split).balancer();
+  public LoadBalancingProxyServlet(Router router) {
+    this.own = LoadBalancingFilter.builder(router).balancer();
   }
 
   /**
@@ -116,13 +108,10 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
   /** The proxy's request buffer unless configured: twice Jetty's default request header limit. */
   static final int DEFAULT_REQUEST_BUFFER_SIZE = 16 * 1024;
 
-  /**
-   * The load balancer this proxy picks with when no filter ran, or {@code null} (none of its own,
-   * or a {@link TrafficSplit}).
-   */
-  public @Nullable LoadBalancer loadBalancer() {
+  /** The router this proxy picks with when no filter ran, or {@code null} for none of its own. */
+  public @Nullable Router router() {
     ServletBalancer b = own;
-    return b == null ? null : b.loadBalancer();
+    return b == null ? null : b.router();
   }
 
   @Override
@@ -147,7 +136,7 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
       }
     }
     Decision decision = exchange.decision();
-    if (decision == null || !decision.hasBackend()) {
+    if (!decision.hasBackend()) {
       // The filter let the request through without a backend: nowhere to forward it.
       ServletBalancer.respondNoBackend(response, exchange.balancer().retryAfterSeconds());
       return;
@@ -168,7 +157,7 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
   /** Sends one attempt to the decision's backend; called again for each retry. */
   private void send(
       HttpServletRequest request, HttpServletResponse response, Exchange exchange, Decision decision) {
-    String target = rewriteTarget(request);
+    String target = target(request, decision);
     if (target == null) {
       exchange.finish(Outcome.COMPLETED);
       onProxyRewriteFailed(request, response);
@@ -233,8 +222,13 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
    */
   @Override
   protected @Nullable String rewriteTarget(HttpServletRequest request) {
-    Decision decision = LoadBalancingFilter.decision(request);
-    Backend backend = decision == null ? null : decision.backend();
+    Exchange exchange = Exchange.of(request);
+    return exchange == null ? null : target(request, exchange.decision());
+  }
+
+  /** The target of one attempt: {@link #rewriteTarget} for the attempt's own decision. */
+  private @Nullable String target(HttpServletRequest request, Decision decision) {
+    Backend backend = decision.backend();
     if (backend == null || !validateDestination(backend.host(), backend.port())) {
       return null;
     }
@@ -442,7 +436,6 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     }
     Exchange exchange = attempt.exchange;
     if (why == ProxyFailure.BACKEND_UNREACHABLE
-        && exchange.loadBalancer() != null
         && attempt.neverReachedBackend()
         && !proxyResponse.isCommitted()) {
       Decision next = exchange.retry(attempt.decision, proxyResponse);
@@ -586,10 +579,7 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     }
 
     void report(Outcome outcome) {
-      LoadBalancer lb = exchange.loadBalancer();
-      if (lb != null) {
-        lb.report(decision, outcome);
-      }
+      decision.report(outcome);
     }
   }
 }

@@ -1,11 +1,9 @@
 package dev.lbkit.servlet;
 
-import dev.lbkit.cookie.SplitDecision;
-import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.core.ClientAddressResolver;
 import dev.lbkit.core.Decision;
-import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.RequestContext;
+import dev.lbkit.core.Router;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -15,55 +13,36 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the filter and the proxy servlet share: turning a servlet request into a {@link
- * RequestContext}, picking (with one {@link LoadBalancer}, or with a {@link TrafficSplit} and then
- * its member's), publishing the {@link Exchange}, and the answer when there is no backend.
- * Immutable.
+ * RequestContext}, picking with the {@link Router}, publishing the {@link Exchange}, and the answer
+ * when there is no backend. Immutable.
  */
 final class ServletBalancer {
   private static final byte[] NO_BACKEND_BODY =
       "503 Service Unavailable: no backend can take this request\n"
           .getBytes(StandardCharsets.US_ASCII);
 
-  private final @Nullable LoadBalancer loadBalancer;
-  private final @Nullable TrafficSplit split;
+  private final Router router;
   private final ClientAddressResolver resolver;
   private final long retryAfterSeconds;
   private final boolean continueWhenNoBackend;
   private final boolean[] failureStatuses;
 
   ServletBalancer(
-      LoadBalancer loadBalancer,
+      Router router,
       ClientAddressResolver resolver,
       long retryAfterSeconds,
       boolean continueWhenNoBackend,
       boolean[] failureStatuses) {
-    this(loadBalancer, null, resolver, retryAfterSeconds, continueWhenNoBackend, failureStatuses);
-  }
-
-  /** Exactly one of {@code loadBalancer} and {@code split}. */
-  ServletBalancer(
-      @Nullable LoadBalancer loadBalancer,
-      @Nullable TrafficSplit split,
-      ClientAddressResolver resolver,
-      long retryAfterSeconds,
-      boolean continueWhenNoBackend,
-      boolean[] failureStatuses) {
-    this.loadBalancer = loadBalancer;
-    this.split = split;
+    this.router = Objects.requireNonNull(router, "router");
     this.resolver = resolver;
     this.retryAfterSeconds = retryAfterSeconds;
     this.continueWhenNoBackend = continueWhenNoBackend;
     this.failureStatuses = failureStatuses;
   }
 
-  /** The load balancer, or {@code null} when requests go through a {@link TrafficSplit}. */
-  @Nullable LoadBalancer loadBalancer() {
-    return loadBalancer;
-  }
-
-  /** The traffic split, or {@code null} when requests go through one load balancer. */
-  @Nullable TrafficSplit trafficSplit() {
-    return split;
+  /** The router requests go through: a load balancer, or a traffic split. */
+  Router router() {
+    return router;
   }
 
   ClientAddressResolver clientAddressResolver() {
@@ -107,22 +86,12 @@ final class ServletBalancer {
    */
   @Nullable Exchange start(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    Exchange exchange;
-    boolean hasBackend;
-    if (split != null) {
-      SplitDecision decision = split.pick(context(request));
-      hasBackend = decision.hasBackend();
-      exchange = new Exchange(split, decision, request, this);
-    } else {
-      LoadBalancer lb = Objects.requireNonNull(loadBalancer, "loadBalancer");
-      Decision decision = lb.pick(context(request));
-      hasBackend = decision.hasBackend();
-      exchange = new Exchange(lb, request, decision, this);
-    }
-    if (!hasBackend && !continueWhenNoBackend) {
+    Decision decision = router.pick(context(request));
+    if (!decision.hasBackend() && !continueWhenNoBackend) {
       respondNoBackend(response);
       return null;
     }
+    Exchange exchange = new Exchange(request, decision, this);
     exchange.begin(response);
     return exchange;
   }

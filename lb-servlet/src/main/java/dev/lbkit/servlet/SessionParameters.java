@@ -95,7 +95,7 @@ final class SessionParameters {
         throw invalid(
             name,
             "\"" + value + "\" (expected: no canary annotations on a filter; split traffic between"
-                + " load balancers with lb-cookie's TrafficSplit in code)");
+                + " load balancers with lb-core's TrafficSplit in code)");
       }
     }
     String sticky = params.apply(STICKY);

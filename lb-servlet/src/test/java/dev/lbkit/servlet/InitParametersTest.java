@@ -33,7 +33,7 @@ class InitParametersTest {
             "backends",
             "tea-1 10.0.0.1:8080 weight=3 max_conns=10 route=node1;"
                 + " tea-2 [2001:db8::2]:8080 drain\n tea-3 backend.local:80 down");
-    PoolSnapshot pool = balancer.loadBalancer().upstream().snapshot();
+    PoolSnapshot pool = ((LoadBalancer) balancer.router()).upstream().snapshot();
     assertThat(pool.size()).isEqualTo(3);
     assertThat(pool.backend(0).weight()).isEqualTo(3);
     assertThat(pool.backend(0).maxConnections()).isEqualTo(10);
@@ -42,13 +42,13 @@ class InitParametersTest {
     assertThat(pool.backend(1).state()).isEqualTo(BackendState.DRAINING);
     assertThat(pool.backend(2).authority()).isEqualTo("backend.local:80");
     assertThat(pool.backend(2).state()).isEqualTo(BackendState.DOWN);
-    assertThat(balancer.loadBalancer().upstream().name()).isEqualTo("tea");
+    assertThat(((LoadBalancer) balancer.router()).upstream().name()).isEqualTo("tea");
   }
 
   @Test
   void defaults() throws ServletException {
     ServletBalancer balancer = parse("backends", BACKENDS);
-    LoadBalancer lb = balancer.loadBalancer();
+    LoadBalancer lb = ((LoadBalancer) balancer.router());
     assertThat(lb.affinity()).isSameAs(SessionAffinity.none());
     assertThat(lb.maxTries()).isEqualTo(LoadBalancer.DEFAULT_MAX_TRIES);
     assertThat(lb.upstream().passiveHealth().maxFails()).isEqualTo(1);
@@ -76,7 +76,7 @@ class InitParametersTest {
             "trustedProxies", "10.0.0.0/8, 192.168.0.1",
             "realIpHeader", "X-Forwarded-For",
             "realIpRecursive", "on");
-    LoadBalancer lb = balancer.loadBalancer();
+    LoadBalancer lb = ((LoadBalancer) balancer.router());
     assertThat(lb.upstream().name()).isEqualTo("tea-upstream");
     assertThat(lb.maxTries()).isEqualTo(2);
     assertThat(lb.upstream().passiveHealth().maxFails()).isEqualTo(3);
@@ -113,7 +113,7 @@ class InitParametersTest {
         hashKey == null
             ? parse("backends", BACKENDS, "method", method)
             : parse("backends", BACKENDS, "method", method, "hashKey", hashKey);
-    assertThat(balancer.loadBalancer().selector()).isNotNull();
+    assertThat(((LoadBalancer) balancer.router()).selector()).isNotNull();
   }
 
   @ParameterizedTest
@@ -194,29 +194,26 @@ class InitParametersTest {
   @Test
   void sessionPersistenceForms() throws ServletException {
     assertThat(
-            parse(
+            lb(parse(
                     "backends", BACKENDS,
                     "sessionPersistence.sessionName", "cookie-tea",
                     "sessionPersistence.type", "Cookie",
                     "sessionPersistence.absoluteTimeout", "24h",
                     "sessionPersistence.cookieConfig.lifetimeType", "Permanent",
                     "secret", "0123456789abcdef0123456789abcdef")
-                .loadBalancer()
-                .affinity())
+                ).affinity())
         .isNotSameAs(SessionAffinity.none());
     assertThat(
-            parse(
+            lb(parse(
                     "backends", BACKENDS,
                     "nginx.ingress.kubernetes.io/affinity", "cookie",
                     "session-cookie-name", "INGRESSCOOKIE",
                     "affinity-mode", "persistent")
-                .loadBalancer()
-                .affinity())
+                ).affinity())
         .isNotSameAs(SessionAffinity.none());
     assertThat(
-            parse("backends", BACKENDS, "sticky", "sticky cookie srv_id expires=1h path=/tea")
-                .loadBalancer()
-                .affinity())
+            lb(parse("backends", BACKENDS, "sticky", "sticky cookie srv_id expires=1h path=/tea")
+                ).affinity())
         .isNotSameAs(SessionAffinity.none());
   }
 
@@ -232,5 +229,9 @@ class InitParametersTest {
     assertThat(SessionParameters.cookiePath("", List.of("/*"))).isEqualTo("/");
     assertThat(SessionParameters.cookiePath("/cafe", List.of("/"))).isEqualTo("/cafe");
     assertThat(SessionParameters.cookiePath("", List.of())).isEqualTo("/");
+  }
+
+  private static LoadBalancer lb(ServletBalancer balancer) {
+    return (LoadBalancer) balancer.router();
   }
 }

@@ -99,7 +99,7 @@ class LoadBalancingFilterTest {
                         + " cookie-written="
                         + response.getHeaders("Set-Cookie").size()
                         + " same-lb="
-                        + (request.getAttribute(LoadBalancingFilter.LOAD_BALANCER_ATTRIBUTE) == lb));
+                        + (decision.loadBalancer() == lb));
           }
         });
     HttpResponse<String> first = Http.get(gateway.uri("/"));
@@ -281,9 +281,7 @@ class LoadBalancingFilterTest {
                         protected void service(
                             HttpServletRequest request, HttpServletResponse response)
                             throws IOException {
-                          LoadBalancer lb =
-                              (LoadBalancer)
-                                  request.getAttribute(LoadBalancingFilter.LOAD_BALANCER_ATTRIBUTE);
+                          LoadBalancer lb = LoadBalancingFilter.decision(request).loadBalancer();
                           response
                               .getWriter()
                               .print(

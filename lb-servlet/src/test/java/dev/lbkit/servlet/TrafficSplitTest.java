@@ -3,13 +3,12 @@ package dev.lbkit.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.cookie.SplitDecision;
-import dev.lbkit.cookie.TrafficSplit;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
 import dev.lbkit.core.Selector;
+import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.Upstream;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
@@ -208,13 +207,12 @@ class TrafficSplitTest {
                   new FilterHolder(LoadBalancingFilter.builder(split).build()),
                   "/*",
                   EnumSet.of(DispatcherType.REQUEST));
-              context.addServlet(new ServletHolder(new Attributes()), "/*");
+              context.addServlet(new ServletHolder(new Attributes(split)), "/*");
             });
     String body = Http.get(gateway.uri("/canary")).body();
     assertThat(body)
         .isEqualTo(
-            "member=espresso-v2 reason=WEIGHT loadBalancerIsTheMembers=true"
-                + " decisionIsTheMembers=true\n");
+            "members=[espresso-v2] reason=NEW_SESSION loadBalancerIsTheMembers=true\n");
     assertNothingInFlight(split);
 
     split.setWeight("espresso-v2", 0);
@@ -226,32 +224,33 @@ class TrafficSplitTest {
   /** Writes what the filter published for the servlet behind it. */
   private static final class Attributes extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    private final transient TrafficSplit split;
+
+    Attributes(TrafficSplit split) {
+      this.split = split;
+    }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
         throws IOException {
-      SplitDecision split = LoadBalancingFilter.splitDecision(request);
       Decision decision = LoadBalancingFilter.decision(request);
-      Object lb = request.getAttribute(LoadBalancingFilter.LOAD_BALANCER_ATTRIBUTE);
       response.setContentType("text/plain");
       response
           .getWriter()
           .print(
-              "member="
-                  + split.member()
+              "members="
+                  + decision.members()
                   + " reason="
-                  + split.reason()
+                  + decision.reason()
                   + " loadBalancerIsTheMembers="
-                  + (lb == split.loadBalancer())
-                  + " decisionIsTheMembers="
-                  + (decision == split.decision() && decision.hasBackend())
+                  + (decision.loadBalancer() == split.member(decision.members().get(0)))
                   + "\n");
     }
   }
 
   private static void assertNothingInFlight(TrafficSplit split) throws InterruptedException {
     for (String member : split.members()) {
-      ProxyAssertions.assertNothingInFlight(split.member(member));
+      ProxyAssertions.assertNothingInFlight((LoadBalancer) split.member(member));
     }
   }
 }

@@ -2,7 +2,7 @@ package dev.lbkit.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lbkit.cookie.TrafficSplit;
+import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.demo.GatewayConfig.BackendRef;
 import dev.lbkit.demo.GatewayConfig.PathMatch;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class RouterTest {
+class RouteTableTest {
   private final List<RouteSpec> routes = new ArrayList<>();
   private final List<String> names = new ArrayList<>();
 
@@ -33,7 +33,7 @@ class RouterTest {
     route("coffee", List.of(), PathMatch.Type.PathPrefix, "/coffee");
     route("coffee-beans", List.of(), PathMatch.Type.PathPrefix, "/coffee/beans");
     route("coffee-exact", List.of(), PathMatch.Type.Exact, "/coffee");
-    Router<String> router = Router.of(routes, names);
+    RouteTable<String> router = RouteTable.of(routes, names);
 
     assertThat(router.route("any", "/coffee")).isEqualTo("coffee-exact");
     assertThat(router.route("any", "/coffee/")).isEqualTo("coffee");
@@ -48,7 +48,7 @@ class RouterTest {
     route("wild", List.of("*.example.com"), PathMatch.Type.PathPrefix, "/");
     route("deep-wild", List.of("*.eu.example.com"), PathMatch.Type.PathPrefix, "/");
     route("any-latte", List.of(), PathMatch.Type.Exact, "/latte");
-    Router<String> router = Router.of(routes, names);
+    RouteTable<String> router = RouteTable.of(routes, names);
 
     assertThat(router.route("cafe.example.com", "/tea")).isEqualTo("cafe-tea");
     assertThat(router.route("CAFE.Example.COM.", "/tea")).isEqualTo("cafe-tea");
@@ -66,7 +66,7 @@ class RouterTest {
   void tiesGoToTheRouteListedFirst() {
     route("first", List.of("a.test"), PathMatch.Type.PathPrefix, "/x");
     route("second", List.of("a.test", "b.test"), PathMatch.Type.PathPrefix, "/x");
-    Router<String> router = Router.of(routes, names);
+    RouteTable<String> router = RouteTable.of(routes, names);
 
     assertThat(router.route("a.test", "/x")).isEqualTo("first");
     assertThat(router.route("b.test", "/x")).isEqualTo("second");

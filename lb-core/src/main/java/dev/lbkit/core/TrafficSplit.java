@@ -1,13 +1,7 @@
-package dev.lbkit.cookie;
+package dev.lbkit.core;
 
 import static dev.lbkit.core.internal.Checks.checkArgument;
 
-import dev.lbkit.core.Binding;
-import dev.lbkit.core.Decision;
-import dev.lbkit.core.LoadBalancer;
-import dev.lbkit.core.Outcome;
-import dev.lbkit.core.PoolSnapshot;
-import dev.lbkit.core.RequestContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,19 +12,19 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A route that splits its traffic across several upstreams by weight, each behind its own {@link
- * LoadBalancer}: the Gateway API's weighted {@code backendRefs}, an ingress-nginx canary, a blue/
- * green cut-over.
+ * A route that splits its traffic across several members by weight, each a {@link Router} of its
+ * own (an upstream's {@link LoadBalancer}, or another split): the Gateway API's weighted {@code
+ * backendRefs}, an ingress-nginx canary, a blue/green cut-over.
  *
  * <pre>{@code
  * TrafficSplit split = TrafficSplit.builder()
  *     .member("stable", stableLb, 90)
  *     .member("canary", canaryLb, 10)
  *     .build();
- * SplitDecision d = split.pick(request);
+ * Decision d = split.pick(request);       // d.members() is [stable] or [canary]
  * if (!d.hasBackend()) { respond503(); return; }
  * d.responseHeaders().forEach(h -> response.addHeader(h.name(), h.value()));
- * ... forward to d.backend(), then split.report(d, outcome)
+ * ... forward to d.backend(), then d.report(outcome); a retry (d.retry()) stays in the member
  * split.setWeight("canary", 50);      // later: a progressive rollout
  * }</pre>
  *
@@ -64,7 +58,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * publishes a new immutable weight table with one volatile write. Thread-safe; a pick takes no
  * lock.
  */
-public final class TrafficSplit {
+public final class TrafficSplit implements Router {
   /** The Gateway API's largest {@code backendRef} weight. */
   public static final int MAX_WEIGHT = 1_000_000;
 
@@ -97,7 +91,9 @@ public final class TrafficSplit {
   }
 
   private final String[] names;
-  private final LoadBalancer[] members;
+  private final Router[] members;
+  /** Where a decision without a member comes from: the first load balancer inside the split. */
+  private final LoadBalancer firstLoadBalancer;
   private final CanaryBehavior behavior;
   private final Object writeLock = new Object();
   private volatile int[] weights;
@@ -105,14 +101,15 @@ public final class TrafficSplit {
   private TrafficSplit(Builder builder) {
     int n = builder.members.size();
     this.names = builder.members.keySet().toArray(new String[0]);
-    this.members = new LoadBalancer[n];
+    this.members = new Router[n];
     int[] w = new int[n];
     for (int i = 0; i < n; i++) {
       Member m = builder.members.get(names[i]);
-      members[i] = m.loadBalancer;
+      members[i] = m.router;
       w[i] = m.weight;
     }
     this.weights = w;
+    this.firstLoadBalancer = firstLoadBalancer(members[0]);
     this.behavior = builder.behavior;
   }
 
@@ -127,11 +124,11 @@ public final class TrafficSplit {
   }
 
   /**
-   * The load balancer of the named member.
+   * The router of the named member: a load balancer, or a nested split.
    *
    * @throws IllegalArgumentException if there is no such member
    */
-  public LoadBalancer member(String name) {
+  public Router member(String name) {
     return members[indexOf(name)];
   }
 
@@ -162,80 +159,69 @@ public final class TrafficSplit {
     }
   }
 
-  /** Decides which member and which backend a request goes to. Never throws on client input. */
-  public SplitDecision pick(RequestContext request) {
-    int[] w = weights;
-    if (behavior == CanaryBehavior.STICKY) {
-      // The member whose session the request carries: the first that binds it, else the one
-      // member whose session names a backend that is gone (two such make it nobody's). Each
-      // member's session is resolved once, against the snapshot its pick then decides on.
-      int gone = -1;
-      boolean ambiguous = false;
-      PoolSnapshot gonePool = null;
-      Binding goneBinding = null;
-      for (int i = 0; i < members.length; i++) {
-        if (!members[i].affinity().persistsSessions()) {
-          continue;
-        }
-        PoolSnapshot pool = members[i].upstream().snapshot();
-        Binding binding = members[i].resolveSession(pool, request);
-        if (binding.kind() == Binding.Kind.BOUND) {
-          return keepOrDraw(i, request, pool, binding, w);
-        }
-        if (binding.kind() == Binding.Kind.GONE) {
-          ambiguous |= gone >= 0;
-          gone = i;
-          gonePool = pool;
-          goneBinding = binding;
-        }
+  /**
+   * Decides which member and which backend a request goes to: the member whose session the
+   * request carries, else one drawn by weight. Never throws on client input.
+   */
+  @Override
+  public Decision pick(RequestContext request) {
+    ResolvedSession session = resolveSession(request);
+    if (session.isPresent()) {
+      return session.pick();
+    }
+    return pickByWeight(request, -1);
+  }
+
+  /**
+   * The member whose session the request carries (none in {@link CanaryBehavior#LEGACY} mode):
+   * the first that binds it, else the one member whose session names a backend that is gone (two
+   * such make it nobody's). Each member's session is resolved once, and its pick decides on what
+   * was resolved; should that member have no backend at all, the request is drawn by weight among
+   * the others.
+   */
+  @Override
+  public ResolvedSession resolveSession(RequestContext request) {
+    if (behavior != CanaryBehavior.STICKY) {
+      return ResolvedSession.none();
+    }
+    int gone = -1;
+    boolean ambiguous = false;
+    ResolvedSession goneSession = null;
+    for (int i = 0; i < members.length; i++) {
+      ResolvedSession session = members[i].resolveSession(request);
+      if (session.kind() == Binding.Kind.BOUND) {
+        return owned(i, session, request);
       }
-      if (gone >= 0 && !ambiguous) {
-        return keepOrDraw(gone, request, gonePool, goneBinding, w);
+      if (session.kind() == Binding.Kind.GONE) {
+        ambiguous |= gone >= 0;
+        gone = i;
+        goneSession = session;
       }
     }
-    return pickByWeight(request, w, -1);
+    if (gone >= 0 && !ambiguous) {
+      return owned(gone, goneSession, request);
+    }
+    return ResolvedSession.none();
+  }
+
+  private ResolvedSession owned(int owner, ResolvedSession session, RequestContext request) {
+    return new ResolvedSession(session.kind(), () -> keepOrDraw(owner, session, request));
   }
 
   /**
    * The session's member decides; if its upstream has no backend to decide on (an empty or wholly
    * down upstream cannot keep its sessions), the request is drawn by weight among the others.
    */
-  private SplitDecision keepOrDraw(
-      int owner, RequestContext request, PoolSnapshot pool, Binding binding, int[] w) {
-    Decision d = members[owner].pick(request, pool, binding);
+  private Decision keepOrDraw(int owner, ResolvedSession session, RequestContext request) {
+    Decision d = session.pick();
     if (d.hasBackend() || d.reason() == Decision.Reason.REFUSED_UNAVAILABLE) {
-      return new SplitDecision(
-          owner, names[owner], members[owner], d, SplitDecision.Reason.SESSION);
+      return d.viaMember(names[owner]);
     }
-    return pickByWeight(request, w, owner);
+    return pickByWeight(request, owner);
   }
 
-  /**
-   * Picks again within the same member for a request whose previous attempt failed (see {@link
-   * LoadBalancer#retry}). A decision without a member stays without one.
-   */
-  public SplitDecision retry(SplitDecision previous) {
-    LoadBalancer lb = previous.loadBalancer();
-    Decision decision = previous.decision();
-    if (lb == null || decision == null) {
-      return previous;
-    }
-    return new SplitDecision(
-        previous.memberIndex(), previous.member(), lb, lb.retry(decision), previous.reason());
-  }
-
-  /**
-   * Reports how the request ended to the member's load balancer (see {@link LoadBalancer#report}).
-   */
-  public void report(SplitDecision decision, Outcome outcome) {
-    LoadBalancer lb = decision.loadBalancer();
-    Decision d = decision.decision();
-    if (lb != null && d != null) {
-      lb.report(d, outcome);
-    }
-  }
-
-  private SplitDecision pickByWeight(RequestContext request, int[] w, int excluded) {
+  private Decision pickByWeight(RequestContext request, int excluded) {
+    int[] w = weights;
     // Each member at most once: one whose upstream has no backend is left out and we draw again.
     long left = excluded >= 0 ? 1L << excluded : 0L;
     for (int attempt = 0; attempt < members.length; attempt++) {
@@ -245,11 +231,17 @@ public final class TrafficSplit {
       }
       Decision d = members[i].pick(request);
       if (d.hasBackend() || d.reason() == Decision.Reason.REFUSED_UNAVAILABLE) {
-        return new SplitDecision(i, names[i], members[i], d, SplitDecision.Reason.WEIGHT);
+        return d.viaMember(names[i]);
       }
       left |= 1L << i;
     }
-    return new SplitDecision(-1, null, null, null, SplitDecision.Reason.NO_MEMBER);
+    return firstLoadBalancer.noBackend(request, Decision.Reason.NO_MEMBER);
+  }
+
+  private static LoadBalancer firstLoadBalancer(Router router) {
+    return router instanceof LoadBalancer
+        ? (LoadBalancer) router
+        : ((TrafficSplit) router).firstLoadBalancer;
   }
 
   /** A member not in {@code leftOut}, drawn with probability weight / total weight, or -1. */
@@ -308,11 +300,11 @@ public final class TrafficSplit {
   }
 
   private static final class Member {
-    final LoadBalancer loadBalancer;
+    final Router router;
     final int weight;
 
-    Member(LoadBalancer loadBalancer, int weight) {
-      this.loadBalancer = loadBalancer;
+    Member(Router router, int weight) {
+      this.router = router;
       this.weight = weight;
     }
   }
@@ -325,13 +317,13 @@ public final class TrafficSplit {
     private Builder() {}
 
     /**
-     * Adds a member: an upstream's load balancer and its share of new sessions (a Gateway API
-     * {@code backendRef} weight, 0..{@value #MAX_WEIGHT}; 0 takes no new sessions but keeps its
-     * sessions).
+     * Adds a member: an upstream's load balancer (or a nested split) and its share of new
+     * sessions (a Gateway API {@code backendRef} weight, 0..{@value #MAX_WEIGHT}; 0 takes no new
+     * sessions but keeps its sessions).
      */
-    public Builder member(String name, LoadBalancer loadBalancer, int weight) {
+    public Builder member(String name, Router router, int weight) {
       Objects.requireNonNull(name, "name");
-      Objects.requireNonNull(loadBalancer, "loadBalancer");
+      Objects.requireNonNull(router, "router");
       checkArgument(!name.isBlank(), "member name: \"%s\" (expected: a non-blank name)", name);
       checkArgument(
           !members.containsKey(name), "member: \"%s\" (expected: a name not used yet)", name);
@@ -341,7 +333,7 @@ public final class TrafficSplit {
           MAX_MEMBERS,
           MAX_MEMBERS);
       checkWeight(name, weight);
-      members.put(name, new Member(loadBalancer, weight));
+      members.put(name, new Member(router, weight));
       return this;
     }
 

@@ -26,14 +26,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable; built once when the gateway starts.
  */
-final class Router<T> {
+final class RouteTable<T> {
   private final Map<String, List<Entry<T>>> exactHosts;
   private final List<Map.Entry<String, List<Entry<T>>>> wildcards; // longest suffix first
   private final List<Entry<T>> anyHost;
 
   private record Entry<T>(PathMatch path, T target) {}
 
-  private Router(
+  private RouteTable(
       Map<String, List<Entry<T>>> exactHosts,
       List<Map.Entry<String, List<Entry<T>>>> wildcards,
       List<Entry<T>> anyHost) {
@@ -43,7 +43,7 @@ final class Router<T> {
   }
 
   /** A router over {@code routes} in file order, each leading to its target. */
-  static <T> Router<T> of(List<RouteSpec> routes, List<T> targets) {
+  static <T> RouteTable<T> of(List<RouteSpec> routes, List<T> targets) {
     Map<String, List<Entry<T>>> exact = new LinkedHashMap<>();
     Map<String, List<Entry<T>>> wildcard = new LinkedHashMap<>();
     List<Entry<T>> any = new ArrayList<>();
@@ -69,7 +69,7 @@ final class Router<T> {
     any.sort(precedence);
     List<Map.Entry<String, List<Entry<T>>>> wildcards = new ArrayList<>(wildcard.entrySet());
     wildcards.sort(Comparator.comparingInt(e -> -e.getKey().length()));
-    return new Router<>(exact, wildcards, any);
+    return new RouteTable<>(exact, wildcards, any);
   }
 
   /**
