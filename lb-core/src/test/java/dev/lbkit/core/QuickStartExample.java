@@ -26,7 +26,7 @@ public final class QuickStartExample {
     for (int i = 0; i < 7; i++) {
       Decision d = lb.pick(RequestContext.empty());
       System.out.println("  request " + (i + 1) + " -> " + d.backend().id() + " (" + d.backend().authority() + ")");
-      lb.report(d, Outcome.SUCCESS);
+      d.report(Outcome.SUCCESS);
     }
 
     tea.setState("tea-1", BackendState.DRAINING);
@@ -34,13 +34,13 @@ public final class QuickStartExample {
     tea.setState("tea-1", BackendState.UP);
 
     Decision first = lb.pick(RequestContext.empty());
-    lb.report(first, Outcome.FAILURE); // say the connection was refused
-    Decision retry = lb.retry(first);
+    first.report(Outcome.FAILURE); // say the connection was refused
+    Decision retry = first.retry();
     System.out.println(
         "a failure on " + first.backend().id() + ": the retry goes to " + retry.backend().id()
             + " (" + retry.reason() + "), and " + first.backend().id()
             + " sits out fail_timeout: next picks " + pickIds(lb, 4));
-    lb.report(retry, Outcome.SUCCESS);
+    retry.report(Outcome.SUCCESS);
 
     ClientAddressResolver realIp =
         ClientAddressResolver.builder()
@@ -61,7 +61,7 @@ public final class QuickStartExample {
     for (int i = 0; i < count; i++) {
       Decision d = lb.pick(RequestContext.empty());
       sb.append(i == 0 ? "" : " ").append(d.hasBackend() ? d.backend().id() : "none");
-      lb.report(d, Outcome.SUCCESS);
+      d.report(Outcome.SUCCESS);
     }
     return sb.toString();
   }
