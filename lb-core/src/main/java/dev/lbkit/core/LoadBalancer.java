@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; a pick takes no lock.
  */
-public final class LoadBalancer implements Router {
+public final class LoadBalancer implements Router, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(LoadBalancer.class);
 
   /** ingress-nginx's default for {@code proxy-next-upstream-tries}. */
@@ -44,6 +45,8 @@ public final class LoadBalancer implements Router {
   private final Selector selector;
   private final SessionAffinity affinity;
   private final int maxTries;
+  private final List<Precomputation<?>> precomputations;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final Decision.Reason freshPickReason;
 
   private LoadBalancer(Builder builder) {
@@ -55,7 +58,8 @@ public final class LoadBalancer implements Router {
         affinity.persistsSessions() ? Decision.Reason.NEW_SESSION : Decision.Reason.BALANCED;
     List<Precomputation<?>> needed = new ArrayList<>(selector.precomputations());
     needed.addAll(affinity.precomputations());
-    upstream.register(needed);
+    this.precomputations = List.copyOf(needed);
+    upstream.register(precomputations);
   }
 
   /** A round-robin load balancer without session persistence. */
@@ -370,6 +374,20 @@ public final class LoadBalancer implements Router {
       }
     }
     return false;
+  }
+
+  /**
+   * Releases what this load balancer registered with its upstream: a ring or table that no other
+   * load balancer of the upstream uses is no longer computed on changes, and later snapshots drop
+   * it. A gateway that rebuilds its load balancers on a configuration reload closes the old ones.
+   * Decisions already made can still be reported; a closed load balancer must not pick again.
+   * Closing twice does nothing.
+   */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      upstream.unregister(precomputations);
+    }
   }
 
   @Override

@@ -34,8 +34,7 @@ public final class PoolSnapshot {
   private final boolean[] upUnlimited;
 
   private final Map<String, Integer> indexById;
-  private final Precomputation<?>[] precomputationKeys;
-  private final Object[] precomputed;
+  private final PrecomputationTable precomputed;
   private final PassiveHealth health;
   private final Clock clock;
   private final Eligibility newPicks = this::isAvailable;
@@ -45,7 +44,7 @@ public final class PoolSnapshot {
       long version,
       List<Backend> backends,
       BackendStats[] stats,
-      Precomputation<?>[] precomputationKeys,
+      PrecomputationTable precomputed,
       PassiveHealth health,
       Clock clock) {
     this.upstreamName = upstreamName;
@@ -62,11 +61,7 @@ public final class PoolSnapshot {
           backend.state() == BackendState.UP && backend.maxConnections() == Backend.UNLIMITED;
     }
     this.indexById = Collections.unmodifiableMap(ids);
-    this.precomputationKeys = precomputationKeys;
-    this.precomputed = new Object[precomputationKeys.length];
-    for (int i = 0; i < precomputationKeys.length; i++) {
-      precomputed[i] = precomputationKeys[i].compute(this.backends);
-    }
+    this.precomputed = precomputed;
     this.health = health;
     this.clock = clock;
   }
@@ -115,23 +110,28 @@ public final class PoolSnapshot {
   /**
    * The value computed for this backend set by {@code precomputation}.
    *
-   * @throws IllegalStateException if the precomputation was not registered with the upstream (a
-   *     selector or affinity that forgot to declare it)
+   * <p>Found in O(1): by the instance's identity when it was registered, else by value.
+   *
+   * @throws IllegalStateException if neither it nor an equal precomputation is registered with
+   *     the upstream (a selector or affinity that forgot to declare it, or a closed load balancer)
    */
   @SuppressWarnings("unchecked")
   public <T> T precomputed(Precomputation<T> precomputation) {
-    Precomputation<?>[] keys = precomputationKeys;
-    for (int i = 0; i < keys.length; i++) {
-      if (keys[i] == precomputation) {
-        return (T) precomputed[i];
-      }
+    Object value = precomputed.find(precomputation);
+    if (value == null) {
+      throw new IllegalStateException(
+          "precomputation "
+              + precomputation
+              + " is not registered with upstream "
+              + upstreamName
+              + " (declare it in precomputations(), and do not use a closed load balancer)");
     }
-    throw new IllegalStateException(
-        "precomputation "
-            + precomputation
-            + " is not registered with upstream "
-            + upstreamName
-            + " (declare it in precomputations())");
+    return (T) value;
+  }
+
+  /** What this snapshot precomputed: the next snapshot of the same backends reuses it. */
+  PrecomputationTable precomputations() {
+    return precomputed;
   }
 
   /**

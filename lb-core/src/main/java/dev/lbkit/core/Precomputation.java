@@ -11,8 +11,11 @@ import java.util.List;
  * that no request ever pays for building one. A request reads the result with {@link
  * PoolSnapshot#precomputed(Precomputation)}.
  *
- * <p>Each precomputation is identified by its instance. The result must be immutable, or safe to
- * use from many threads at once without locks.
+ * <p>Precomputations are values: two equal ones ({@code equals}) are computed once per snapshot and
+ * share the result, so implement {@code equals} and {@code hashCode} over the parameters, or use
+ * one instance for a parameterless precomputation. The {@link LoadBalancer} that registered one
+ * unregisters it when {@linkplain LoadBalancer#close closed}. The result must not be {@code null},
+ * and must be immutable, or safe to use from many threads at once without locks.
  *
  * @param <T> the type of the precomputed value
  */

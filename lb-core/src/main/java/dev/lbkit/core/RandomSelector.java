@@ -66,7 +66,8 @@ final class RandomSelector implements Selector {
   }
 
   private final boolean two;
-  private final Precomputation<Table> table = Table::new;
+  /** One instance for every random selector: one table per snapshot. */
+  private static final Precomputation<Table> TABLE = Table::new;
 
   RandomSelector(boolean two) {
     this.two = two;
@@ -74,12 +75,12 @@ final class RandomSelector implements Selector {
 
   @Override
   public List<Precomputation<?>> precomputations() {
-    return List.of(table);
+    return List.of(TABLE);
   }
 
   @Override
   public int select(PoolSnapshot pool, RequestContext request, Eligibility eligible) {
-    Table t = pool.precomputed(table);
+    Table t = pool.precomputed(TABLE);
     if (t.total == 0) {
       return NONE;
     }

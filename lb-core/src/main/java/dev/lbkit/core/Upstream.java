@@ -7,11 +7,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named set of backends that can change at runtime, published as immutable {@link PoolSnapshot}s.
@@ -37,7 +40,11 @@ public final class Upstream {
 
   // Guarded by writeLock.
   private final Map<String, BackendStats> statsById = new HashMap<>();
-  private final List<Precomputation<?>> precomputations = new ArrayList<>();
+  /** Each distinct precomputation value (by equals), first registered instance as key. */
+  private final Map<Precomputation<?>, Registration> byValue = new LinkedHashMap<>();
+  /** Every registered instance and how many registrations hold it. */
+  private final IdentityHashMap<Precomputation<?>, int[]> byInstance = new IdentityHashMap<>();
+
   private long version;
 
   private volatile PoolSnapshot snapshot;
@@ -169,26 +176,119 @@ public final class Upstream {
   }
 
   /**
-   * Makes every snapshot from now on carry {@code precomputation}, republishing the current set if
-   * it was not registered yet. Called by {@link LoadBalancer} for its selector and affinity.
+   * Makes every snapshot from now on carry these precomputations, republishing the current set
+   * when the registrations changed: only values not computed yet are computed (an equal value
+   * registered before is shared). Called by {@link LoadBalancer} for its selector and affinity;
+   * each call is undone by one {@link #unregister} of the same list.
    */
   void register(Collection<? extends Precomputation<?>> toRegister) {
     synchronized (writeLock) {
-      boolean added = false;
+      boolean changed = false;
       for (Precomputation<?> p : toRegister) {
-        if (precomputations.stream().noneMatch(existing -> existing == p)) {
-          precomputations.add(p);
-          added = true;
+        Objects.requireNonNull(p, "precomputation");
+        int[] count = byInstance.computeIfAbsent(p, k -> new int[1]);
+        if (count[0]++ == 0) {
+          changed = true;
+          byValue.computeIfAbsent(p, k -> new Registration()).instances++;
         }
       }
-      if (added) {
-        publish(snapshot.backends());
+      if (changed) {
+        snapshot = rebuildSnapshot(snapshot);
       }
+    }
+  }
+
+  /**
+   * Undoes one {@link #register} of these precomputations: a value no registered instance holds
+   * any more is no longer computed, and snapshots from now on drop it.
+   */
+  void unregister(Collection<? extends Precomputation<?>> toRemove) {
+    synchronized (writeLock) {
+      boolean changed = false;
+      for (Precomputation<?> p : toRemove) {
+        int[] count = byInstance.get(p);
+        if (count == null) {
+          continue;
+        }
+        if (--count[0] == 0) {
+          changed = true;
+          byInstance.remove(p);
+          Registration value = byValue.get(p);
+          if (value != null && --value.instances == 0) {
+            byValue.remove(p);
+          }
+        }
+      }
+      if (changed) {
+        snapshot = rebuildSnapshot(snapshot);
+      }
+    }
+  }
+
+  /** Registered instances and distinct values, for tests that count what stays registered. */
+  int[] registrations() {
+    synchronized (writeLock) {
+      return new int[] {byInstance.size(), byValue.size()};
     }
   }
 
   private void publish(List<Backend> backends) {
     snapshot = buildSnapshot(backends);
+  }
+
+  /** The same backends and counters, with the registrations as they are now. */
+  private PoolSnapshot rebuildSnapshot(PoolSnapshot previous) {
+    return new PoolSnapshot(
+        name,
+        ++version,
+        previous.backends(),
+        statsOf(previous.backends()),
+        precomputations(previous.backends(), previous.precomputations()),
+        health,
+        clock);
+  }
+
+  /**
+   * The table of every registered value for {@code backends}: a value {@code reuse} holds
+   * (computed for the same backends) is taken from it, any other computed now.
+   */
+  private PrecomputationTable precomputations(
+      List<Backend> backends, @Nullable PrecomputationTable reuse) {
+    if (byValue.isEmpty()) {
+      return PrecomputationTable.EMPTY;
+    }
+    Precomputation<?>[] canonical = new Precomputation<?>[byValue.size()];
+    Object[] values = new Object[canonical.length];
+    Map<Precomputation<?>, Integer> slotByValue = new HashMap<>();
+    int slot = 0;
+    for (Precomputation<?> p : byValue.keySet()) {
+      canonical[slot] = p;
+      Object value = reuse == null ? null : reuse.find(p);
+      values[slot] =
+          value != null
+              ? value
+              : Objects.requireNonNull(p.compute(backends), () -> p + " computed null");
+      slotByValue.put(p, slot++);
+    }
+    List<Precomputation<?>> registered = new ArrayList<>(byInstance.keySet());
+    int[] slotOf = new int[registered.size()];
+    for (int i = 0; i < slotOf.length; i++) {
+      slotOf[i] = slotByValue.get(registered.get(i));
+    }
+    return new PrecomputationTable(canonical, values, registered, slotOf);
+  }
+
+  private BackendStats[] statsOf(List<Backend> backends) {
+    BackendStats[] stats = new BackendStats[backends.size()];
+    for (int i = 0; i < stats.length; i++) {
+      stats[i] = statsById.computeIfAbsent(backends.get(i).id(), id -> new BackendStats());
+    }
+    return stats;
+  }
+
+  /** One distinct precomputation value and how many registered instances hold it. */
+  private static final class Registration {
+    int instances;
   }
 
   private PoolSnapshot buildSnapshot(List<Backend> backends) {
@@ -202,18 +302,9 @@ public final class Upstream {
           b.id());
     }
     statsById.keySet().retainAll(ids);
-    BackendStats[] stats = new BackendStats[backends.size()];
-    for (int i = 0; i < stats.length; i++) {
-      stats[i] = statsById.computeIfAbsent(backends.get(i).id(), id -> new BackendStats());
-    }
+    List<Backend> copy = List.copyOf(backends);
     return new PoolSnapshot(
-        name,
-        ++version,
-        backends,
-        stats,
-        precomputations.toArray(new Precomputation<?>[0]),
-        health,
-        clock);
+        name, ++version, copy, statsOf(copy), precomputations(copy, null), health, clock);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.lbkit.core.Backend;
 import dev.lbkit.core.Precomputation;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the default ring: {@code weight x pointsPerWeight} 64-bit points per backend, derived
@@ -27,6 +28,16 @@ final class DefaultRingBuilder implements Precomputation<ConsistentRing> {
   DefaultRingBuilder(int pointsPerWeight, BackendKey key) {
     this.pointsPerWeight = pointsPerWeight;
     this.key = Objects.requireNonNull(key, "key");
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof DefaultRingBuilder && pointsPerWeight == ((DefaultRingBuilder) o).pointsPerWeight && key.equals(((DefaultRingBuilder) o).key);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(DefaultRingBuilder.class, pointsPerWeight, key);
   }
 
   @Override

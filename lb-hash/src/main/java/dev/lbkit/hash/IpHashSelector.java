@@ -46,7 +46,6 @@ final class IpHashSelector implements Selector {
 
   @Override
   public List<Precomputation<?>> precomputations() {
-    // Ours first: a snapshot finds a precomputation by scanning the registered ones in order.
     List<Precomputation<?>> all = new ArrayList<>();
     all.add(table);
     all.addAll(roundRobin.precomputations());

@@ -68,20 +68,23 @@ final class IpHashTable {
     this.peers = peers;
   }
 
-  /** A new precomputation instance, so that each selector owns its own. */
+  /** The precomputation: one instance for every selector, so one value per snapshot. */
   static Precomputation<IpHashTable> precomputation() {
-    return new Precomputation<>() {
-      @Override
-      public IpHashTable compute(List<Backend> backends) {
-        return of(backends);
-      }
-
-      @Override
-      public String toString() {
-        return "ip_hash table";
-      }
-    };
+    return PRECOMPUTATION;
   }
+
+  private static final Precomputation<IpHashTable> PRECOMPUTATION =
+      new Precomputation<>() {
+        @Override
+        public IpHashTable compute(List<Backend> backends) {
+          return of(backends);
+        }
+
+        @Override
+        public String toString() {
+          return "ip_hash table";
+        }
+      };
 
   static IpHashTable of(List<Backend> backends) {
     if (backends.size() < 2) {

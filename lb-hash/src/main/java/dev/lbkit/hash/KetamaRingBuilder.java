@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a Ketama continuum exactly as spymemcached's {@code KetamaNodeLocator} (2.12.3) with
@@ -45,6 +46,16 @@ final class KetamaRingBuilder implements Precomputation<ConsistentRing> {
     }
     float percent = (float) weight / (float) totalWeight;
     return (int) ((Math.floor((float) (percent * (float) numReps / 4 * (float) servers + 0.0000000001))) * 4);
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof KetamaRingBuilder && pointsPerServer == ((KetamaRingBuilder) o).pointsPerServer && key.equals(((KetamaRingBuilder) o).key) && weighting == ((KetamaRingBuilder) o).weighting;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(KetamaRingBuilder.class, pointsPerServer, key, weighting);
   }
 
   @Override

@@ -64,18 +64,20 @@ final class MaglevTable implements BoundedRing {
   }
 
   static Precomputation<ConsistentRing> precomputation(int tableSize, BackendKey key) {
-    Objects.requireNonNull(key, "key");
-    return new Precomputation<>() {
-      @Override
-      public ConsistentRing compute(List<Backend> backends) {
-        return of(backends, tableSize, key);
-      }
+    return new Builder(tableSize, Objects.requireNonNull(key, "key"));
+  }
 
-      @Override
-      public String toString() {
-        return "maglev(" + tableSize + ", " + key + ")";
-      }
-    };
+  /** A Maglev table's precomputation: equal parameters share one table per snapshot. */
+  private record Builder(int tableSize, BackendKey key) implements Precomputation<ConsistentRing> {
+    @Override
+    public ConsistentRing compute(List<Backend> backends) {
+      return of(backends, tableSize, key);
+    }
+
+    @Override
+    public String toString() {
+      return "maglev(" + tableSize + ", " + key + ")";
+    }
   }
 
   static MaglevTable of(List<Backend> backends, int m, BackendKey key) {

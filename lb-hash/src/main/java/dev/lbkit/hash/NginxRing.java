@@ -69,18 +69,23 @@ final class NginxRing {
   }
 
   static Precomputation<NginxRing> precomputation(int pointsPerWeight, BackendKey key) {
-    Objects.requireNonNull(key, "key");
-    return new Precomputation<>() {
-      @Override
-      public NginxRing compute(List<Backend> backends) {
-        return of(backends, pointsPerWeight, key);
-      }
+    return new Builder(pointsPerWeight, Objects.requireNonNull(key, "key"));
+  }
 
-      @Override
-      public String toString() {
-        return "nginx consistent ring(" + key + ")";
-      }
-    };
+  /**
+   * The ring's precomputation: equal parameters share one ring per snapshot (and its cursors for
+   * points that several servers share, as nginx shares one upstream's state between workers).
+   */
+  private record Builder(int pointsPerWeight, BackendKey key) implements Precomputation<NginxRing> {
+    @Override
+    public NginxRing compute(List<Backend> backends) {
+      return of(backends, pointsPerWeight, key);
+    }
+
+    @Override
+    public String toString() {
+      return "nginx consistent ring(" + key + ")";
+    }
   }
 
   static NginxRing of(List<Backend> backends, int pointsPerWeight, BackendKey key) {

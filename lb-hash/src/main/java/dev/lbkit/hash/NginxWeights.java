@@ -29,20 +29,23 @@ final class NginxWeights {
     this.unitWeights = total == upperBounds.length;
   }
 
-  /** A new precomputation instance, so that each selector owns its own. */
+  /** The precomputation: one instance for every selector, so one value per snapshot. */
   static Precomputation<NginxWeights> precomputation() {
-    return new Precomputation<>() {
-      @Override
-      public NginxWeights compute(List<Backend> backends) {
-        return of(backends);
-      }
-
-      @Override
-      public String toString() {
-        return "nginx weights";
-      }
-    };
+    return PRECOMPUTATION;
   }
+
+  private static final Precomputation<NginxWeights> PRECOMPUTATION =
+      new Precomputation<>() {
+        @Override
+        public NginxWeights compute(List<Backend> backends) {
+          return of(backends);
+        }
+
+        @Override
+        public String toString() {
+          return "nginx weights";
+        }
+      };
 
   static NginxWeights of(List<Backend> backends) {
     int[] bounds = new int[backends.size()];

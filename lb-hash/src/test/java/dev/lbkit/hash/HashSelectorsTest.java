@@ -22,18 +22,22 @@ class HashSelectorsTest {
           HashSelectors::maglev);
 
   @Test
-  void eachCallReturnsANewSelectorWithItsOwnRingOrTable() {
-    List<dev.lbkit.core.Precomputation<?>> roundRobins = Selector.roundRobin().precomputations();
+  void eachCallReturnsANewSelectorWhoseRingsAndTablesAreEqualValues() {
+    // Issue 11: equal parameters make equal precomputations, which an upstream computes once.
     for (Function<KeyExtractor, Selector> factory : KEYED) {
       Selector a = factory.apply(KEY);
       Selector b = factory.apply(KEY);
       assertThat(a).isNotSameAs(b);
+      assertThat(b.precomputations()).isEqualTo(a.precomputations());
       for (dev.lbkit.core.Precomputation<?> p : a.precomputations()) {
-        if (!roundRobins.contains(p)) { // lb-core's round robin may share its own
-          assertThat(b.precomputations()).doesNotContain(p);
-        }
+        assertThat(b.precomputations()).anySatisfy(q -> assertThat(q.hashCode()).isEqualTo(p.hashCode()));
       }
     }
+    assertThat(Rings.defaultRing(100)).isEqualTo(Rings.defaultRing(100)).isNotEqualTo(Rings.defaultRing(160));
+    assertThat(Rings.ketama(160, BackendKey.id())).isEqualTo(Rings.ketama(160, BackendKey.id()))
+        .isNotEqualTo(Rings.ketama(160, BackendKey.authority()));
+    assertThat(Rings.maglev(65537, BackendKey.id())).isEqualTo(Rings.maglev(65537, BackendKey.id()))
+        .isNotEqualTo(Rings.maglev(251, BackendKey.id()));
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.lbkit.cookie.LegacyCookie;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Precomputation;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,8 +94,21 @@ final class BackendTable {
     private final List<LegacyCookie> legacyCookies;
 
     Builder(long[] idKeys, List<LegacyCookie> legacyCookies) {
-      this.idKeys = idKeys;
-      this.legacyCookies = legacyCookies;
+      this.idKeys = idKeys.clone();
+      this.legacyCookies = List.copyOf(legacyCookies);
+    }
+
+    /** Equal keys (the same secrets) and legacy formats build equal tables: one per snapshot. */
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Builder
+          && Arrays.equals(idKeys, ((Builder) o).idKeys)
+          && legacyCookies.equals(((Builder) o).legacyCookies);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Arrays.hashCode(idKeys) + legacyCookies.hashCode();
     }
 
     @Override
