@@ -12,12 +12,9 @@
  * dev.lbkit.cookie.LegacyCookie} reads the sticky cookies of NGINX and ingress-nginx so that their
  * live sessions survive a migration.
  *
- * <p>Also here: readers that build a {@code SessionPersistence} (and a load-balancing method) from
- * the configuration users already have ({@link dev.lbkit.cookie.GatewayApiConfig}, {@link
- * dev.lbkit.cookie.NginxConfig} and their siblings for ingress-nginx, NGINX Ingress, NGINX Gateway
- * Fabric and Voyager), stickiness read from an application's own session id ({@link
- * dev.lbkit.cookie.JvmRouteAffinity}, Tomcat's {@code jvmRoute}) and traffic splits across
- * upstreams (lb-core's {@link dev.lbkit.core.TrafficSplit}).
+ * <p>Also here: stickiness read from an application's own session id ({@link
+ * dev.lbkit.cookie.JvmRouteAffinity}, Tomcat's {@code jvmRoute}). Reading other products'
+ * configuration into a {@code SessionPersistence} is lb-config's job.
  *
  * <p>Implementation classes live in {@code dev.lbkit.cookie.internal}, which is not API.
  */

@@ -102,7 +102,7 @@ public final class CookieHeader {
   }
 
   /** Every cookie as name and value, in the order sent. */
-  public static List<Map.Entry<String, String>> parse(@Nullable String header) {
+  static List<Map.Entry<String, String>> parse(@Nullable String header) {
     if (header == null || header.isEmpty()) {
       return List.of();
     }

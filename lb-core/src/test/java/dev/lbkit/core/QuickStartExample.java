@@ -52,8 +52,6 @@ public final class QuickStartExample {
     IpAddress client =
         realIp.resolve(IpAddress.parse("10.0.0.1"), name -> headers.get(name.toLowerCase(java.util.Locale.ROOT)));
     System.out.println("client behind two trusted proxies: " + client);
-    System.out.println("Gateway API 1h30m = " + Durations.parseGatewayDuration("1h30m")
-        + ", nginx expires=max = " + Durations.parseNginxCookieExpiry("max"));
   }
 
   private static String pickIds(LoadBalancer lb, int count) {

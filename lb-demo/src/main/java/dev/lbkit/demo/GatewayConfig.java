@@ -1,6 +1,6 @@
 package dev.lbkit.demo;
 
-import dev.lbkit.cookie.LoadBalancingMethod;
+import dev.lbkit.config.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.Backend;

@@ -1,12 +1,12 @@
 package dev.lbkit.demo;
 
-import dev.lbkit.cookie.LoadBalancingMethod;
+import dev.lbkit.config.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
 import dev.lbkit.core.Cidr;
-import dev.lbkit.core.Durations;
+import dev.lbkit.config.Durations;
 import dev.lbkit.demo.GatewayConfig.BackendRef;
 import dev.lbkit.demo.GatewayConfig.HostPort;
 import dev.lbkit.demo.GatewayConfig.PathMatch;

@@ -1,7 +1,7 @@
 package dev.lbkit.demo;
 
-import dev.lbkit.cookie.GatewayApiConfig;
-import dev.lbkit.cookie.IngressNginxConfig;
+import dev.lbkit.config.GatewayApiConfig;
+import dev.lbkit.config.IngressNginxConfig;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.demo.GatewayConfig.PathMatch;

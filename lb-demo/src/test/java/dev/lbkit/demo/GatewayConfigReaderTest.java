@@ -3,7 +3,7 @@ package dev.lbkit.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lbkit.cookie.LoadBalancingMethod;
+import dev.lbkit.config.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.Backend;

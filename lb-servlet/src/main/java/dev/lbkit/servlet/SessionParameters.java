@@ -2,10 +2,10 @@ package dev.lbkit.servlet;
 
 import static dev.lbkit.servlet.InitParameters.invalid;
 
-import dev.lbkit.cookie.GatewayApiConfig;
-import dev.lbkit.cookie.IngressNginxConfig;
-import dev.lbkit.cookie.LoadBalancingMethod;
-import dev.lbkit.cookie.NginxConfig;
+import dev.lbkit.config.GatewayApiConfig;
+import dev.lbkit.config.IngressNginxConfig;
+import dev.lbkit.config.LoadBalancingMethod;
+import dev.lbkit.config.NginxConfig;
 import dev.lbkit.cookie.SessionPersistence;
 import jakarta.servlet.ServletException;
 import java.util.ArrayList;

@@ -1,8 +1,10 @@
-package dev.lbkit.cookie;
+package dev.lbkit.config;
 
-import dev.lbkit.cookie.internal.ConfigErrors;
-import dev.lbkit.cookie.internal.ConfigNode;
-import dev.lbkit.core.Durations;
+import dev.lbkit.cookie.SessionPersistence;
+
+import dev.lbkit.config.internal.ConfigErrors;
+import dev.lbkit.config.internal.ConfigNode;
+import dev.lbkit.config.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

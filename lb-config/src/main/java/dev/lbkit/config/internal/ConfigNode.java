@@ -1,4 +1,4 @@
-package dev.lbkit.cookie.internal;
+package dev.lbkit.config.internal;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.lbkit.cookie.internal;
+package dev.lbkit.config.internal;
 
 import dev.lbkit.core.RequestContext;
 import dev.lbkit.hash.KeyExtractor;

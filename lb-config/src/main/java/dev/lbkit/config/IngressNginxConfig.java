@@ -1,8 +1,11 @@
-package dev.lbkit.cookie;
+package dev.lbkit.config;
 
-import dev.lbkit.cookie.internal.Annotations;
+import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.LegacyCookie;
+
+import dev.lbkit.config.internal.Annotations;
 import dev.lbkit.core.TrafficSplit;
-import dev.lbkit.cookie.internal.ConfigErrors;
+import dev.lbkit.config.internal.ConfigErrors;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,6 @@
-package dev.lbkit.cookie;
+package dev.lbkit.config;
+
+import dev.lbkit.cookie.SessionPersistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,21 +65,21 @@ class TrafficSplitSessionPersistenceTest {
     TrafficSplit split = split();
     Decision onV2;
     do {
-      onV2 = split.pick(JvmRouteAffinityTest.cookie(null));
+      onV2 = split.pick(Requests.cookie(null));
       onV2.report(Outcome.SUCCESS);
     } while (!"tea-v2".equals(member(onV2)));
     String cookie = cookiePair(onV2);
 
     split.setWeight("tea-v2", 0);
     for (int i = 0; i < 20; i++) {
-      Decision d = split.pick(JvmRouteAffinityTest.cookie(cookie));
+      Decision d = split.pick(Requests.cookie(cookie));
       d.report(Outcome.SUCCESS);
       assertThat(member(d)).isEqualTo("tea-v2");
       assertThat(d.backend()).isEqualTo(onV2.backend());
       assertThat(d.reason()).isEqualTo(Decision.Reason.STICKY_HIT);
     }
     for (int i = 0; i < 100; i++) {
-      Decision d = split.pick(JvmRouteAffinityTest.cookie(null));
+      Decision d = split.pick(Requests.cookie(null));
       d.report(Outcome.SUCCESS);
       assertThat(member(d)).isEqualTo("tea-v1");
     }
@@ -88,14 +90,14 @@ class TrafficSplitSessionPersistenceTest {
     TrafficSplit split = split();
     Decision onV2;
     do {
-      onV2 = split.pick(JvmRouteAffinityTest.cookie(null));
+      onV2 = split.pick(Requests.cookie(null));
       onV2.report(Outcome.SUCCESS);
     } while (!"tea-v2".equals(member(onV2)));
     String cookie = cookiePair(onV2);
     v2.remove(onV2.backend().id());
     split.setWeight("tea-v2", 0);
 
-    Decision moved = split.pick(JvmRouteAffinityTest.cookie(cookie));
+    Decision moved = split.pick(Requests.cookie(cookie));
     moved.report(Outcome.SUCCESS);
     assertThat(member(moved)).isEqualTo("tea-v2");
     assertThat(moved.reason()).isEqualTo(Decision.Reason.REBALANCED_GONE);
@@ -108,16 +110,16 @@ class TrafficSplitSessionPersistenceTest {
     TrafficSplit split = split();
     Decision onV1;
     do {
-      onV1 = split.pick(JvmRouteAffinityTest.cookie(null));
+      onV1 = split.pick(Requests.cookie(null));
       onV1.report(Outcome.SUCCESS);
     } while (!"tea-v1".equals(member(onV1)));
     String cookie = cookiePair(onV1);
     // Scoped tokens: v2's affinity does not claim v1's session, not even as one that is gone.
     LoadBalancer v2Lb = (LoadBalancer) split.member("tea-v2");
-    assertThat(v2Lb.affinity().resolve(v2.snapshot(), JvmRouteAffinityTest.cookie(cookie)).kind())
+    assertThat(v2Lb.affinity().resolve(v2.snapshot(), Requests.cookie(cookie)).kind())
         .isEqualTo(Binding.Kind.NONE);
     split.setWeight("tea-v1", 0);
-    Decision d = split.pick(JvmRouteAffinityTest.cookie(cookie));
+    Decision d = split.pick(Requests.cookie(cookie));
     assertThat(member(d)).isEqualTo("tea-v1");
     assertThat(d.backend()).isEqualTo(onV1.backend());
   }

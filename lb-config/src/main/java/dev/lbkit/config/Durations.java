@@ -1,4 +1,4 @@
-package dev.lbkit.core;
+package dev.lbkit.config;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -28,13 +28,11 @@ import java.util.Objects;
 public final class Durations {
   /**
    * What {@code max} means for an nginx cookie expiry: ten years, the {@code Max-Age} nginx writes
-   * for it (with {@code Expires} set to {@link #NGINX_MAX_EXPIRES}). A value of {@code 3650d}
+   * for it. A value of {@code 3650d}
    * parses to an equal duration and means the same.
    */
   public static final Duration NGINX_EXPIRES_MAX = Duration.ofSeconds(315_360_000L);
 
-  /** The {@code Expires} date nginx writes for {@code expires=max}. */
-  public static final String NGINX_MAX_EXPIRES = "Thu, 31 Dec 2037 23:55:55 GMT";
 
   /** The largest duration GEP-2257 can express: {@code 99999h59m59s999ms}. */
   public static final Duration GATEWAY_MAX = Duration.ofHours(99_999).plusMillis(3_599_999);

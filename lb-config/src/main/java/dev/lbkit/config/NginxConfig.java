@@ -1,8 +1,12 @@
-package dev.lbkit.cookie;
+package dev.lbkit.config;
 
-import dev.lbkit.cookie.internal.ConfigErrors;
-import dev.lbkit.cookie.internal.NginxVariables;
-import dev.lbkit.core.Durations;
+import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.LegacyCookie;
+import dev.lbkit.cookie.JvmRouteAffinity;
+
+import dev.lbkit.config.internal.ConfigErrors;
+import dev.lbkit.config.internal.NginxVariables;
+import dev.lbkit.config.Durations;
 import dev.lbkit.hash.KeyExtractor;
 import java.time.Duration;
 import java.util.ArrayList;

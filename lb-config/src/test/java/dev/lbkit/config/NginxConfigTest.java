@@ -1,4 +1,7 @@
-package dev.lbkit.cookie;
+package dev.lbkit.config;
+
+import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.LegacyCookie;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.lbkit.core;
+package dev.lbkit.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,6 @@
-package dev.lbkit.cookie;
+package dev.lbkit.config;
 
-import dev.lbkit.cookie.internal.NginxVariables;
+import dev.lbkit.config.internal.NginxVariables;
 import dev.lbkit.core.Selector;
 import dev.lbkit.hash.BackendKey;
 import dev.lbkit.hash.HashOptions;

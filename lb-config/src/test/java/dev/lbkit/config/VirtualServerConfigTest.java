@@ -1,4 +1,7 @@
-package dev.lbkit.cookie;
+package dev.lbkit.config;
+
+import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.LegacyCookie;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -68,12 +71,12 @@ class VirtualServerConfigTest {
     Upstream tea =
         Upstream.of("tea", Backend.of("tea-1", "10.0.0.1", 80), Backend.of("tea-2", "10.0.0.2", 80));
     LoadBalancer lb = LoadBalancer.builder(tea).affinity(sp.toAffinity()).build();
-    Decision first = lb.pick(JvmRouteAffinityTest.request(null, "/tea"));
+    Decision first = lb.pick(Requests.request(null, "/tea"));
     String setCookie = first.responseHeaders().get(0).value();
     assertThat(setCookie).startsWith("srv_id=").contains("Path=/tea").contains("Max-Age=7200");
     assertThat(setCookie).doesNotContain("HttpOnly").doesNotContain("Secure");
     String pair = setCookie.substring(0, setCookie.indexOf(';'));
-    Decision again = lb.pick(JvmRouteAffinityTest.request(pair, "/tea"));
+    Decision again = lb.pick(Requests.request(pair, "/tea"));
     assertThat(again.backend()).isEqualTo(first.backend());
     assertThat(again.reason()).isEqualTo(Decision.Reason.STICKY_HIT);
     // As NGINX Plus, every response renews the two hours.

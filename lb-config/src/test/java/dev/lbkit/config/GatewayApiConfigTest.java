@@ -1,4 +1,6 @@
-package dev.lbkit.cookie;
+package dev.lbkit.config;
+
+import dev.lbkit.cookie.SessionPersistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -106,13 +108,13 @@ class GatewayApiConfigTest {
         Upstream.of("tea", Backend.of("tea-1", "10.244.0.93", 8080),
             Backend.of("tea-2", "10.244.0.97", 8080));
     LoadBalancer lb = LoadBalancer.builder(tea).affinity(sp.toAffinity()).build();
-    Decision first = lb.pick(JvmRouteAffinityTest.cookie(null));
+    Decision first = lb.pick(Requests.cookie(null));
     assertThat(first.responseHeaders()).hasSize(1);
     String setCookie = first.responseHeaders().get(0).value();
     assertThat(setCookie).startsWith("cookie-tea=").contains("Max-Age=86400");
     String pair = setCookie.substring(0, setCookie.indexOf(';'));
     for (int i = 0; i < 5; i++) {
-      Decision d = lb.pick(JvmRouteAffinityTest.cookie(pair));
+      Decision d = lb.pick(Requests.cookie(pair));
       assertThat(d.backend()).isEqualTo(first.backend());
       assertThat(d.reason()).isEqualTo(Decision.Reason.STICKY_HIT);
     }

@@ -1,6 +1,8 @@
-package dev.lbkit.cookie;
+package dev.lbkit.config;
 
-import dev.lbkit.cookie.internal.Annotations;
+import dev.lbkit.cookie.SessionPersistence;
+
+import dev.lbkit.config.internal.Annotations;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -1,4 +1,7 @@
-package dev.lbkit.cookie;
+package dev.lbkit.config;
+
+import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.LegacyCookie;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -67,7 +70,7 @@ class IngressNginxConfigTest {
     Upstream svc =
         Upstream.of("nginx-service", Backend.of("a", "10.0.0.1", 80), Backend.of("b", "10.0.0.2", 80));
     LoadBalancer lb = LoadBalancer.builder(svc).affinity(sp.toAffinity()).build();
-    Decision first = lb.pick(JvmRouteAffinityTest.cookie(null));
+    Decision first = lb.pick(Requests.cookie(null));
     String setCookie = first.responseHeaders().get(0).value();
     assertThat(setCookie)
         .startsWith("INGRESSCOOKIE=")
@@ -75,7 +78,7 @@ class IngressNginxConfigTest {
         .contains("Path=/")
         .contains("HttpOnly");
     String pair = setCookie.substring(0, setCookie.indexOf(';'));
-    Decision again = lb.pick(JvmRouteAffinityTest.cookie(pair));
+    Decision again = lb.pick(Requests.cookie(pair));
     assertThat(again.backend()).isEqualTo(first.backend());
     assertThat(again.responseHeaders()).isEmpty(); // ingress-nginx sets it once
   }

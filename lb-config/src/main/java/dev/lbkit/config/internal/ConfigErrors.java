@@ -1,6 +1,6 @@
-package dev.lbkit.cookie.internal;
+package dev.lbkit.config.internal;
 
-import dev.lbkit.core.Durations;
+import dev.lbkit.config.Durations;
 import java.time.Duration;
 import java.util.function.Function;
 

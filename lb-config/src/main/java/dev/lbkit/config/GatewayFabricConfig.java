@@ -1,6 +1,8 @@
-package dev.lbkit.cookie;
+package dev.lbkit.config;
 
-import dev.lbkit.cookie.internal.ConfigNode;
+import dev.lbkit.cookie.SessionPersistence;
+
+import dev.lbkit.config.internal.ConfigNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -1,4 +1,6 @@
-package dev.lbkit.cookie;
+package dev.lbkit.config;
+
+import dev.lbkit.cookie.SessionPersistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
