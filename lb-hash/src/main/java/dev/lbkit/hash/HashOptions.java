@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>Each option says which methods read it; the others ignore it.
+ * <p>Each option says which methods read it. A method refuses options it does not read (set to
+ * anything but their default), so that a setting is never silently ignored.
  */
 public final class HashOptions {
   /** Maglev's default table size: a prime, about 650 entries per backend for 100 backends. */
@@ -88,6 +89,34 @@ public final class HashOptions {
   /** When Ketama applies spymemcached's weighted point counts (Ketama only). */
   public KetamaWeighting ketamaWeighting() {
     return ketamaWeighting;
+  }
+
+  /**
+   * Refuses every option {@code method} does not read that is not at its default: {@code
+   * pointsPerWeight} (all but Maglev), {@code tableSize} (Maglev only), {@code ketamaWeighting}
+   * (Ketama only).
+   *
+   * @throws IllegalArgumentException naming the option, its value and the method
+   */
+  void checkReadBy(String method, boolean readsPoints, boolean readsTableSize, boolean readsWeighting) {
+    checkArgument(
+        readsPoints || pointsPerWeight == DEFAULTS.pointsPerWeight,
+        "pointsPerWeight: %s (expected: the default, %s; %s does not read it)",
+        pointsPerWeight,
+        DEFAULTS.pointsPerWeight,
+        method);
+    checkArgument(
+        readsTableSize || tableSize == DEFAULTS.tableSize,
+        "tableSize: %s (expected: the default, %s; only maglev reads it, not %s)",
+        tableSize,
+        DEFAULTS.tableSize,
+        method);
+    checkArgument(
+        readsWeighting || ketamaWeighting == DEFAULTS.ketamaWeighting,
+        "ketamaWeighting: %s (expected: the default, %s; only ketama reads it, not %s)",
+        ketamaWeighting,
+        DEFAULTS.ketamaWeighting,
+        method);
   }
 
   /** Returns a builder that starts from these options. */

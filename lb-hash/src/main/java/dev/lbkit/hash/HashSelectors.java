@@ -74,6 +74,7 @@ public final class HashSelectors {
    * 10.0.0.5:8080;}.
    */
   public static Selector hashConsistent(KeyExtractor key, HashOptions options) {
+    Objects.requireNonNull(options, "options").checkReadBy("hash consistent", true, false, false);
     return new NginxConsistentSelector(
         Objects.requireNonNull(key, "key"), Objects.requireNonNull(options, "options"));
   }
@@ -91,7 +92,7 @@ public final class HashSelectors {
    * BackendKey.authority()} ({@code "10.0.0.5:11211"}).
    */
   public static Selector ketama(KeyExtractor key, HashOptions options) {
-    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(options, "options").checkReadBy("ketama", true, false, true);
     return new RingSelector(
         "ketama",
         Objects.requireNonNull(key, "key"),
@@ -111,7 +112,7 @@ public final class HashSelectors {
    * order. The method to choose when nothing outside this process must agree with it.
    */
   public static Selector ring(KeyExtractor key, HashOptions options) {
-    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(options, "options").checkReadBy("ring", true, false, false);
     return new RingSelector(
         "ring",
         Objects.requireNonNull(key, "key"),
@@ -131,7 +132,7 @@ public final class HashSelectors {
    * of the others'.
    */
   public static Selector maglev(KeyExtractor key, HashOptions options) {
-    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(options, "options").checkReadBy("maglev", false, true, false);
     return new RingSelector(
         "maglev",
         Objects.requireNonNull(key, "key"),

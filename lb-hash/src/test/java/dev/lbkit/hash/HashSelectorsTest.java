@@ -40,6 +40,29 @@ class HashSelectorsTest {
         .isNotEqualTo(Rings.maglev(251, BackendKey.id()));
   }
 
+  /** Issue 11: an option a method does not read is refused, not silently ignored. */
+  @Test
+  void optionsAMethodDoesNotReadAreRefused() {
+    HashOptions table = HashOptions.builder().tableSize(251).build();
+    HashOptions points = HashOptions.builder().pointsPerWeight(40).build();
+    HashOptions weighting = HashOptions.builder().ketamaWeighting(KetamaWeighting.values()[1]).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HashSelectors.ring(KEY, table))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tableSize: 251 (expected: the default, 65537; only maglev reads it, not ring)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HashSelectors.hashConsistent(KEY, table))
+        .hasMessageStartingWith("tableSize: 251");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HashSelectors.maglev(KEY, points))
+        .hasMessage("pointsPerWeight: 40 (expected: the default, 160; maglev does not read it)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HashSelectors.ring(KEY, weighting))
+        .hasMessageStartingWith("ketamaWeighting: ");
+    // What each method reads is accepted.
+    assertThat(HashSelectors.maglev(KEY, table)).isNotNull();
+    assertThat(HashSelectors.ring(KEY, points)).isNotNull();
+    assertThat(HashSelectors.ketama(KEY, weighting)).isNotNull();
+    assertThat(HashSelectors.hashConsistent(KEY, HashOptions.builder().boundedLoad(1.25).build()))
+        .isNotNull();
+  }
+
   @Test
   void theSameKeyAlwaysReachesTheSameBackend() {
     List<Backend> backends = RingsTest.backends(7);
