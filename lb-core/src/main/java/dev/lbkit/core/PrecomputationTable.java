@@ -70,19 +70,6 @@ final class PrecomputationTable {
     this.secondValue = n > 1 ? values[slotOfRegistered[1]] : null;
   }
 
-  /** How many distinct values this snapshot holds. */
-  int size() {
-    return canonical.length;
-  }
-
-  Precomputation<?> canonical(int slot) {
-    return canonical[slot];
-  }
-
-  Object value(int slot) {
-    return values[slot];
-  }
-
   /** The value {@code p} (or an equal precomputation) computed, or {@code null} if none did. */
   @Nullable Object find(Precomputation<?> p) {
     if (p == first) {

@@ -103,7 +103,7 @@ enum ProxyFailure {
    * unresolved, or Jetty's {@code "Connect Timeout"} (thrown by its selector when the connect
    * timeout expires).
    */
-  static boolean isConnectFailure(Throwable failure) {
+  private static boolean isConnectFailure(Throwable failure) {
     return anyCause(
         failure,
         t ->
