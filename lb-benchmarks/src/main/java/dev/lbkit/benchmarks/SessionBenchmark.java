@@ -95,7 +95,7 @@ public class SessionBenchmark {
     }
   }
 
-  private SessionPersistence configure(SessionPersistence.Builder builder) {
+  private SessionPersistence configure(SessionPersistence.Builder<?> builder) {
     switch (token) {
       case "siphash":
         return builder

@@ -1,7 +1,9 @@
 package dev.lbkit.config;
 
+import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
 
+import dev.lbkit.config.internal.CookiePaths;
 import dev.lbkit.config.internal.ConfigErrors;
 import dev.lbkit.config.internal.ConfigNode;
 import dev.lbkit.config.Durations;
@@ -241,17 +243,22 @@ public final class GatewayApiConfig {
               + " Max-Age; the Gateway API requires it for Permanent)");
     }
 
-    SessionPersistence.Builder builder =
-        SessionPersistence.builder()
-            .type(type)
-            .name(name)
-            .mode(SessionPersistence.Mode.PERSISTENT)
-            .absoluteTimeout(absolute)
-            .idleTimeout(idle);
-    if (type == SessionPersistence.Type.COOKIE) {
-      builder.lifetime(lifetime).path(path);
+    if (type == SessionPersistence.Type.HEADER) {
+      SessionPersistence.HeaderBuilder header =
+          SessionPersistence.header(name).absoluteTimeout(absolute).idleTimeout(idle);
+      return ConfigErrors.within(sp.path(), header::build);
     }
-    return ConfigErrors.within(sp.path(), builder::build);
+    String cookiePath = path;
+    SessionPersistence.Lifetime cookieLifetime = lifetime;
+    return ConfigErrors.within(
+        sp.path(),
+        () ->
+            SessionPersistence.cookie(name)
+                .attributes(CookieAttributes.builder().path(cookiePath).build())
+                .lifetime(cookieLifetime)
+                .absoluteTimeout(absolute)
+                .idleTimeout(idle)
+                .build());
   }
 
   private static String sessionName(ConfigNode node, String key) {
@@ -295,7 +302,7 @@ public final class GatewayApiConfig {
       }
       String literal;
       try {
-        literal = SessionPersistence.routeCookiePath(type, value);
+        literal = CookiePaths.routeCookiePath(type, value);
       } catch (IllegalArgumentException e) {
         return null;
       }

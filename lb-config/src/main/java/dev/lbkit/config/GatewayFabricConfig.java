@@ -1,5 +1,6 @@
 package dev.lbkit.config;
 
+import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
 
 import dev.lbkit.config.internal.ConfigNode;
@@ -130,7 +131,11 @@ public final class GatewayFabricConfig {
           "sessionPersistence idleTimeout {} is ignored, as NGINX Gateway Fabric ignores it",
           gateway.idleTimeout());
     }
-    SessionPersistence.Builder b = NginxConfig.stickyCookie(gateway.name()).path(gateway.path());
+    CookieAttributes gatewayAttributes = Objects.requireNonNull(gateway.cookieAttributes());
+    SessionPersistence.CookieBuilder b =
+        NginxConfig.stickyCookie(gateway.name())
+            .attributes(
+                NginxConfig.stickyCookieAttributes().path(gatewayAttributes.path()).build());
     if (gateway.lifetime() == SessionPersistence.Lifetime.PERMANENT) {
       // NGINX Gateway Fabric writes expires=<absoluteTimeout>, which nginx renews with every
       // response: a sliding lifetime.

@@ -1,8 +1,10 @@
 package dev.lbkit.config;
 
+import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.cookie.LegacyCookie;
 
+import dev.lbkit.config.internal.CookiePaths;
 import dev.lbkit.config.internal.Annotations;
 import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.config.internal.ConfigErrors;
@@ -231,35 +233,35 @@ public final class IngressNginxConfig {
       @Nullable String ingressPath,
       @Nullable String upstreamName) {
     String name = a.getOrDefault("session-cookie-name", DEFAULT_COOKIE_NAME);
-    SessionPersistence.Builder b =
+    SessionPersistence.CookieBuilder b =
         SessionPersistence.cookie(name)
             .mode(mode)
             .refresh(SessionPersistence.Refresh.ON_CHANGE)
-            .httpOnly(true)
             .changeOnFailure(flag(a, "session-cookie-change-on-failure", false));
+    CookieAttributes.Builder attributes = CookieAttributes.builder().httpOnly(true);
     String path = a.get("session-cookie-path");
     if (path != null) {
-      b.path(path);
+      attributes.path(path);
     } else if (ingressPath != null) {
-      b.path(
+      attributes.path(
           ConfigErrors.within(
-              "Ingress path", () -> SessionPersistence.routeCookiePath("Prefix", ingressPath)));
+              "Ingress path", () -> CookiePaths.routeCookiePath("Prefix", ingressPath)));
     }
     String domain = a.get("session-cookie-domain");
     if (domain != null) {
-      b.domain(domain);
+      attributes.domain(domain);
     }
     String sameSite = a.get("session-cookie-samesite");
     if (sameSite != null) {
       switch (sameSite.toLowerCase(Locale.ROOT)) {
         case "none":
-          b.sameSite(SessionPersistence.SameSite.NONE);
+          attributes.sameSite(CookieAttributes.SameSite.NONE);
           break;
         case "lax":
-          b.sameSite(SessionPersistence.SameSite.LAX);
+          attributes.sameSite(CookieAttributes.SameSite.LAX);
           break;
         case "strict":
-          b.sameSite(SessionPersistence.SameSite.STRICT);
+          attributes.sameSite(CookieAttributes.SameSite.STRICT);
           break;
         default:
           throw invalid("session-cookie-samesite", sameSite, "None, Lax or Strict");
@@ -272,10 +274,10 @@ public final class IngressNginxConfig {
             "true",
             "\"true\" only with session-cookie-samesite: None");
       }
-      b.omitSameSiteNoneForIncompatibleClients(true);
+      attributes.omitSameSiteNoneForIncompatibleClients(true);
     }
     if (flag(a, "session-cookie-secure", false)) {
-      b.secure(SessionPersistence.Secure.ALWAYS);
+      attributes.secure(CookieAttributes.Secure.ALWAYS);
     }
     // Max-Age is what browsers honour; the legacy Expires is written from the same value, so
     // max-age wins when both are given.
@@ -288,7 +290,9 @@ public final class IngressNginxConfig {
     if (upstreamName != null && mode == SessionPersistence.Mode.PERSISTENT) {
       b.legacyCookies(LegacyCookie.ingressNginxPersistent(upstreamName));
     }
-    return ConfigErrors.within("annotations of " + PREFIX + "affinity: cookie", b::build);
+    return ConfigErrors.within(
+        "annotations of " + PREFIX + "affinity: cookie",
+        () -> b.attributes(attributes.build()).build());
   }
 
   private static boolean flag(Map<String, String> a, String key, boolean fallback) {

@@ -1,5 +1,6 @@
 package dev.lbkit.config;
 
+import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.cookie.LegacyCookie;
 import dev.lbkit.cookie.JvmRouteAffinity;
@@ -96,10 +97,11 @@ public final class NginxConfig {
     }
     String name = words.get(2);
     String context = "sticky cookie " + name;
-    SessionPersistence.Builder builder = stickyCookie(name);
+    SessionPersistence.CookieBuilder builder = stickyCookie(name);
+    CookieAttributes.Builder attributes = stickyCookieAttributes();
     Set<String> seen = new HashSet<>();
     boolean secure = false;
-    SessionPersistence.SameSite sameSite = null;
+    CookieAttributes.SameSite sameSite = null;
     for (int i = 3; i < words.size(); i++) {
       String word = words.get(i);
       int eq = word.indexOf('=');
@@ -134,45 +136,50 @@ public final class NginxConfig {
           builder.lifetime(SessionPersistence.Lifetime.PERMANENT).idleTimeout(expires);
           break;
         case "domain=":
-          builder.domain(value);
+          attributes.domain(value);
           break;
         case "path=":
-          builder.path(value);
+          attributes.path(value);
           break;
         case "samesite=":
           sameSite = sameSite(field, value);
-          builder.sameSite(sameSite);
+          attributes.sameSite(sameSite);
           break;
         case "httponly":
-          builder.httpOnly(true);
+          attributes.httpOnly(true);
           break;
         default: // "secure"
           secure = true;
-          builder.secure(SessionPersistence.Secure.ALWAYS);
+          attributes.secure(CookieAttributes.Secure.ALWAYS);
           break;
       }
     }
-    if (sameSite == SessionPersistence.SameSite.NONE && !secure) {
+    if (sameSite == CookieAttributes.SameSite.NONE && !secure) {
       throw new IllegalArgumentException(
           context
               + ": samesite=none without secure (expected: secure too; browsers reject"
               + " SameSite=None cookies that are not Secure)");
     }
-    return ConfigErrors.within(context, builder::build);
+    return ConfigErrors.within(context, () -> builder.attributes(attributes.build()).build());
   }
 
   /**
    * A cookie session as NGINX Plus {@code sticky cookie NAME} with no parameters: persistent,
    * re-sent with every response, neither {@code HttpOnly} nor {@code Secure}, ending with the
-   * browser session, and reading live NGINX Plus cookie values.
+   * browser session, and reading live NGINX Plus cookie values. Its attributes start from {@link
+   * #stickyCookieAttributes()}.
    */
-  static SessionPersistence.Builder stickyCookie(String name) {
+  static SessionPersistence.CookieBuilder stickyCookie(String name) {
     return SessionPersistence.cookie(name)
         .mode(SessionPersistence.Mode.PERSISTENT)
         .refresh(SessionPersistence.Refresh.EVERY_RESPONSE)
-        .httpOnly(false)
-        .secure(SessionPersistence.Secure.NEVER)
+        .attributes(stickyCookieAttributes().build())
         .legacyCookies(LegacyCookie.nginxSticky());
+  }
+
+  /** The attributes of NGINX Plus {@code sticky cookie} with none given: neither HttpOnly nor Secure. */
+  static CookieAttributes.Builder stickyCookieAttributes() {
+    return CookieAttributes.builder().httpOnly(false).secure(CookieAttributes.Secure.NEVER);
   }
 
   /**
@@ -287,14 +294,14 @@ public final class NginxConfig {
   }
 
   /** The {@code SameSite} of an nginx {@code samesite=} value, in any case. */
-  static SessionPersistence.SameSite sameSite(String field, String value) {
+  static CookieAttributes.SameSite sameSite(String field, String value) {
     switch (value.toLowerCase(Locale.ROOT)) {
       case "strict":
-        return SessionPersistence.SameSite.STRICT;
+        return CookieAttributes.SameSite.STRICT;
       case "lax":
-        return SessionPersistence.SameSite.LAX;
+        return CookieAttributes.SameSite.LAX;
       case "none":
-        return SessionPersistence.SameSite.NONE;
+        return CookieAttributes.SameSite.NONE;
       default:
         throw new IllegalArgumentException(
             field + ": \"" + value + "\" (expected: strict, lax or none)");

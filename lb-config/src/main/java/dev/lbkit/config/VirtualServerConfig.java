@@ -1,5 +1,6 @@
 package dev.lbkit.config;
 
+import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
 
 import dev.lbkit.config.internal.ConfigErrors;
@@ -146,11 +147,12 @@ public final class VirtualServerConfig {
     if (name == null) {
       throw node.invalid("name", "absent", "the cookie name, required when enable is true");
     }
-    SessionPersistence.Builder b = NginxConfig.stickyCookie(name);
+    SessionPersistence.CookieBuilder b = NginxConfig.stickyCookie(name);
+    CookieAttributes.Builder attributes = NginxConfig.stickyCookieAttributes();
     String path = node.string("path");
     if (path != null) {
       NginxConfig.rejectVariable(node.pathOf("path"), path);
-      b.path(path);
+      attributes.path(path);
     }
     String expires = node.string("expires");
     if (expires != null) {
@@ -164,26 +166,26 @@ public final class VirtualServerConfig {
     String domain = node.string("domain");
     if (domain != null) {
       NginxConfig.rejectVariable(node.pathOf("domain"), domain);
-      b.domain(domain);
+      attributes.domain(domain);
     }
     if (Boolean.TRUE.equals(node.bool("httpOnly"))) {
-      b.httpOnly(true);
+      attributes.httpOnly(true);
     }
     boolean secure = Boolean.TRUE.equals(node.bool("secure"));
     if (secure) {
-      b.secure(SessionPersistence.Secure.ALWAYS);
+      attributes.secure(CookieAttributes.Secure.ALWAYS);
     }
     String sameSite = node.string("samesite");
     if (sameSite != null) {
-      SessionPersistence.SameSite s = NginxConfig.sameSite(node.pathOf("samesite"), sameSite);
-      if (s == SessionPersistence.SameSite.NONE && !secure) {
+      CookieAttributes.SameSite s = NginxConfig.sameSite(node.pathOf("samesite"), sameSite);
+      if (s == CookieAttributes.SameSite.NONE && !secure) {
         throw node.invalid(
             "samesite",
             ConfigNode.quote(sameSite),
             "secure: true too; browsers reject SameSite=None cookies that are not Secure");
       }
-      b.sameSite(s);
+      attributes.sameSite(s);
     }
-    return ConfigErrors.within(node.path(), b::build);
+    return ConfigErrors.within(node.path(), () -> b.attributes(attributes.build()).build());
   }
 }

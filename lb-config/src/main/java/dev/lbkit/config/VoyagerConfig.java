@@ -1,5 +1,6 @@
 package dev.lbkit.config;
 
+import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
 
 import dev.lbkit.config.internal.Annotations;
@@ -74,8 +75,11 @@ public final class VoyagerConfig {
     return SessionPersistence.cookie(name == null ? DEFAULT_COOKIE_NAME : name)
         .mode(SessionPersistence.Mode.PERSISTENT)
         .refresh(SessionPersistence.Refresh.ON_CHANGE)
-        .httpOnly(false)
-        .secure(SessionPersistence.Secure.NEVER)
+        .attributes(
+            CookieAttributes.builder()
+                .httpOnly(false)
+                .secure(CookieAttributes.Secure.NEVER)
+                .build())
         .build();
   }
 

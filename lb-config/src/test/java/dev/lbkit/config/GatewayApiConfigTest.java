@@ -1,5 +1,6 @@
 package dev.lbkit.config;
 
+import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +39,7 @@ class GatewayApiConfigTest {
             SessionPersistence.cookie("Session-A")
                 .absoluteTimeout(Duration.ofSeconds(10))
                 .lifetime(SessionPersistence.Lifetime.PERMANENT)
-                .path("/path-A")
+                .attributes(CookieAttributes.builder().path("/path-A").build())
                 .build());
     assertThat(GatewayApiConfig.backendRefs(rule))
         .containsExactly(new GatewayApiConfig.BackendRef("backend", null, 3000, 1));
@@ -68,7 +69,7 @@ class GatewayApiConfigTest {
     SessionPersistence sp = GatewayApiConfig.ruleSessionPersistence(rule);
     assertThat(sp)
         .isEqualTo(SessionPersistence.cookie("Session-A").idleTimeout(Duration.ofMinutes(30)).build());
-    assertThat(sp.path()).isEqualTo("/");
+    assertThat(sp.cookieAttributes().path()).isEqualTo("/");
     assertThat(sp.lifetime()).isEqualTo(SessionPersistence.Lifetime.SESSION);
   }
 
@@ -87,12 +88,12 @@ class GatewayApiConfigTest {
                     "cookieConfig", Map.of("lifetimeType", "Permanent")));
     SessionPersistence sp = GatewayApiConfig.ruleSessionPersistence(rule);
     assertThat(sp.name()).isEqualTo("cookie-tea");
-    assertThat(sp.path()).isEqualTo("/tea");
+    assertThat(sp.cookieAttributes().path()).isEqualTo("/tea");
     assertThat(sp.absoluteTimeout()).isEqualTo(Duration.ofHours(24));
     assertThat(sp.lifetime()).isEqualTo(SessionPersistence.Lifetime.PERMANENT);
     assertThat(sp.mode()).isEqualTo(SessionPersistence.Mode.PERSISTENT);
-    assertThat(sp.httpOnly()).isTrue();
-    assertThat(sp.secure()).isEqualTo(SessionPersistence.Secure.WHEN_REQUEST_SECURE);
+    assertThat(sp.cookieAttributes().httpOnly()).isTrue();
+    assertThat(sp.cookieAttributes().secure()).isEqualTo(CookieAttributes.Secure.WHEN_REQUEST_SECURE);
   }
 
   @Test
@@ -145,7 +146,7 @@ class GatewayApiConfigTest {
                 .absoluteTimeout(Duration.ofMinutes(90))
                 .idleTimeout(Duration.ofMinutes(10))
                 .lifetime(SessionPersistence.Lifetime.PERMANENT)
-                .path("/cart")
+                .attributes(CookieAttributes.builder().path("/cart").build())
                 .build());
   }
 
@@ -155,7 +156,8 @@ class GatewayApiConfigTest {
         Map.of(
             "matches", List.of(pathMatch("PathPrefix", "/tea")),
             "sessionPersistence", Map.of("cookie", Map.of("name", "tea")));
-    assertThat(GatewayApiConfig.ruleSessionPersistence(rule).path()).isEqualTo("/");
+    assertThat(GatewayApiConfig.ruleSessionPersistence(rule).cookieAttributes().path())
+        .isEqualTo("/");
   }
 
   @Test
@@ -183,6 +185,7 @@ class GatewayApiConfigTest {
   private static String pathOf(List<Map<String, Object>> matches) {
     return GatewayApiConfig.ruleSessionPersistence(
             Map.of("matches", matches, "sessionPersistence", Map.of("sessionName", "s")))
+        .cookieAttributes()
         .path();
   }
 

@@ -1,5 +1,6 @@
 package dev.lbkit.config;
 
+import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.cookie.LegacyCookie;
 
@@ -27,11 +28,10 @@ class IngressNginxConfigTest {
     return map;
   }
 
-  private static SessionPersistence.Builder ingressDefaults(String name) {
+  private static SessionPersistence.CookieBuilder ingressDefaults(String name) {
     return SessionPersistence.cookie(name)
         .mode(SessionPersistence.Mode.BALANCED)
         .refresh(SessionPersistence.Refresh.ON_CHANGE)
-        .httpOnly(true)
         .changeOnFailure(false);
   }
 
@@ -88,8 +88,8 @@ class IngressNginxConfigTest {
     IngressNginxConfig config =
         IngressNginxConfig.fromAnnotations(annotations(P + "affinity", "cookie"));
     assertThat(config.sessionPersistence()).isEqualTo(ingressDefaults("INGRESSCOOKIE").build());
-    assertThat(config.sessionPersistence().secure())
-        .isEqualTo(SessionPersistence.Secure.WHEN_REQUEST_SECURE);
+    assertThat(config.sessionPersistence().cookieAttributes())
+        .isEqualTo(CookieAttributes.ofDefaults());
   }
 
   @Test
@@ -116,11 +116,14 @@ class IngressNginxConfigTest {
             SessionPersistence.cookie("route")
                 .mode(SessionPersistence.Mode.PERSISTENT)
                 .refresh(SessionPersistence.Refresh.ON_CHANGE)
-                .path("/shop")
-                .domain("example.com")
-                .sameSite(SessionPersistence.SameSite.NONE)
-                .omitSameSiteNoneForIncompatibleClients(true)
-                .secure(SessionPersistence.Secure.ALWAYS)
+                .attributes(
+                    CookieAttributes.builder()
+                        .path("/shop")
+                        .domain("example.com")
+                        .sameSite(CookieAttributes.SameSite.NONE)
+                        .omitSameSiteNoneForIncompatibleClients(true)
+                        .secure(CookieAttributes.Secure.ALWAYS)
+                        .build())
                 .lifetime(SessionPersistence.Lifetime.PERMANENT)
                 .absoluteTimeout(Duration.ofSeconds(7200)) // Max-Age wins over Expires
                 .changeOnFailure(true)
@@ -144,6 +147,7 @@ class IngressNginxConfigTest {
     assertThat(
             IngressNginxConfig.fromAnnotations(annotations(P + "affinity", "cookie"), "/tea/", null)
                 .sessionPersistence()
+                .cookieAttributes()
                 .path())
         .isEqualTo("/tea");
     assertThatThrownBy(

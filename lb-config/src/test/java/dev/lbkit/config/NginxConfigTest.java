@@ -1,5 +1,6 @@
 package dev.lbkit.config;
 
+import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.cookie.LegacyCookie;
 
@@ -27,12 +28,15 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 class NginxConfigTest {
-  private static SessionPersistence.Builder nginxDefaults(String name) {
+  private static SessionPersistence.CookieBuilder nginxDefaults(String name) {
     return SessionPersistence.cookie(name)
         .refresh(SessionPersistence.Refresh.EVERY_RESPONSE)
-        .httpOnly(false)
-        .secure(SessionPersistence.Secure.NEVER)
+        .attributes(nginxAttributes().build())
         .legacyCookies(LegacyCookie.nginxSticky());
+  }
+
+  private static CookieAttributes.Builder nginxAttributes() {
+    return CookieAttributes.builder().httpOnly(false).secure(CookieAttributes.Secure.NEVER);
   }
 
   // The directive NGINX Gateway Fabric generates for the cookie-tea route.
@@ -43,7 +47,7 @@ class NginxConfigTest {
             nginxDefaults("cookie-tea")
                 .lifetime(SessionPersistence.Lifetime.PERMANENT)
                 .idleTimeout(Duration.ofHours(24))
-                .path("/tea")
+                .attributes(nginxAttributes().path("/tea").build())
                 .build());
   }
 
@@ -58,17 +62,22 @@ class NginxConfigTest {
             nginxDefaults("srv_id")
                 .lifetime(SessionPersistence.Lifetime.PERMANENT)
                 .idleTimeout(Duration.ofHours(1))
-                .domain(".example.com")
-                .httpOnly(true)
-                .sameSite(SessionPersistence.SameSite.NONE)
-                .secure(SessionPersistence.Secure.ALWAYS)
-                .path("/shop")
+                .attributes(
+                    nginxAttributes()
+                        .domain(".example.com")
+                        .httpOnly(true)
+                        .sameSite(CookieAttributes.SameSite.NONE)
+                        .secure(CookieAttributes.Secure.ALWAYS)
+                        .path("/shop")
+                        .build())
                 .build());
-    assertThat(NginxConfig.parseSticky("sticky cookie a samesite=strict").sameSite())
-        .isEqualTo(SessionPersistence.SameSite.STRICT);
-    assertThat(NginxConfig.parseSticky("sticky cookie a samesite=Lax").sameSite())
-        .isEqualTo(SessionPersistence.SameSite.LAX);
-    assertThat(NginxConfig.parseSticky("sticky cookie a 'path=/a'").path()).isEqualTo("/a");
+    assertThat(
+            NginxConfig.parseSticky("sticky cookie a samesite=strict").cookieAttributes().sameSite())
+        .isEqualTo(CookieAttributes.SameSite.STRICT);
+    assertThat(NginxConfig.parseSticky("sticky cookie a samesite=Lax").cookieAttributes().sameSite())
+        .isEqualTo(CookieAttributes.SameSite.LAX);
+    assertThat(NginxConfig.parseSticky("sticky cookie a 'path=/a'").cookieAttributes().path())
+        .isEqualTo("/a");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.lbkit.config;
 
+import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.cookie.LegacyCookie;
 
@@ -32,12 +33,15 @@ class VirtualServerConfigTest {
           "sessionCookie",
               Map.of("enable", true, "name", "srv_id", "path", "/coffee", "expires", "1h"));
 
-  private static SessionPersistence.Builder sticky(String name) {
+  private static SessionPersistence.CookieBuilder sticky(String name) {
     return SessionPersistence.cookie(name)
         .refresh(SessionPersistence.Refresh.EVERY_RESPONSE)
-        .httpOnly(false)
-        .secure(SessionPersistence.Secure.NEVER)
+        .attributes(nginxAttributes().build())
         .legacyCookies(LegacyCookie.nginxSticky());
+  }
+
+  private static CookieAttributes.Builder nginxAttributes() {
+    return CookieAttributes.builder().httpOnly(false).secure(CookieAttributes.Secure.NEVER);
   }
 
   @Test
@@ -49,14 +53,14 @@ class VirtualServerConfigTest {
     assertThat(tea.sessionPersistence())
         .isEqualTo(
             sticky("srv_id")
-                .path("/tea")
+                .attributes(nginxAttributes().path("/tea").build())
                 .lifetime(SessionPersistence.Lifetime.PERMANENT)
                 .idleTimeout(Duration.ofHours(2))
                 .build());
     assertThat(coffee.sessionPersistence())
         .isEqualTo(
             sticky("srv_id")
-                .path("/coffee")
+                .attributes(nginxAttributes().path("/coffee").build())
                 .lifetime(SessionPersistence.Lifetime.PERMANENT)
                 .idleTimeout(Duration.ofHours(1))
                 .build());
@@ -99,17 +103,22 @@ class VirtualServerConfigTest {
             sticky("srv_id")
                 .lifetime(SessionPersistence.Lifetime.PERMANENT)
                 .idleTimeout(Duration.ofSeconds(315_360_000L))
-                .domain(".example.com")
-                .httpOnly(true)
-                .secure(SessionPersistence.Secure.ALWAYS)
-                .sameSite(SessionPersistence.SameSite.NONE)
+                .attributes(
+                    nginxAttributes()
+                        .domain(".example.com")
+                        .httpOnly(true)
+                        .secure(CookieAttributes.Secure.ALWAYS)
+                        .sameSite(CookieAttributes.SameSite.NONE)
+                        .build())
                 .build());
     assertThat(VirtualServerConfig.sessionCookie(Map.of("enable", true, "name", "a")))
         .isEqualTo(sticky("a").build());
     assertThat(
             VirtualServerConfig.sessionCookie(
-                Map.of("enable", true, "name", "a", "samesite", "Strict")).sameSite())
-        .isEqualTo(SessionPersistence.SameSite.STRICT);
+                    Map.of("enable", true, "name", "a", "samesite", "Strict"))
+                .cookieAttributes()
+                .sameSite())
+        .isEqualTo(CookieAttributes.SameSite.STRICT);
   }
 
   @Test

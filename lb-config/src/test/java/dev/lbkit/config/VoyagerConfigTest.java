@@ -1,5 +1,6 @@
 package dev.lbkit.config;
 
+import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,8 +15,11 @@ class VoyagerConfigTest {
   private static final SessionPersistence SERVERID =
       SessionPersistence.cookie("SERVERID")
           .refresh(SessionPersistence.Refresh.ON_CHANGE)
-          .httpOnly(false)
-          .secure(SessionPersistence.Secure.NEVER)
+          .attributes(
+              CookieAttributes.builder()
+                  .httpOnly(false)
+                  .secure(CookieAttributes.Secure.NEVER)
+                  .build())
           .build();
 
   // "Sticky Ingress": the annotation on the Ingress makes s1, s2 and the TCP backend sticky.

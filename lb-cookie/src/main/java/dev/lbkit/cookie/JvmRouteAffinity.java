@@ -2,6 +2,7 @@ package dev.lbkit.cookie;
 
 import static dev.lbkit.core.internal.Checks.checkArgument;
 
+import dev.lbkit.cookie.internal.CookieSuffix;
 import dev.lbkit.cookie.internal.RouteScan;
 import dev.lbkit.cookie.internal.RouteTable;
 import dev.lbkit.core.Backend;
@@ -12,6 +13,7 @@ import dev.lbkit.core.Precomputation;
 import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.ResponseHeader;
 import dev.lbkit.core.SessionAffinity;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -64,25 +66,20 @@ public final class JvmRouteAffinity implements SessionAffinity {
   private final String sessionCookie;
   private final @Nullable String pathParameter;
   private final @Nullable String routeCookie;
-  private final String routeCookiePath;
-  private final @Nullable String routeCookieDomain;
-  private final boolean routeCookieSecure;
-  private final boolean routeCookieHttpOnly;
-  private final SessionPersistence.@Nullable SameSite routeCookieSameSite;
+  private final CookieAttributes routeCookieAttributes;
   private final boolean failover;
-  private final Precomputation<RouteTable> table;
+  private final Precomputation<RouteTable<List<List<ResponseHeader>>>> table;
 
   private JvmRouteAffinity(Builder b) {
     this.sessionCookie = b.sessionCookie;
     this.pathParameter = b.pathParameter;
     this.routeCookie = b.routeCookie;
-    this.routeCookiePath = b.routeCookiePath;
-    this.routeCookieDomain = b.routeCookieDomain;
-    this.routeCookieSecure = b.routeCookieSecure;
-    this.routeCookieHttpOnly = b.routeCookieHttpOnly;
-    this.routeCookieSameSite = b.routeCookieSameSite;
+    this.routeCookieAttributes = b.routeCookieAttributes;
     this.failover = b.failover;
-    this.table = backends -> RouteTable.of(backends, this::routeCookieHeaders);
+    this.table =
+        routeCookie == null
+            ? backends -> RouteTable.of(backends, route -> List.of())
+            : backends -> RouteTable.of(backends, this::routeCookieHeaders);
   }
 
   /**
@@ -113,6 +110,11 @@ public final class JvmRouteAffinity implements SessionAffinity {
     return routeCookie;
   }
 
+  /** The attributes of lbkit's own route cookie. */
+  public CookieAttributes routeCookieAttributes() {
+    return routeCookieAttributes;
+  }
+
   /** Whether a session whose route's backend is unavailable moves to another backend. */
   public boolean failover() {
     return failover;
@@ -125,7 +127,7 @@ public final class JvmRouteAffinity implements SessionAffinity {
 
   @Override
   public Binding resolve(PoolSnapshot pool, RequestContext request) {
-    RouteTable routes = pool.precomputed(table);
+    RouteTable<?> routes = pool.precomputed(table);
     String cookies = request.cookieHeader();
     Binding binding = null;
     if (routeCookie != null) {
@@ -166,28 +168,20 @@ public final class JvmRouteAffinity implements SessionAffinity {
         || (binding.kind() == Binding.Kind.BOUND && binding.index() == chosen)) {
       return List.of();
     }
-    return pool.precomputed(table).routeCookie(chosen);
+    List<List<ResponseHeader>> variants = pool.precomputed(table).routeCookie(chosen);
+    return variants == null
+        ? List.of()
+        : variants.get(CookieSuffix.variant(routeCookieAttributes, request));
   }
 
-  private List<ResponseHeader> routeCookieHeaders(String route) {
-    if (routeCookie == null) {
-      return List.of();
+  /** The route cookie for {@code route}, one per {@link CookieSuffix#variant}. */
+  private List<List<ResponseHeader>> routeCookieHeaders(String route) {
+    List<List<ResponseHeader>> variants = new ArrayList<>(CookieSuffix.VARIANTS);
+    for (int variant = 0; variant < CookieSuffix.VARIANTS; variant++) {
+      String value = routeCookie + "=." + route + CookieSuffix.of(routeCookieAttributes, variant);
+      variants.add(List.of(new ResponseHeader("Set-Cookie", value)));
     }
-    StringBuilder value = new StringBuilder(routeCookie).append("=.").append(route);
-    value.append("; Path=").append(routeCookiePath);
-    if (routeCookieDomain != null) {
-      value.append("; Domain=").append(routeCookieDomain);
-    }
-    if (routeCookieSecure) {
-      value.append("; Secure");
-    }
-    if (routeCookieHttpOnly) {
-      value.append("; HttpOnly");
-    }
-    if (routeCookieSameSite != null) {
-      value.append("; SameSite=").append(routeCookieSameSite.attributeValue());
-    }
-    return List.of(new ResponseHeader("Set-Cookie", value.toString()));
+    return List.copyOf(variants);
   }
 
   @Override
@@ -210,11 +204,7 @@ public final class JvmRouteAffinity implements SessionAffinity {
     private String sessionCookie = DEFAULT_SESSION_COOKIE;
     private @Nullable String pathParameter = "jsessionid";
     private @Nullable String routeCookie;
-    private String routeCookiePath = "/";
-    private @Nullable String routeCookieDomain;
-    private boolean routeCookieSecure;
-    private boolean routeCookieHttpOnly = true;
-    private SessionPersistence.@Nullable SameSite routeCookieSameSite;
+    private CookieAttributes routeCookieAttributes = CookieAttributes.ofDefaults();
     private boolean failover = true;
 
     private Builder() {}
@@ -248,46 +238,12 @@ public final class JvmRouteAffinity implements SessionAffinity {
       return this;
     }
 
-    /** The route cookie's {@code Path}, {@code /} unless set. */
-    public Builder routeCookiePath(String path) {
-      Objects.requireNonNull(path, "path");
-      checkArgument(
-          path.startsWith("/") && isAttributeValue(path),
-          "routeCookiePath: \"%s\" (expected: a path starting with '/', without ';' or control"
-              + " characters)",
-          path);
-      this.routeCookiePath = path;
-      return this;
-    }
-
-    /** The route cookie's {@code Domain}, none unless set. */
-    public Builder routeCookieDomain(@Nullable String domain) {
-      if (domain != null) {
-        checkArgument(
-            !domain.isEmpty() && isAttributeValue(domain) && domain.indexOf(' ') < 0,
-            "routeCookieDomain: \"%s\" (expected: a domain name without ';', spaces or control"
-                + " characters)",
-            domain);
-      }
-      this.routeCookieDomain = domain;
-      return this;
-    }
-
-    /** Whether the route cookie is marked {@code Secure}; false unless set. */
-    public Builder routeCookieSecure(boolean secure) {
-      this.routeCookieSecure = secure;
-      return this;
-    }
-
-    /** Whether the route cookie is marked {@code HttpOnly}; true unless set. */
-    public Builder routeCookieHttpOnly(boolean httpOnly) {
-      this.routeCookieHttpOnly = httpOnly;
-      return this;
-    }
-
-    /** The route cookie's {@code SameSite}, or {@code null} (the default) for no attribute. */
-    public Builder routeCookieSameSite(SessionPersistence.@Nullable SameSite sameSite) {
-      this.routeCookieSameSite = sameSite;
+    /**
+     * The route cookie's attributes: {@link CookieAttributes#ofDefaults()} unless set ({@code
+     * Path=/}, {@code HttpOnly}, {@code Secure} when the request arrived over TLS).
+     */
+    public Builder routeCookieAttributes(CookieAttributes attributes) {
+      this.routeCookieAttributes = Objects.requireNonNull(attributes, "routeCookieAttributes");
       return this;
     }
 
@@ -305,14 +261,13 @@ public final class JvmRouteAffinity implements SessionAffinity {
     /**
      * Builds the affinity.
      *
-     * @throws IllegalArgumentException if the route cookie is {@code SameSite=None} without
-     *     {@code Secure}, which browsers reject
+     * @throws IllegalArgumentException if the route cookie's name has a {@code __Secure-} or
+     *     {@code __Host-} prefix its attributes do not satisfy
      */
     public JvmRouteAffinity build() {
-      checkArgument(
-          routeCookieSameSite != SessionPersistence.SameSite.NONE || routeCookieSecure,
-          "routeCookieSecure: false (expected: true with routeCookieSameSite NONE, which browsers"
-              + " reject without Secure)");
+      if (routeCookie != null) {
+        routeCookieAttributes.checkFitsName("routeCookieAttributes", routeCookie);
+      }
       return new JvmRouteAffinity(this);
     }
 
@@ -329,16 +284,6 @@ public final class JvmRouteAffinity implements SessionAffinity {
       }
       checkArgument(token, "%s: \"%s\" (expected: an RFC 6265 cookie name token)", field, name);
       return name;
-    }
-
-    private static boolean isAttributeValue(String s) {
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (c < 0x20 || c == 0x7f || c == ';') {
-          return false;
-        }
-      }
-      return true;
     }
   }
 }

@@ -20,11 +20,13 @@ import org.jspecify.annotations.Nullable;
  * How sessions stick to backends: the Gateway API {@code sessionPersistence} of a route rule, with
  * the cookie attributes, modes and secrets that NGINX, ingress-nginx and Envoy users expect. An
  * immutable value, checked when built; {@link #toAffinity()} turns it into the {@link
- * SessionAffinity} a {@link dev.lbkit.core.LoadBalancer} uses.
+ * SessionAffinity} a {@link dev.lbkit.core.LoadBalancer} uses. {@link #cookie} and {@link #header}
+ * start the two kinds with builders of their own: only a cookie session has {@linkplain
+ * CookieAttributes cookie attributes}, a lifetime and legacy cookies.
  *
  * <pre>{@code
  * SessionPersistence tea = SessionPersistence.cookie("srv_id")
- *     .path("/tea")
+ *     .attributes(CookieAttributes.builder().path("/tea").build())
  *     .absoluteTimeout(Duration.ofHours(2))
  *     .lifetime(SessionPersistence.Lifetime.PERMANENT)
  *     .secrets(System.getenv("LBKIT_SESSION_SECRET"))
@@ -118,37 +120,6 @@ public final class SessionPersistence {
     EVERY_RESPONSE
   }
 
-  /** When the cookie carries the {@code Secure} attribute. */
-  public enum Secure {
-    /** Always (required by the {@code __Secure-} and {@code __Host-} name prefixes). */
-    ALWAYS,
-    /** Never. */
-    NEVER,
-    /** When the request arrived over TLS, as ingress-nginx does by default. */
-    WHEN_REQUEST_SECURE
-  }
-
-  /** The cookie's {@code SameSite} attribute. */
-  public enum SameSite {
-    /** {@code SameSite=Strict}. */
-    STRICT("Strict"),
-    /** {@code SameSite=Lax}. */
-    LAX("Lax"),
-    /** {@code SameSite=None}; browsers require {@code Secure} with it. */
-    NONE("None");
-
-    private final String attributeValue;
-
-    SameSite(String attributeValue) {
-      this.attributeValue = attributeValue;
-    }
-
-    /** The attribute value as sent: {@code Strict}, {@code Lax} or {@code None}. */
-    public String attributeValue() {
-      return attributeValue;
-    }
-  }
-
   /** The function that authenticates tokens. */
   public enum MacAlgorithm {
     /**
@@ -173,19 +144,14 @@ public final class SessionPersistence {
   private final Lifetime lifetime;
   private final Refresh refresh;
   private final @Nullable Refresh configuredRefresh;
-  private final String path;
-  private final @Nullable String domain;
-  private final Secure secure;
-  private final boolean httpOnly;
-  private final @Nullable SameSite sameSite;
-  private final boolean omitSameSiteNoneForIncompatibleClients;
+  private final @Nullable CookieAttributes cookieAttributes;
   private final @Nullable String scope;
   private final List<String> secrets;
   private final MacAlgorithm macAlgorithm;
   private final List<LegacyCookie> legacyCookies;
   private final Clock clock;
 
-  private SessionPersistence(Builder b) {
+  private SessionPersistence(Builder<?> b) {
     this.type = b.type;
     this.name = Objects.requireNonNull(b.name);
     this.mode = b.mode;
@@ -199,12 +165,7 @@ public final class SessionPersistence {
             ? b.refresh
             : b.idleTimeout != null ? Refresh.EVERY_RESPONSE : Refresh.ON_CHANGE;
     this.configuredRefresh = b.refresh;
-    this.path = b.path;
-    this.domain = b.domain;
-    this.secure = b.secure;
-    this.httpOnly = b.httpOnly;
-    this.sameSite = b.sameSite;
-    this.omitSameSiteNoneForIncompatibleClients = b.omitSameSiteNoneForIncompatibleClients;
+    this.cookieAttributes = b.type == Type.COOKIE ? b.cookieAttributes : null;
     this.scope = b.scope;
     this.secrets = List.copyOf(b.secrets);
     this.macAlgorithm = b.macAlgorithm;
@@ -213,25 +174,21 @@ public final class SessionPersistence {
   }
 
   /** Starts building a cookie session named {@code name} (Gateway API {@code type: Cookie}). */
-  public static Builder cookie(String name) {
-    return new Builder().type(Type.COOKIE).name(name);
+  public static CookieBuilder cookie(String name) {
+    return new CookieBuilder(name);
   }
 
   /** Starts building a header session named {@code name} (Gateway API {@code type: Header}). */
-  public static Builder header(String name) {
-    return new Builder().type(Type.HEADER).name(name);
+  public static HeaderBuilder header(String name) {
+    return new HeaderBuilder(name);
   }
 
-  /** Starts building with nothing set: a {@link Builder#name name} is required. */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** A builder holding every option of this configuration. */
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.type = type;
-    b.name = name;
+  /**
+   * A builder holding every option of this configuration: a {@link CookieBuilder} for a cookie
+   * session, a {@link HeaderBuilder} for a header session.
+   */
+  public Builder<?> toBuilder() {
+    Builder<?> b = type == Type.COOKIE ? new CookieBuilder(name) : new HeaderBuilder(name);
     b.mode = mode;
     b.onUnavailable = onUnavailable;
     b.changeOnFailure = changeOnFailure;
@@ -239,53 +196,15 @@ public final class SessionPersistence {
     b.idleTimeout = idleTimeout;
     b.lifetime = lifetime;
     b.refresh = configuredRefresh;
-    b.path = path;
-    b.pathSet = !"/".equals(path);
-    b.domain = domain;
-    b.secure = secure;
-    b.secureSet = secure != Secure.WHEN_REQUEST_SECURE;
-    b.httpOnly = httpOnly;
-    b.httpOnlySet = !httpOnly;
-    b.sameSite = sameSite;
-    b.omitSameSiteNoneForIncompatibleClients = omitSameSiteNoneForIncompatibleClients;
+    if (cookieAttributes != null) {
+      b.cookieAttributes = cookieAttributes;
+    }
     b.scope = scope;
     b.secrets = new ArrayList<>(secrets);
     b.macAlgorithm = macAlgorithm;
     b.legacyCookies = new ArrayList<>(legacyCookies);
     b.clock = clock;
     return b;
-  }
-
-  /**
-   * The cookie path for a route rule matched by {@code matchType} and {@code value}, as
-   * ingress-nginx defaults the cookie path to the matched location: {@code Exact} and {@code
-   * PathPrefix} (Gateway API) or {@code Prefix} (Kubernetes Ingress) give the path itself, without
-   * a trailing slash ({@code /tea/} gives {@code /tea}, which a browser sends to {@code /tea} and
-   * {@code /tea/...} alike). A regular expression or a wildcard never becomes a cookie path.
-   *
-   * @throws IllegalArgumentException for {@code RegularExpression}, {@code ImplementationSpecific}
-   *     or any other match type, and for a value that is not an absolute path or looks like a
-   *     pattern; set {@link Builder#path} explicitly then
-   */
-  public static String routeCookiePath(String matchType, String value) {
-    Objects.requireNonNull(matchType, "matchType");
-    Objects.requireNonNull(value, "value");
-    checkArgument(
-        matchType.equals("Exact") || matchType.equals("PathPrefix") || matchType.equals("Prefix"),
-        "route match type: %s (expected: Exact, PathPrefix or Prefix; a regular expression or an"
-            + " implementation-specific path cannot be a cookie path, so set path explicitly)",
-        matchType);
-    checkArgument(
-        !looksLikePattern(value),
-        "route path: %s (expected: a literal path; it looks like a regular expression or a"
-            + " wildcard, so set path explicitly)",
-        value);
-    String path = value;
-    while (path.length() > 1 && path.endsWith("/")) {
-      path = path.substring(0, path.length() - 1);
-    }
-    checkPath("route path", path);
-    return path;
   }
 
   /** Cookie or header. */
@@ -335,37 +254,9 @@ public final class SessionPersistence {
     return refresh;
   }
 
-  /** The cookie's {@code Path}. */
-  public String path() {
-    return path;
-  }
-
-  /** The cookie's {@code Domain}, or {@code null} for a host-only cookie. */
-  public @Nullable String domain() {
-    return domain;
-  }
-
-  /** When the cookie is {@code Secure}. */
-  public Secure secure() {
-    return secure;
-  }
-
-  /** Whether the cookie is {@code HttpOnly}. */
-  public boolean httpOnly() {
-    return httpOnly;
-  }
-
-  /** The cookie's {@code SameSite}, or {@code null} to send none. */
-  public @Nullable SameSite sameSite() {
-    return sameSite;
-  }
-
-  /**
-   * Whether {@code SameSite=None} is left out for user agents known to reject or mishandle it
-   * (ingress-nginx {@code session-cookie-conditional-samesite-none}).
-   */
-  public boolean omitSameSiteNoneForIncompatibleClients() {
-    return omitSameSiteNoneForIncompatibleClients;
+  /** The session cookie's attributes, or {@code null} for a header session. */
+  public @Nullable CookieAttributes cookieAttributes() {
+    return cookieAttributes;
   }
 
   /**
@@ -422,12 +313,7 @@ public final class SessionPersistence {
         && Objects.equals(idleTimeout, that.idleTimeout)
         && lifetime == that.lifetime
         && refresh == that.refresh
-        && path.equals(that.path)
-        && Objects.equals(domain, that.domain)
-        && secure == that.secure
-        && httpOnly == that.httpOnly
-        && sameSite == that.sameSite
-        && omitSameSiteNoneForIncompatibleClients == that.omitSameSiteNoneForIncompatibleClients
+        && Objects.equals(cookieAttributes, that.cookieAttributes)
         && Objects.equals(scope, that.scope)
         && secrets.equals(that.secrets)
         && macAlgorithm == that.macAlgorithm
@@ -447,12 +333,7 @@ public final class SessionPersistence {
         idleTimeout,
         lifetime,
         refresh,
-        path,
-        domain,
-        secure,
-        httpOnly,
-        sameSite,
-        omitSameSiteNoneForIncompatibleClients,
+        cookieAttributes,
         scope,
         secrets,
         macAlgorithm,
@@ -476,18 +357,8 @@ public final class SessionPersistence {
     if (idleTimeout != null) {
       sb.append(", idleTimeout=").append(idleTimeout);
     }
-    if (type == Type.COOKIE) {
-      sb.append(", lifetime=").append(lifetime).append(", path=").append(path);
-      if (domain != null) {
-        sb.append(", domain=").append(domain);
-      }
-      sb.append(", secure=").append(secure).append(", httpOnly=").append(httpOnly);
-      if (sameSite != null) {
-        sb.append(", sameSite=").append(sameSite);
-        if (omitSameSiteNoneForIncompatibleClients) {
-          sb.append(" (omitted for incompatible clients)");
-        }
-      }
+    if (cookieAttributes != null) {
+      sb.append(", lifetime=").append(lifetime).append(", ").append(cookieAttributes);
     }
     sb.append(", refresh=")
         .append(refresh)
@@ -530,48 +401,6 @@ public final class SessionPersistence {
     return true;
   }
 
-  private static boolean looksLikePattern(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      if ("*^$()[]{}|\\?+".indexOf(value.charAt(i)) >= 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static void checkPath(String field, String path) {
-    checkArgument(
-        path.startsWith("/"), "%s: %s (expected: an absolute path starting with /)", field, path);
-    for (int i = 0; i < path.length(); i++) {
-      char c = path.charAt(i);
-      checkArgument(
-          c > 0x20 && c < 0x7f && c != ';' && c != '"' && c != '\\' && c != ',',
-          "%s: %s (expected: visible ASCII without ';', ',', '\"' or '\\', percent-encoded"
-              + " otherwise)",
-          field,
-          path);
-    }
-  }
-
-  private static void checkDomain(String domain) {
-    String d = domain.startsWith(".") ? domain.substring(1) : domain;
-    boolean ok = !d.isEmpty() && d.length() <= 253 && !d.startsWith("-") && !d.endsWith(".");
-    int labelLength = 0;
-    for (int i = 0; ok && i < d.length(); i++) {
-      char c = d.charAt(i);
-      if (c == '.') {
-        ok = labelLength > 0;
-        labelLength = 0;
-      } else {
-        ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-        labelLength++;
-        ok &= labelLength <= 63;
-      }
-    }
-    checkArgument(
-        ok, "domain: %s (expected: a host name such as example.com or .example.com)", domain);
-  }
-
   private static void checkTimeout(String field, @Nullable Duration timeout) {
     if (timeout == null) {
       return;
@@ -606,150 +435,91 @@ public final class SessionPersistence {
           "authorization",
           "www-authenticate");
 
-  /** Builds a {@link SessionPersistence}; every setter may be called in any order. */
-  public static final class Builder {
-    private Type type = Type.COOKIE;
-    private @Nullable String name;
+
+  /**
+   * The options cookie and header sessions share; {@link CookieBuilder} and {@link HeaderBuilder}
+   * add their own. Every setter may be called in any order.
+   *
+   * @param <B> the concrete builder, returned by every setter
+   */
+  public abstract static sealed class Builder<B extends Builder<B>>
+      permits CookieBuilder, HeaderBuilder {
+    private final Type type;
+    private final String name;
     private Mode mode = Mode.PERSISTENT;
     private OnUnavailable onUnavailable = OnUnavailable.REBALANCE;
     private boolean changeOnFailure = true;
     private @Nullable Duration absoluteTimeout;
     private @Nullable Duration idleTimeout;
-    private Lifetime lifetime = Lifetime.SESSION;
     private @Nullable Refresh refresh;
-    private String path = "/";
-    private boolean pathSet;
-    private @Nullable String domain;
-    private Secure secure = Secure.WHEN_REQUEST_SECURE;
-    private boolean secureSet;
-    private boolean httpOnly = true;
-    private boolean httpOnlySet;
-    private @Nullable SameSite sameSite;
-    private boolean omitSameSiteNoneForIncompatibleClients;
     private @Nullable String scope;
     private List<String> secrets = new ArrayList<>();
     private MacAlgorithm macAlgorithm = MacAlgorithm.SIPHASH_2_4;
-    private List<LegacyCookie> legacyCookies = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
+    // Cookie sessions only; set through CookieBuilder.
+    private CookieAttributes cookieAttributes = CookieAttributes.ofDefaults();
+    private Lifetime lifetime = Lifetime.SESSION;
+    private List<LegacyCookie> legacyCookies = new ArrayList<>();
 
-    private Builder() {}
-
-    /** Cookie (the default) or header. */
-    public Builder type(Type type) {
-      this.type = Objects.requireNonNull(type, "type");
-      return this;
-    }
-
-    /** The cookie or header name: RFC 6265 token characters. Required. */
-    public Builder name(String name) {
+    private Builder(Type type, String name) {
+      this.type = type;
       this.name = Objects.requireNonNull(name, "name");
-      return this;
     }
+
+    abstract B self();
 
     /** {@link Mode#PERSISTENT} unless set. */
-    public Builder mode(Mode mode) {
+    public B mode(Mode mode) {
       this.mode = Objects.requireNonNull(mode, "mode");
-      return this;
+      return self();
     }
 
     /** {@link OnUnavailable#REBALANCE} unless set. */
-    public Builder onUnavailable(OnUnavailable onUnavailable) {
+    public B onUnavailable(OnUnavailable onUnavailable) {
       this.onUnavailable = Objects.requireNonNull(onUnavailable, "onUnavailable");
-      return this;
+      return self();
     }
 
     /**
      * Whether a retry after a failure may leave the session's backend and move the session there
      * (true unless set, as NGINX {@code sticky}; ingress-nginx defaults to false).
      */
-    public Builder changeOnFailure(boolean changeOnFailure) {
+    public B changeOnFailure(boolean changeOnFailure) {
       this.changeOnFailure = changeOnFailure;
-      return this;
+      return self();
     }
 
     /** The most a session may live from its start: whole seconds, 1s..3650d; none unless set. */
-    public Builder absoluteTimeout(@Nullable Duration absoluteTimeout) {
+    public B absoluteTimeout(@Nullable Duration absoluteTimeout) {
       this.absoluteTimeout = absoluteTimeout;
-      return this;
+      return self();
     }
 
     /**
      * The longest a session may stay without requests: whole seconds, 1s..3650d; none unless set.
      * Implies {@link Refresh#EVERY_RESPONSE}.
      */
-    public Builder idleTimeout(@Nullable Duration idleTimeout) {
+    public B idleTimeout(@Nullable Duration idleTimeout) {
       this.idleTimeout = idleTimeout;
-      return this;
-    }
-
-    /**
-     * {@link Lifetime#SESSION} unless set; {@link Lifetime#PERMANENT} needs an absolute or an idle
-     * timeout.
-     */
-    public Builder lifetime(Lifetime lifetime) {
-      this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
-      return this;
+      return self();
     }
 
     /**
      * When the token is re-sent: {@link Refresh#ON_CHANGE} unless set, {@link
      * Refresh#EVERY_RESPONSE} when there is an idle timeout.
      */
-    public Builder refresh(Refresh refresh) {
+    public B refresh(Refresh refresh) {
       this.refresh = Objects.requireNonNull(refresh, "refresh");
-      return this;
-    }
-
-    /** The cookie's {@code Path}: {@code /} unless set. See {@link #routeCookiePath}. */
-    public Builder path(String path) {
-      this.path = Objects.requireNonNull(path, "path");
-      this.pathSet = true;
-      return this;
-    }
-
-    /** The cookie's {@code Domain}; {@code null} (the default) for a host-only cookie. */
-    public Builder domain(@Nullable String domain) {
-      this.domain = domain;
-      return this;
-    }
-
-    /** When the cookie is {@code Secure}: {@link Secure#WHEN_REQUEST_SECURE} unless set. */
-    public Builder secure(Secure secure) {
-      this.secure = Objects.requireNonNull(secure, "secure");
-      this.secureSet = true;
-      return this;
-    }
-
-    /** Whether the cookie is {@code HttpOnly}: true unless set. */
-    public Builder httpOnly(boolean httpOnly) {
-      this.httpOnly = httpOnly;
-      this.httpOnlySet = true;
-      return this;
-    }
-
-    /** The cookie's {@code SameSite}; {@code null} (the default) sends none. */
-    public Builder sameSite(@Nullable SameSite sameSite) {
-      this.sameSite = sameSite;
-      return this;
-    }
-
-    /**
-     * Leave out {@code SameSite=None} for user agents known to reject or mishandle it, by the list
-     * ingress-nginx uses: Chrome 40 to 69, iOS 12 (iPhone and iPad), and Safari on macOS 10.14.
-     * False unless set.
-     */
-    public Builder omitSameSiteNoneForIncompatibleClients(boolean omit) {
-      this.omitSameSiteNoneForIncompatibleClients = omit;
-      return this;
+      return self();
     }
 
     /**
      * The scope sessions belong to (a route rule's name, say); {@code null} (the default) for the
      * upstream's name. Tokens are bound to their scope: another scope never accepts them.
      */
-    public Builder scope(@Nullable String scope) {
+    public B scope(@Nullable String scope) {
       this.scope = scope;
-      return this;
+      return self();
     }
 
     /**
@@ -758,50 +528,31 @@ public final class SessionPersistence {
      * bytes; 32 random bytes, base64-encoded, are a good secret. None unless set: tokens are opaque
      * but anyone can forge one.
      */
-    public Builder secrets(List<String> secrets) {
+    public B secrets(List<String> secrets) {
       Objects.requireNonNull(secrets, "secrets");
       List<String> copy = new ArrayList<>(secrets.size());
       for (String s : secrets) {
         copy.add(Objects.requireNonNull(s, "secret"));
       }
       this.secrets = copy;
-      return this;
+      return self();
     }
 
     /** As {@link #secrets(List)}. */
-    public Builder secrets(String... secrets) {
+    public B secrets(String... secrets) {
       return secrets(List.of(secrets));
     }
 
     /** {@link MacAlgorithm#SIPHASH_2_4} unless set. Changing it invalidates every live token. */
-    public Builder macAlgorithm(MacAlgorithm macAlgorithm) {
+    public B macAlgorithm(MacAlgorithm macAlgorithm) {
       this.macAlgorithm = Objects.requireNonNull(macAlgorithm, "macAlgorithm");
-      return this;
-    }
-
-    /**
-     * Cookie values of other products, under this session's cookie name, to read and re-issue in
-     * lbkit's format, replacing any set before; none unless set. Cookie sessions only.
-     */
-    public Builder legacyCookies(Collection<LegacyCookie> legacyCookies) {
-      Objects.requireNonNull(legacyCookies, "legacyCookies");
-      List<LegacyCookie> copy = new ArrayList<>(legacyCookies.size());
-      for (LegacyCookie l : legacyCookies) {
-        copy.add(Objects.requireNonNull(l, "legacyCookie"));
-      }
-      this.legacyCookies = copy;
-      return this;
-    }
-
-    /** As {@link #legacyCookies(Collection)}. */
-    public Builder legacyCookies(LegacyCookie... legacyCookies) {
-      return legacyCookies(List.of(legacyCookies));
+      return self();
     }
 
     /** The clock session times are read from; the system UTC clock unless set. */
-    public Builder clock(Clock clock) {
+    public B clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
+      return self();
     }
 
     /**
@@ -810,7 +561,6 @@ public final class SessionPersistence {
      * @throws IllegalArgumentException naming the first option that is not allowed
      */
     public SessionPersistence build() {
-      checkArgument(name != null, "name: null (expected: a cookie or header name)");
       String n = name;
       checkArgument(
           isToken(n),
@@ -834,50 +584,8 @@ public final class SessionPersistence {
             "name: %s (expected: a header name of its own, not a framing, routing or cookie"
                 + " header)",
             n);
-        checkArgument(
-            !pathSet
-                && domain == null
-                && !secureSet
-                && !httpOnlySet
-                && sameSite == null
-                && !omitSameSiteNoneForIncompatibleClients,
-            "type: HEADER (expected: no cookie attributes: path, domain, secure, httpOnly,"
-                + " sameSite are for type COOKIE)");
-        checkArgument(
-            lifetime == Lifetime.SESSION,
-            "lifetime: %s (expected: SESSION for type HEADER; a header has no expiry)",
-            lifetime);
-        checkArgument(
-            legacyCookies.isEmpty(),
-            "legacyCookies: %s (expected: none for type HEADER; they are cookie values)",
-            legacyCookies);
-      }
-      checkPath("path", path);
-      if (domain != null) {
-        checkDomain(domain);
-      }
-      checkArgument(
-          sameSite != SameSite.NONE || secure != Secure.NEVER,
-          "secure: NEVER (expected: ALWAYS or WHEN_REQUEST_SECURE with sameSite NONE, which"
-              + " browsers reject without Secure)");
-      checkArgument(
-          !omitSameSiteNoneForIncompatibleClients || sameSite == SameSite.NONE,
-          "omitSameSiteNoneForIncompatibleClients: true (expected: only with sameSite NONE, got"
-              + " %s)",
-          sameSite);
-      if (n.startsWith("__Secure-") || n.startsWith("__Host-")) {
-        checkArgument(
-            secure == Secure.ALWAYS,
-            "secure: %s (expected: ALWAYS for a cookie named %s, as its prefix requires)",
-            secure,
-            n);
-      }
-      if (n.startsWith("__Host-")) {
-        checkArgument(
-            path.equals("/") && domain == null,
-            "path and domain: %s, %s (expected: path / and no domain for a __Host- cookie)",
-            path,
-            domain);
+      } else {
+        cookieAttributes.checkFitsName("attributes", n);
       }
       if (scope != null) {
         checkArgument(!scope.isEmpty(), "scope: \"\" (expected: a non-empty string, or null)");
@@ -908,6 +616,67 @@ public final class SessionPersistence {
           "legacyCookies: %s (expected: no repeats)",
           legacyCookies);
       return new SessionPersistence(this);
+    }
+  }
+
+  /** Builds a cookie session: the shared options plus cookie attributes, lifetime and legacy. */
+  public static final class CookieBuilder extends Builder<CookieBuilder> {
+    private CookieBuilder(String name) {
+      super(Type.COOKIE, name);
+    }
+
+    @Override
+    CookieBuilder self() {
+      return this;
+    }
+
+    /** The cookie's attributes: {@link CookieAttributes#ofDefaults()} unless set. */
+    public CookieBuilder attributes(CookieAttributes attributes) {
+      ((Builder<?>) this).cookieAttributes = Objects.requireNonNull(attributes, "attributes");
+      return this;
+    }
+
+    /**
+     * {@link Lifetime#SESSION} unless set; {@link Lifetime#PERMANENT} needs an absolute or an idle
+     * timeout.
+     */
+    public CookieBuilder lifetime(Lifetime lifetime) {
+      ((Builder<?>) this).lifetime = Objects.requireNonNull(lifetime, "lifetime");
+      return this;
+    }
+
+    /**
+     * Cookie values of other products, under this session's cookie name, to read and re-issue in
+     * lbkit's format, replacing any set before; none unless set.
+     */
+    public CookieBuilder legacyCookies(Collection<LegacyCookie> legacyCookies) {
+      Objects.requireNonNull(legacyCookies, "legacyCookies");
+      List<LegacyCookie> copy = new ArrayList<>(legacyCookies.size());
+      for (LegacyCookie l : legacyCookies) {
+        copy.add(Objects.requireNonNull(l, "legacyCookie"));
+      }
+      ((Builder<?>) this).legacyCookies = copy;
+      return this;
+    }
+
+    /** As {@link #legacyCookies(Collection)}. */
+    public CookieBuilder legacyCookies(LegacyCookie... legacyCookies) {
+      return legacyCookies(List.of(legacyCookies));
+    }
+  }
+
+  /**
+   * Builds a header session: the shared options only. A header has no attributes or expiry, and
+   * its name may not be a framing, routing or cookie header.
+   */
+  public static final class HeaderBuilder extends Builder<HeaderBuilder> {
+    private HeaderBuilder(String name) {
+      super(Type.HEADER, name);
+    }
+
+    @Override
+    HeaderBuilder self() {
+      return this;
     }
   }
 }

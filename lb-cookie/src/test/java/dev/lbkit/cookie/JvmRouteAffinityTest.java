@@ -182,8 +182,11 @@ class JvmRouteAffinityTest {
             .affinity(
                 JvmRouteAffinity.builder()
                     .routeCookie(JvmRouteAffinity.DEFAULT_ROUTE_COOKIE)
-                    .routeCookieSecure(true)
-                    .routeCookieSameSite(SessionPersistence.SameSite.LAX)
+                    .routeCookieAttributes(
+                        CookieAttributes.builder()
+                            .secure(CookieAttributes.Secure.ALWAYS)
+                            .sameSite(CookieAttributes.SameSite.LAX)
+                            .build())
                     .build())
             .build();
     Decision fresh = withCookie.pick(cookie("JSESSIONID=NOROUTE"));
@@ -221,15 +224,34 @@ class JvmRouteAffinityTest {
     JvmRouteAffinity affinity =
         JvmRouteAffinity.builder()
             .routeCookie("LBROUTE")
-            .routeCookiePath("/shop")
-            .routeCookieDomain("example.com")
-            .routeCookieHttpOnly(false)
+            .routeCookieAttributes(
+                CookieAttributes.builder()
+                    .path("/shop")
+                    .domain("example.com")
+                    .httpOnly(false)
+                    .build())
             .build();
     Upstream one = Upstream.of("one", Backend.of("a", "10.0.0.5", 8080).withRoute("n1"));
     Decision d = LoadBalancer.builder(one).affinity(affinity).build().pick(cookie(null));
     assertThat(d.responseHeaders())
         .extracting(ResponseHeader::value)
         .containsExactly("LBROUTE=.n1; Path=/shop; Domain=example.com");
+  }
+
+  @Test
+  void routeCookieIsSecureWhenTheRequestIsByDefault() {
+    Upstream one = Upstream.of("one", Backend.of("a", "10.0.0.5", 8080).withRoute("n1"));
+    LoadBalancer lb =
+        LoadBalancer.builder(one)
+            .affinity(JvmRouteAffinity.builder().routeCookie("ROUTEID").build())
+            .build();
+    RequestContext overTls = RequestContext.builder().path("/").secure(true).build();
+    assertThat(lb.pick(overTls).responseHeaders())
+        .extracting(ResponseHeader::value)
+        .containsExactly("ROUTEID=.n1; Path=/; Secure; HttpOnly");
+    assertThat(lb.pick(cookie(null)).responseHeaders())
+        .extracting(ResponseHeader::value)
+        .containsExactly("ROUTEID=.n1; Path=/; HttpOnly");
   }
 
   @Test
@@ -267,18 +289,15 @@ class JvmRouteAffinityTest {
         .hasMessage("sessionCookie: \"JSESSION ID\" (expected: an RFC 6265 cookie name token)");
     assertThatThrownBy(() -> JvmRouteAffinity.builder().routeCookie(""))
         .hasMessage("routeCookie: \"\" (expected: an RFC 6265 cookie name token)");
-    assertThatThrownBy(() -> JvmRouteAffinity.builder().routeCookiePath("shop"))
-        .hasMessageStartingWith("routeCookiePath: \"shop\" (expected: a path starting with '/'");
     assertThatThrownBy(
             () -> JvmRouteAffinity.builder()
-                .routeCookie("ROUTEID")
-                .routeCookieSameSite(SessionPersistence.SameSite.NONE)
+                .routeCookie("__Host-route")
+                .routeCookieAttributes(
+                    CookieAttributes.builder().secure(CookieAttributes.Secure.NEVER).build())
                 .build())
-        .hasMessage(
-            "routeCookieSecure: false (expected: true with routeCookieSameSite NONE, which browsers"
-                + " reject without Secure)");
-    assertThatThrownBy(() -> JvmRouteAffinity.builder().routeCookieDomain("a;b"))
-        .hasMessageStartingWith("routeCookieDomain: \"a;b\"");
+        .hasMessageStartingWith(
+            "routeCookieAttributes.secure: NEVER (expected: ALWAYS for a cookie named"
+                + " __Host-route");
   }
 
   @Test

@@ -40,14 +40,20 @@ class SeedGuidesTest {
             Backend.of("coffee-2", "10.0.1.2", 80));
     SessionPersistence teaCookie =
         SessionPersistence.cookie("srv_id")
-            .path("/tea")
+            .attributes(CookieAttributes.builder().path("/tea").build())
             .absoluteTimeout(Duration.ofHours(2))
             .lifetime(Lifetime.PERMANENT)
             .secrets(SECRET)
             .clock(clock)
             .build();
     SessionPersistence coffeeCookie =
-        teaCookie.toBuilder().path("/coffee").absoluteTimeout(Duration.ofHours(1)).build();
+        SessionPersistence.cookie("srv_id")
+            .attributes(CookieAttributes.builder().path("/coffee").build())
+            .absoluteTimeout(Duration.ofHours(1))
+            .lifetime(Lifetime.PERMANENT)
+            .secrets(SECRET)
+            .clock(clock)
+            .build();
     LoadBalancer teaLb = LoadBalancer.builder(tea).affinity(teaCookie.toAffinity()).build();
     LoadBalancer coffeeLb =
         LoadBalancer.builder(coffee).affinity(coffeeCookie.toAffinity()).build();
@@ -85,7 +91,10 @@ class SeedGuidesTest {
   @Test
   void replicasWithTheSameConfigurationDecideTheSame() {
     SessionPersistence config =
-        SessionPersistence.cookie("srv_id").path("/tea").secrets(SECRET).build();
+        SessionPersistence.cookie("srv_id")
+            .attributes(CookieAttributes.builder().path("/tea").build())
+            .secrets(SECRET)
+            .build();
     LoadBalancer replicaA =
         LoadBalancer.builder(StickyFixtures.upstream("tea", 5))
             .affinity(config.toAffinity())
@@ -119,7 +128,7 @@ class SeedGuidesTest {
         SessionPersistence.cookie("cookie-tea")
             .absoluteTimeout(Duration.ofHours(24))
             .lifetime(Lifetime.PERMANENT)
-            .path(SessionPersistence.routeCookiePath("Exact", "/tea"))
+            .attributes(CookieAttributes.builder().path("/tea").build()) // Exact /tea
             .secrets(SECRET)
             .clock(clock)
             .build();
@@ -170,7 +179,7 @@ class SeedGuidesTest {
         SessionPersistence.cookie("Session-A")
             .absoluteTimeout(Duration.ofSeconds(10))
             .lifetime(Lifetime.PERMANENT)
-            .path(SessionPersistence.routeCookiePath("PathPrefix", "/path-A"))
+            .attributes(CookieAttributes.builder().path("/path-A").build()) // PathPrefix
             .secrets(SECRET)
             .clock(clock)
             .build();

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lbkit.cookie.SessionPersistence.Lifetime;
 import dev.lbkit.cookie.SessionPersistence.Mode;
 import dev.lbkit.cookie.SessionPersistence.Refresh;
-import dev.lbkit.cookie.SessionPersistence.SameSite;
-import dev.lbkit.cookie.SessionPersistence.Secure;
+import dev.lbkit.cookie.CookieAttributes.SameSite;
+import dev.lbkit.cookie.CookieAttributes.Secure;
+import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class SessionPersistenceTest {
@@ -26,12 +28,7 @@ class SessionPersistenceTest {
     assertThat(p.idleTimeout()).isNull();
     assertThat(p.lifetime()).isEqualTo(Lifetime.SESSION);
     assertThat(p.refresh()).isEqualTo(Refresh.ON_CHANGE);
-    assertThat(p.path()).isEqualTo("/");
-    assertThat(p.domain()).isNull();
-    assertThat(p.secure()).isEqualTo(Secure.WHEN_REQUEST_SECURE);
-    assertThat(p.httpOnly()).isTrue();
-    assertThat(p.sameSite()).isNull();
-    assertThat(p.omitSameSiteNoneForIncompatibleClients()).isFalse();
+    assertThat(p.cookieAttributes()).isEqualTo(CookieAttributes.ofDefaults());
     assertThat(p.scope()).isNull();
     assertThat(p.secrets()).isEmpty();
     assertThat(p.macAlgorithm()).isEqualTo(SessionPersistence.MacAlgorithm.SIPHASH_2_4);
@@ -56,14 +53,18 @@ class SessionPersistenceTest {
   void valueSemantics() {
     SessionPersistence a =
         SessionPersistence.cookie("srv_id")
-            .path("/tea")
+            .attributes(CookieAttributes.builder().path("/tea").sameSite(SameSite.LAX).build())
             .absoluteTimeout(Duration.ofHours(2))
             .lifetime(Lifetime.PERMANENT)
-            .sameSite(SameSite.LAX)
             .secrets(SECRET)
             .build();
     assertThat(a.toBuilder().build()).isEqualTo(a).hasSameHashCodeAs(a);
-    assertThat(a.toBuilder().path("/coffee").build()).isNotEqualTo(a);
+    assertThat(a.toBuilder()).isInstanceOf(SessionPersistence.CookieBuilder.class);
+    assertThat(
+            ((SessionPersistence.CookieBuilder) a.toBuilder())
+                .attributes(a.cookieAttributes().toBuilder().path("/coffee").build())
+                .build())
+        .isNotEqualTo(a);
     assertThat(a.toBuilder().secrets(StickyFixtures.OTHER_SECRET).build()).isNotEqualTo(a);
     assertThat(a.toString())
         .contains("srv_id", "PERSISTENT", "path=/tea", "sameSite=LAX", "secrets=1 (redacted)")
@@ -72,29 +73,7 @@ class SessionPersistenceTest {
   }
 
   @Test
-  void routeCookiePathTakesLiteralPathsOnly() {
-    assertThat(SessionPersistence.routeCookiePath("Exact", "/tea")).isEqualTo("/tea");
-    assertThat(SessionPersistence.routeCookiePath("PathPrefix", "/tea/")).isEqualTo("/tea");
-    assertThat(SessionPersistence.routeCookiePath("Prefix", "/")).isEqualTo("/");
-    assertThatThrownBy(() -> SessionPersistence.routeCookiePath("RegularExpression", "/tea/.*"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(
-            "route match type: RegularExpression (expected: Exact, PathPrefix or Prefix");
-    assertThatThrownBy(() -> SessionPersistence.routeCookiePath("ImplementationSpecific", "/tea"))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> SessionPersistence.routeCookiePath("PathPrefix", "/tea/(.*)"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("route path: /tea/(.*) (expected: a literal path");
-    assertThatThrownBy(() -> SessionPersistence.routeCookiePath("PathPrefix", "/api/*"))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> SessionPersistence.routeCookiePath("Exact", "tea"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("expected: an absolute path");
-  }
-
-  @Test
   void badConfigurationNamesTheFieldTheValueAndWhatIsAllowed() {
-    assertError(SessionPersistence.builder(), "name: null (expected: a cookie or header name)");
     assertError(SessionPersistence.cookie("srv id"), "name: \"srv id\" (expected: RFC 6265 token");
     assertError(SessionPersistence.cookie("a;b"), "name: \"a;b\"");
     assertError(SessionPersistence.cookie(""), "name: \"\"");
@@ -109,29 +88,16 @@ class SessionPersistenceTest {
         SessionPersistence.cookie("a").lifetime(Lifetime.PERMANENT),
         "lifetime: PERMANENT (expected: an absoluteTimeout or an idleTimeout too");
     assertError(
-        SessionPersistence.cookie("a").path("tea"), "path: tea (expected: an absolute path");
-    assertError(SessionPersistence.cookie("a").path("/a;b"), "path: /a;b (expected: visible ASCII");
-    assertError(SessionPersistence.cookie("a").path("/a b"), "path: /a b");
-    assertError(
-        SessionPersistence.cookie("a").domain("exa mple.com"), "domain: exa mple.com (expected:");
-    assertError(SessionPersistence.cookie("a").domain("example.com;x"), "domain: example.com;x");
-    assertError(SessionPersistence.cookie("a").domain("."), "domain: .");
-    assertError(
-        SessionPersistence.cookie("a").sameSite(SameSite.NONE).secure(Secure.NEVER),
-        "secure: NEVER (expected: ALWAYS or WHEN_REQUEST_SECURE with sameSite NONE");
-    assertError(
-        SessionPersistence.cookie("a")
-            .sameSite(SameSite.LAX)
-            .omitSameSiteNoneForIncompatibleClients(true),
-        "omitSameSiteNoneForIncompatibleClients: true (expected: only with sameSite NONE, got"
-            + " LAX)");
-    assertError(
         SessionPersistence.cookie("__Secure-id"),
-        "secure: WHEN_REQUEST_SECURE (expected: ALWAYS for a cookie named __Secure-id");
+        "attributes.secure: WHEN_REQUEST_SECURE (expected: ALWAYS for a cookie named"
+            + " __Secure-id");
+    CookieAttributes secure = CookieAttributes.builder().secure(Secure.ALWAYS).build();
     assertError(
-        SessionPersistence.cookie("__Host-id").secure(Secure.ALWAYS).path("/tea"),
-        "path and domain: /tea, null (expected: path / and no domain for a __Host- cookie)");
-    assertThat(SessionPersistence.cookie("__Host-id").secure(Secure.ALWAYS).build().name())
+        SessionPersistence.cookie("__Host-id")
+            .attributes(secure.toBuilder().path("/tea").build()),
+        "attributes.path and domain: /tea, null (expected: path / and no domain for a __Host-"
+            + " cookie)");
+    assertThat(SessionPersistence.cookie("__Host-id").attributes(secure).build().name())
         .isEqualTo("__Host-id");
     assertError(SessionPersistence.cookie("a").scope(""), "scope: \"\"");
     assertError(
@@ -153,22 +119,16 @@ class SessionPersistenceTest {
   }
 
   @Test
-  void headerSessionsTakeNoCookieAttributes() {
-    assertError(
-        SessionPersistence.header("X-S").path("/tea"),
-        "type: HEADER (expected: no cookie attributes");
-    assertError(SessionPersistence.header("X-S").domain("example.com"), "type: HEADER");
-    assertError(SessionPersistence.header("X-S").secure(Secure.ALWAYS), "type: HEADER");
-    assertError(SessionPersistence.header("X-S").httpOnly(false), "type: HEADER");
-    assertError(SessionPersistence.header("X-S").sameSite(SameSite.LAX), "type: HEADER");
-    assertError(
-        SessionPersistence.header("X-S")
-            .absoluteTimeout(Duration.ofSeconds(5))
-            .lifetime(Lifetime.PERMANENT),
-        "lifetime: PERMANENT (expected: SESSION for type HEADER");
-    assertError(
-        SessionPersistence.header("X-S").legacyCookies(LegacyCookie.nginxSticky()),
-        "legacyCookies: [LegacyCookie.nginxSticky()] (expected: none for type HEADER");
+  void headerSessionsCannotExpressCookieOptions() {
+    assertThat(SessionPersistence.header("X-S").build().cookieAttributes()).isNull();
+    assertThat(SessionPersistence.header("X-S").build().lifetime()).isEqualTo(Lifetime.SESSION);
+    assertThat(
+            Arrays.stream(SessionPersistence.HeaderBuilder.class.getMethods())
+                .map(Method::getName))
+        .doesNotContain("attributes", "lifetime", "legacyCookies")
+        .contains("secrets", "idleTimeout", "build");
+    assertThat(SessionPersistence.header("X-S").build().toBuilder())
+        .isInstanceOf(SessionPersistence.HeaderBuilder.class);
     assertError(
         SessionPersistence.header("Set-Cookie"),
         "name: Set-Cookie (expected: a header name of its own");
@@ -178,7 +138,7 @@ class SessionPersistenceTest {
         .isEqualTo(SessionPersistence.Type.HEADER);
   }
 
-  private static void assertError(SessionPersistence.Builder builder, String message) {
+  private static void assertError(SessionPersistence.Builder<?> builder, String message) {
     assertThatThrownBy(builder::build)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);

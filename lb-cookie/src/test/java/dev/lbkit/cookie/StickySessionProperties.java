@@ -182,11 +182,12 @@ class StickySessionProperties {
     assertThat(cookieValue.chars().allMatch(StickySessionProperties::isCookieOctet))
         .as(value)
         .isTrue();
-    assertThat(value).contains("; Path=" + config.path());
+    CookieAttributes attributes = config.cookieAttributes();
+    assertThat(value).contains("; Path=" + attributes.path());
     assertThat(value.contains("; Secure"))
         .isEqualTo(
-            config.secure() == SessionPersistence.Secure.ALWAYS
-                || (config.secure() == SessionPersistence.Secure.WHEN_REQUEST_SECURE
+            attributes.secure() == CookieAttributes.Secure.ALWAYS
+                || (attributes.secure() == CookieAttributes.Secure.WHEN_REQUEST_SECURE
                     && secureRequest));
     // The session sticks, whatever the attributes.
     Decision next = lb.pick(withCookies(value.substring(0, value.indexOf(';'))));
@@ -273,9 +274,9 @@ class StickySessionProperties {
             .map(p -> "/" + p);
     Arbitrary<String> domains =
         Arbitraries.of(null, "example.com", ".example.com", "a-b.c.example", "localhost");
-    Arbitrary<SessionPersistence.SameSite> sameSites =
-        Arbitraries.of(SessionPersistence.SameSite.class).injectNull(0.3);
-    Arbitrary<SessionPersistence.Secure> secures = Arbitraries.of(SessionPersistence.Secure.class);
+    Arbitrary<CookieAttributes.SameSite> sameSites =
+        Arbitraries.of(CookieAttributes.SameSite.class).injectNull(0.3);
+    Arbitrary<CookieAttributes.Secure> secures = Arbitraries.of(CookieAttributes.Secure.class);
     Arbitrary<Integer> absolute = Arbitraries.integers().between(0, 400 * 86_400);
     return Combinators.combine(
             names,
@@ -288,22 +289,25 @@ class StickySessionProperties {
             Arbitraries.of(true, false))
         .as(
             (name, path, domain, sameSite, secure, seconds, mode, httpOnly) -> {
-              SessionPersistence.Secure s =
-                  sameSite == SessionPersistence.SameSite.NONE
-                          && secure == SessionPersistence.Secure.NEVER
-                      ? SessionPersistence.Secure.ALWAYS
+              CookieAttributes.Secure s =
+                  sameSite == CookieAttributes.SameSite.NONE
+                          && secure == CookieAttributes.Secure.NEVER
+                      ? CookieAttributes.Secure.ALWAYS
                       : secure;
-              SessionPersistence.Builder b =
+              SessionPersistence.CookieBuilder b =
                   SessionPersistence.cookie(name)
-                      .path(path)
-                      .domain(domain)
-                      .sameSite(sameSite)
-                      .secure(s)
-                      .httpOnly(httpOnly)
+                      .attributes(
+                          CookieAttributes.builder()
+                              .path(path)
+                              .domain(domain)
+                              .sameSite(sameSite)
+                              .secure(s)
+                              .httpOnly(httpOnly)
+                              .omitSameSiteNoneForIncompatibleClients(
+                                  sameSite == CookieAttributes.SameSite.NONE)
+                              .build())
                       .mode(mode)
-                      .secrets(SECRET)
-                      .omitSameSiteNoneForIncompatibleClients(
-                          sameSite == SessionPersistence.SameSite.NONE);
+                      .secrets(SECRET);
               if (seconds > 0) {
                 b.absoluteTimeout(Duration.ofSeconds(seconds)).lifetime(Lifetime.PERMANENT);
               }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class StickySessionTest {
   private final TestClock clock = new TestClock(Instant.parse("2025-03-01T08:00:00Z"));
 
-  private SessionPersistence.Builder cookie(Mode mode) {
+  private SessionPersistence.CookieBuilder cookie(Mode mode) {
     return SessionPersistence.cookie("srv_id").mode(mode).secrets(SECRET).clock(clock);
   }
 
@@ -524,12 +524,13 @@ class StickySessionTest {
   @Test
   void cookieAttributesFollowTheConfigurationAndTheRequest() {
     Upstream up = StickyFixtures.upstream("up", 2);
-    SessionPersistence config =
-        cookie(Mode.PERSISTENT)
+    CookieAttributes shop =
+        CookieAttributes.builder()
             .path("/shop")
             .domain(".example.com")
-            .sameSite(SessionPersistence.SameSite.LAX)
+            .sameSite(CookieAttributes.SameSite.LAX)
             .build();
+    SessionPersistence config = cookie(Mode.PERSISTENT).attributes(shop).build();
     LoadBalancer lb = lb(up, config);
     assertThat(setCookie(lb.pick(request(Map.of(), false))))
         .endsWith("; Path=/shop; Domain=.example.com; HttpOnly; SameSite=Lax");
@@ -537,17 +538,25 @@ class StickySessionTest {
         .endsWith("; Path=/shop; Domain=.example.com; Secure; HttpOnly; SameSite=Lax");
 
     LoadBalancer never =
-        lb(up, config.toBuilder().secure(SessionPersistence.Secure.NEVER).httpOnly(false).build());
+        lb(
+            up,
+            cookie(Mode.PERSISTENT)
+                .attributes(
+                    shop.toBuilder().secure(CookieAttributes.Secure.NEVER).httpOnly(false).build())
+                .build());
     assertThat(setCookie(never.pick(request(Map.of(), true))))
         .endsWith("; Path=/shop; Domain=.example.com; SameSite=Lax");
 
     LoadBalancer none =
         lb(
             up,
-            config.toBuilder()
-                .secure(SessionPersistence.Secure.ALWAYS)
-                .sameSite(SessionPersistence.SameSite.NONE)
-                .omitSameSiteNoneForIncompatibleClients(true)
+            cookie(Mode.PERSISTENT)
+                .attributes(
+                    shop.toBuilder()
+                        .secure(CookieAttributes.Secure.ALWAYS)
+                        .sameSite(CookieAttributes.SameSite.NONE)
+                        .omitSameSiteNoneForIncompatibleClients(true)
+                        .build())
                 .build());
     String chrome120 =
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0.0.0 Safari/537.36";

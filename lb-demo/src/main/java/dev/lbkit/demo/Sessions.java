@@ -91,7 +91,7 @@ final class Sessions {
     if (parsed == null) {
       throw node.error("empty (expected: session persistence settings)");
     }
-    SessionPersistence.Builder b = parsed.toBuilder().scope(route);
+    SessionPersistence.Builder<?> b = parsed.toBuilder().scope(route);
     if (!secrets.isEmpty()) {
       b.secrets(secrets);
     }

@@ -59,7 +59,7 @@ class GatewayConfigReaderTest {
     assertThat(cookieTea.name()).isEqualTo("cookie-tea");
     assertThat(cookieTea.lifetime()).isEqualTo(SessionPersistence.Lifetime.PERMANENT);
     assertThat(cookieTea.absoluteTimeout()).isEqualTo(Duration.ofHours(24));
-    assertThat(cookieTea.path()).isEqualTo("/tea");
+    assertThat(cookieTea.cookieAttributes().path()).isEqualTo("/tea");
     assertThat(cookieTea.scope()).isEqualTo("tea");
     assertThat(cookieTea.secrets()).isEqualTo(config.tokenSecrets());
     assertThat(config.upstream("tea").backends())
@@ -79,11 +79,11 @@ class GatewayConfigReaderTest {
     SessionPersistence balanced = config.routes().get(4).session();
     assertThat(balanced.mode()).isEqualTo(SessionPersistence.Mode.BALANCED);
     assertThat(balanced.name()).isEqualTo("INGRESSCOOKIE");
-    assertThat(balanced.path()).isEqualTo("/balanced");
+    assertThat(balanced.cookieAttributes().path()).isEqualTo("/balanced");
     SessionPersistence persistent = config.routes().get(5).session();
     assertThat(persistent.mode()).isEqualTo(SessionPersistence.Mode.PERSISTENT);
     assertThat(persistent.changeOnFailure()).isTrue();
-    assertThat(persistent.path()).isEqualTo("/persistent");
+    assertThat(persistent.cookieAttributes().path()).isEqualTo("/persistent");
     assertThat(config.upstream("persistent").failTimeout()).isEqualTo(Duration.ofSeconds(10));
 
     RouteSpec canary = config.routes().get(6);
@@ -92,7 +92,7 @@ class GatewayConfigReaderTest {
         .containsExactly(new BackendRef("espresso-v1", 90), new BackendRef("espresso-v2", 10));
     assertThat(canary.canaryBehavior()).isEqualTo(TrafficSplit.CanaryBehavior.STICKY);
     assertThat(canary.session().name()).isEqualTo("cookie-espresso");
-    assertThat(canary.session().path()).isEqualTo("/canary");
+    assertThat(canary.session().cookieAttributes().path()).isEqualTo("/canary");
     assertThat(config.routes().subList(0, 6)).noneMatch(RouteSpec::splits);
   }
 

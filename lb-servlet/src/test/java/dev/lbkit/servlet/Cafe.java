@@ -6,6 +6,7 @@ import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
 import dev.lbkit.core.Selector;
 import dev.lbkit.core.Upstream;
+import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.hash.HashSelectors;
 import jakarta.servlet.DispatcherType;
@@ -36,11 +37,11 @@ final class Cafe implements AutoCloseable {
   final Gateway gateway;
 
   /** The tea session as the seed guide configures it. */
-  static SessionPersistence.Builder teaSession() {
+  static SessionPersistence.CookieBuilder teaSession() {
     return SessionPersistence.cookie("cookie-tea")
         .lifetime(SessionPersistence.Lifetime.PERMANENT)
         .absoluteTimeout(Duration.ofHours(24))
-        .path("/tea")
+        .attributes(CookieAttributes.builder().path("/tea").build())
         .secrets(SECRET);
   }
 
@@ -48,7 +49,7 @@ final class Cafe implements AutoCloseable {
     return open(UnaryOperator.identity(), PassiveHealth.defaults());
   }
 
-  static Cafe open(UnaryOperator<SessionPersistence.Builder> tea, PassiveHealth health)
+  static Cafe open(UnaryOperator<SessionPersistence.CookieBuilder> tea, PassiveHealth health)
       throws Exception {
     return new Cafe(tea, health, DEFAULT_REQUEST_HEADER_SIZE);
   }
@@ -59,13 +60,13 @@ final class Cafe implements AutoCloseable {
   }
 
   static Cafe open(
-      UnaryOperator<SessionPersistence.Builder> tea, PassiveHealth health, int requestHeaderSize)
+      UnaryOperator<SessionPersistence.CookieBuilder> tea, PassiveHealth health, int requestHeaderSize)
       throws Exception {
     return new Cafe(tea, health, requestHeaderSize);
   }
 
   private Cafe(
-      UnaryOperator<SessionPersistence.Builder> tea, PassiveHealth health, int requestHeaderSize)
+      UnaryOperator<SessionPersistence.CookieBuilder> tea, PassiveHealth health, int requestHeaderSize)
       throws Exception {
     for (String name :
         List.of("coffee-1", "coffee-2", "tea-1", "tea-2", "latte-1", "latte-2", "header-1", "header-2")) {

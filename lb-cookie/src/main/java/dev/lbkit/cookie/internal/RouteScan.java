@@ -25,7 +25,7 @@ public final class RouteScan {
    *     which servers and clients spell variously)
    */
   public static @Nullable Binding inCookies(
-      PoolSnapshot pool, RouteTable table, @Nullable String header, String name, boolean ignoreCase) {
+      PoolSnapshot pool, RouteTable<?> table, @Nullable String header, String name, boolean ignoreCase) {
     long region = next(header, name, 0, ignoreCase);
     while (region >= 0) {
       int to = CookieHeader.valueEnd(region);
@@ -50,7 +50,7 @@ public final class RouteScan {
    * {@code /}, {@code ?} or {@code #}, as a servlet container reads {@code ;jsessionid=}.
    */
   public static @Nullable Binding inPathParameters(
-      PoolSnapshot pool, RouteTable table, String path, String name) {
+      PoolSnapshot pool, RouteTable<?> table, String path, String name) {
     int length = path.length();
     int nameLength = name.length();
     int semi = path.indexOf(';');
@@ -76,7 +76,7 @@ public final class RouteScan {
   }
 
   private static @Nullable Binding routeOf(
-      PoolSnapshot pool, RouteTable table, String s, int from, int to) {
+      PoolSnapshot pool, RouteTable<?> table, String s, int from, int to) {
     for (int i = to - 1; i >= from; i--) {
       if (s.charAt(i) == '.') {
         return table.lookup(pool, s, i + 1, to);

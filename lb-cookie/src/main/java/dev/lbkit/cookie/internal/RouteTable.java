@@ -14,23 +14,23 @@ import org.jspecify.annotations.Nullable;
 /**
  * The route labels of one backend set ({@link Backend#route()}), looked up by a region of a
  * request string without building a substring, with a ready {@link Binding} and route cookie per
- * backend. Built once per snapshot; immutable.
+ * backend (of the type {@code C} the affinity writes). Built once per snapshot; immutable.
  *
  * <p>Several backends may carry the same label (a misconfiguration, but not one an upstream
  * change may fail on): the lookup then prefers the first that can take a session, as
  * mod_proxy_balancer's {@code find_route_worker} skips unusable workers of a route.
  */
-public final class RouteTable {
+public final class RouteTable<C> {
   private static final int[] NO_INDEXES = new int[0];
 
   private final String[] keys;
   private final int[][] indexes;
   private final int mask;
   private final Binding[] bindings;
-  private final List<List<ResponseHeader>> routeCookies;
+  private final List<@Nullable C> routeCookies;
 
   private RouteTable(
-      Map<String, List<Integer>> byRoute, int size, Function<String, List<ResponseHeader>> cookie) {
+      Map<String, List<Integer>> byRoute, int size, Function<String, C> cookie) {
     int capacity = Integer.highestOneBit(Math.max(4, byRoute.size() * 2 + 1)) << 1;
     this.keys = new String[capacity];
     this.indexes = new int[capacity][];
@@ -54,10 +54,10 @@ public final class RouteTable {
     }
     this.routeCookies = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
-      routeCookies.add(List.of());
+      routeCookies.add(null);
     }
     for (Map.Entry<String, List<Integer>> e : byRoute.entrySet()) {
-      List<ResponseHeader> headers = cookie.apply(e.getKey());
+      C headers = cookie.apply(e.getKey());
       for (int index : e.getValue()) {
         routeCookies.set(index, headers);
       }
@@ -70,8 +70,7 @@ public final class RouteTable {
    * @param routeCookie the headers that tell a client it belongs to a route (none when the
    *     affinity writes no cookie)
    */
-  public static RouteTable of(
-      List<Backend> backends, Function<String, List<ResponseHeader>> routeCookie) {
+  public static <C> RouteTable<C> of(List<Backend> backends, Function<String, C> routeCookie) {
     Map<String, List<Integer>> byRoute = new LinkedHashMap<>();
     for (int i = 0; i < backends.size(); i++) {
       String route = backends.get(i).route();
@@ -79,7 +78,7 @@ public final class RouteTable {
         byRoute.computeIfAbsent(route, r -> new ArrayList<>(1)).add(i);
       }
     }
-    return new RouteTable(byRoute, backends.size(), routeCookie);
+    return new RouteTable<>(byRoute, backends.size(), routeCookie);
   }
 
   /** Whether no backend has a route label. */
@@ -130,8 +129,8 @@ public final class RouteTable {
     return NO_INDEXES;
   }
 
-  /** The route cookie for the backend at {@code index}: none when it has no route label. */
-  public List<ResponseHeader> routeCookie(int index) {
+  /** The route cookie for the backend at {@code index}: null when it has no route label. */
+  public @Nullable C routeCookie(int index) {
     return routeCookies.get(index);
   }
 

@@ -1,5 +1,6 @@
 package dev.lbkit.cookie.internal;
 
+import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Binding;
 import dev.lbkit.core.CookieHeader;
@@ -43,7 +44,6 @@ public final class StickyAffinity implements SessionAffinity {
   private static final long MAX_EPOCH_SECOND = 0xffffffffL;
   private static final Eligibility EVERY_BACKEND = index -> true;
   private static final String SET_COOKIE = "Set-Cookie";
-  private static final String USER_AGENT = "User-Agent";
   private static final byte[] MAX_AGE = ascii("; Max-Age=");
   private static final byte[] EXPIRES = ascii("; Expires=");
 
@@ -68,10 +68,11 @@ public final class StickyAffinity implements SessionAffinity {
   private final List<Precomputation<?>> precomputations;
   private final byte[] prefix;
 
-  /** Attributes after the value: index bit 0 = Secure, bit 1 = SameSite=None left out. */
+  /** Attributes after the value, by {@link CookieSuffix#variant}; empty for a header session. */
   private final byte[][] suffixes;
 
-  private final boolean sameSiteNoneConditional;
+  /** The cookie's attributes; the defaults (never written) for a header session. */
+  private final CookieAttributes attributes;
 
   /** Use {@link SessionPersistence#toAffinity()}. */
   public StickyAffinity(SessionPersistence config) {
@@ -105,10 +106,11 @@ public final class StickyAffinity implements SessionAffinity {
     this.table = new BackendTable.Builder(TokenKeys.backendIdKeys(secrets), config.legacyCookies());
     this.precomputations = List.of(ring, table);
     this.prefix = ascii(name + '=');
-    this.sameSiteNoneConditional = config.omitSameSiteNoneForIncompatibleClients();
-    this.suffixes = new byte[4][];
-    for (int variant = 0; variant < 4; variant++) {
-      suffixes[variant] = ascii(attributes(config, (variant & 1) != 0, (variant & 2) != 0));
+    CookieAttributes configured = config.cookieAttributes();
+    this.attributes = configured == null ? CookieAttributes.ofDefaults() : configured;
+    this.suffixes = new byte[CookieSuffix.VARIANTS][];
+    for (int variant = 0; variant < CookieSuffix.VARIANTS; variant++) {
+      suffixes[variant] = ascii(CookieSuffix.of(attributes, variant));
     }
   }
 
@@ -361,13 +363,7 @@ public final class StickyAffinity implements SessionAffinity {
    */
   private String setCookie(
       RequestContext request, TokenKeys keys, long key, long issued, long lastSeen, long now) {
-    SessionPersistence.Secure secure = config.secure();
-    boolean isSecure =
-        secure == SessionPersistence.Secure.ALWAYS
-            || (secure == SessionPersistence.Secure.WHEN_REQUEST_SECURE && request.isSecure());
-    boolean omitSameSite =
-        sameSiteNoneConditional && !SameSiteNone.isCompatible(request.header(USER_AGENT));
-    byte[] suffix = suffixes[(isSecure ? 1 : 0) | (omitSameSite ? 2 : 0)];
+    byte[] suffix = suffixes[CookieSuffix.variant(attributes, request)];
     long maxAge = 0;
     int maxAgeDigits = 0;
     if (permanent) {
@@ -408,26 +404,6 @@ public final class StickyAffinity implements SessionAffinity {
     }
     System.arraycopy(suffix, 0, out, p, suffix.length);
     return new String(out, StandardCharsets.ISO_8859_1);
-  }
-
-  private static String attributes(
-      SessionPersistence config, boolean secure, boolean omitSameSite) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("; Path=").append(config.path());
-    if (config.domain() != null) {
-      sb.append("; Domain=").append(config.domain());
-    }
-    if (secure) {
-      sb.append("; Secure");
-    }
-    if (config.httpOnly()) {
-      sb.append("; HttpOnly");
-    }
-    SessionPersistence.SameSite sameSite = config.sameSite();
-    if (sameSite != null && !omitSameSite) {
-      sb.append("; SameSite=").append(sameSite.attributeValue());
-    }
-    return sb.toString();
   }
 
   private long nowSeconds() {
