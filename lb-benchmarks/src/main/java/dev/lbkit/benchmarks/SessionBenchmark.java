@@ -108,7 +108,7 @@ public class SessionBenchmark {
             .macAlgorithm(SessionPersistence.MacAlgorithm.HMAC_SHA256)
             .build();
       case "none":
-        return builder.build();
+        return builder.insecureUnsignedTokens().build();
       default:
         throw new IllegalArgumentException("token: " + token);
     }

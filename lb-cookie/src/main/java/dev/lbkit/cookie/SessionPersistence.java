@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -147,6 +148,7 @@ public final class SessionPersistence {
   private final @Nullable CookieAttributes cookieAttributes;
   private final @Nullable String scope;
   private final List<String> secrets;
+  private final boolean insecureUnsignedTokens;
   private final MacAlgorithm macAlgorithm;
   private final List<LegacyCookie> legacyCookies;
   private final Clock clock;
@@ -168,6 +170,7 @@ public final class SessionPersistence {
     this.cookieAttributes = b.type == Type.COOKIE ? b.cookieAttributes : null;
     this.scope = b.scope;
     this.secrets = List.copyOf(b.secrets);
+    this.insecureUnsignedTokens = b.insecureUnsignedTokens;
     this.macAlgorithm = b.macAlgorithm;
     this.legacyCookies = List.copyOf(b.legacyCookies);
     this.clock = b.clock;
@@ -201,6 +204,7 @@ public final class SessionPersistence {
     }
     b.scope = scope;
     b.secrets = new ArrayList<>(secrets);
+    b.insecureUnsignedTokens = insecureUnsignedTokens;
     b.macAlgorithm = macAlgorithm;
     b.legacyCookies = new ArrayList<>(legacyCookies);
     b.clock = clock;
@@ -267,9 +271,20 @@ public final class SessionPersistence {
     return scope;
   }
 
-  /** The secrets: the first signs new tokens, all verify. Empty: tokens can be forged. */
+  /**
+   * The secrets: the first signs new tokens, all verify. Empty only with {@link
+   * #insecureUnsignedTokens()}.
+   */
   public List<String> secrets() {
     return secrets;
+  }
+
+  /**
+   * Whether the user chose tokens without a secret, which any client can forge to pick its backend
+   * ({@link Builder#insecureUnsignedTokens()}).
+   */
+  public boolean insecureUnsignedTokens() {
+    return insecureUnsignedTokens;
   }
 
   /** The function that authenticates tokens. */
@@ -289,9 +304,22 @@ public final class SessionPersistence {
 
   /**
    * The session affinity for this configuration: give it to {@link
-   * dev.lbkit.core.LoadBalancer.Builder#affinity}. Logs one WARN if no secret is configured.
+   * dev.lbkit.core.LoadBalancer.Builder#affinity}. Logs one WARN for tokens without a secret and
+   * for a secret that does not look random.
+   *
+   * @throws IllegalArgumentException if there is no secret and {@link
+   *     Builder#insecureUnsignedTokens()} was not chosen: without a secret anyone can mint a token
+   *     for any backend, so lbkit does not start such sessions by default. The configuration
+   *     readers give values without secrets, to be completed with {@code toBuilder().secrets(...)}
    */
   public SessionAffinity toAffinity() {
+    checkArgument(
+        !secrets.isEmpty() || insecureUnsignedTokens,
+        "secrets: none for session %s (expected: a secret of 32 random bytes, the same on every"
+            + " replica, e.g. from `openssl rand -base64 32`, given with secrets(...), the"
+            + " secretEnv or secretFile settings; or insecureUnsignedTokens() to accept tokens"
+            + " any client can forge)",
+        name);
     return new StickyAffinity(this);
   }
 
@@ -316,6 +344,7 @@ public final class SessionPersistence {
         && Objects.equals(cookieAttributes, that.cookieAttributes)
         && Objects.equals(scope, that.scope)
         && secrets.equals(that.secrets)
+        && insecureUnsignedTokens == that.insecureUnsignedTokens
         && macAlgorithm == that.macAlgorithm
         && legacyCookies.equals(that.legacyCookies)
         && clock.equals(that.clock);
@@ -336,6 +365,7 @@ public final class SessionPersistence {
         cookieAttributes,
         scope,
         secrets,
+        insecureUnsignedTokens,
         macAlgorithm,
         legacyCookies,
         clock);
@@ -371,7 +401,7 @@ public final class SessionPersistence {
     }
     sb.append(", secrets=")
         .append(secrets.size())
-        .append(" (redacted)")
+        .append(insecureUnsignedTokens ? " (insecure: unsigned tokens)" : " (redacted)")
         .append(", mac=")
         .append(macAlgorithm);
     if (!legacyCookies.isEmpty()) {
@@ -454,6 +484,7 @@ public final class SessionPersistence {
     private @Nullable Refresh refresh;
     private @Nullable String scope;
     private List<String> secrets = new ArrayList<>();
+    private boolean insecureUnsignedTokens;
     private MacAlgorithm macAlgorithm = MacAlgorithm.SIPHASH_2_4;
     private Clock clock = Clock.systemUTC();
     // Cookie sessions only; set through CookieBuilder.
@@ -525,22 +556,49 @@ public final class SessionPersistence {
     /**
      * The secrets that authenticate tokens, replacing any set before: the first signs, every one
      * verifies (list the new one first when rotating). Each at least {@value #MIN_SECRET_BYTES}
-     * bytes; 32 random bytes, base64-encoded, are a good secret. None unless set: tokens are opaque
-     * but anyone can forge one.
+     * bytes; 32 random bytes, base64-encoded, are a good secret ({@code openssl rand -base64 32}).
+     * Required, unless {@link #insecureUnsignedTokens()}.
+     *
+     * @throws IllegalArgumentException for a null list or a null secret (an unset environment
+     *     variable, typically), naming the option
      */
-    public B secrets(List<String> secrets) {
-      Objects.requireNonNull(secrets, "secrets");
+    public B secrets(@Nullable List<@Nullable String> secrets) {
+      checkArgument(
+          secrets != null,
+          "secrets: null (expected: a list of secrets; is the environment variable or file that"
+              + " should hold them set?)");
       List<String> copy = new ArrayList<>(secrets.size());
-      for (String s : secrets) {
-        copy.add(Objects.requireNonNull(s, "secret"));
+      for (int i = 0; i < secrets.size(); i++) {
+        String secret = secrets.get(i);
+        checkArgument(
+            secret != null,
+            "secrets[%s]: null (expected: a secret of at least %s bytes; is the environment"
+                + " variable or file that should hold it set?)",
+            i,
+            MIN_SECRET_BYTES);
+        copy.add(secret);
       }
       this.secrets = copy;
       return self();
     }
 
     /** As {@link #secrets(List)}. */
-    public B secrets(String... secrets) {
-      return secrets(List.of(secrets));
+    public B secrets(@Nullable String @Nullable ... secrets) {
+      checkArgument(
+          secrets != null,
+          "secrets: null (expected: secrets; is the environment variable that should hold them"
+              + " set?)");
+      return secrets(Arrays.asList(secrets));
+    }
+
+    /**
+     * Accept session tokens without a secret: opaque, but any client that learns the format can
+     * forge one to choose its backend. For tests and demos only; without it, a session persistence
+     * with no {@link #secrets(List) secrets} is refused by {@link SessionPersistence#toAffinity()}.
+     */
+    public B insecureUnsignedTokens() {
+      this.insecureUnsignedTokens = true;
+      return self();
     }
 
     /** {@link MacAlgorithm#SIPHASH_2_4} unless set. Changing it invalidates every live token. */
@@ -595,8 +653,19 @@ public final class SessionPersistence {
           "secrets: %s of them (expected: at most %s)",
           secrets.size(),
           MAX_SECRETS);
+      checkArgument(
+          !insecureUnsignedTokens || secrets.isEmpty(),
+          "insecureUnsignedTokens: set with %s secrets (expected: one or the other)",
+          secrets.size());
       Set<String> distinct = new LinkedHashSet<>();
       for (int i = 0; i < secrets.size(); i++) {
+        // A placeholder the container did not substitute is a public string: a key anyone knows.
+        checkArgument(
+            !secrets.get(i).contains("${"),
+            "secrets[%s]: an unresolved ${...} placeholder (expected: the secret itself; the"
+                + " container passed the placeholder through, so read the secret with secretEnv"
+                + " or secretFile instead)",
+            i);
         int bytes = secrets.get(i).getBytes(StandardCharsets.UTF_8).length;
         // The value itself is never printed: it is a key.
         checkArgument(

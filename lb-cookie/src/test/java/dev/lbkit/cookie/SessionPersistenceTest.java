@@ -112,6 +112,35 @@ class SessionPersistenceTest {
   }
 
   @Test
+  void anUnsetSecretNamesTheOptionNotANullPointer() {
+    String unset = System.getenv("LBKIT_NO_SUCH_VARIABLE_FOR_TESTS");
+    assertThatThrownBy(() -> SessionPersistence.cookie("a").secrets(unset))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("secrets[0]: null (expected: a secret of at least 16 bytes; is the"
+            + " environment variable or file that should hold it set?)");
+    assertThatThrownBy(() -> SessionPersistence.cookie("a").secrets((String[]) null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("secrets: null (expected:");
+    assertThatThrownBy(() -> SessionPersistence.cookie("a").secrets((java.util.List<String>) null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("secrets: null (expected:");
+  }
+
+  @Test
+  void anUnresolvedPlaceholderIsRefused() {
+    // What Tomcat passes from web.xml for ${env.X} without an org.apache.tomcat.util.digester
+    // property source: a public string, so anyone could mint tokens with it.
+    assertError(
+        SessionPersistence.cookie("a").secrets("${env.LBKIT_SESSION_SECRET}"),
+        "secrets[0]: an unresolved ${...} placeholder (expected: the secret itself; the container"
+            + " passed the placeholder through, so read the secret with secretEnv or secretFile"
+            + " instead)");
+    assertError(
+        SessionPersistence.header("X-S").secrets(SECRET, "prefix-${LBKIT_OLD_SECRET}-suffix"),
+        "secrets[1]: an unresolved ${...} placeholder");
+  }
+
+  @Test
   void secretsAreNeverPrintedInErrors() {
     String weak = "hunter2-secret";
     assertThatThrownBy(() -> SessionPersistence.cookie("a").secrets(weak).build())

@@ -33,10 +33,15 @@ class StickySessionProperties {
 
   /** Built once: each affinity without a secret logs its WARN. */
   private static final SessionAffinity NO_SECRET_PERSISTENT =
-      SessionPersistence.cookie("srv_id").scope("tea").build().toAffinity();
+      SessionPersistence.cookie("srv_id").scope("tea").insecureUnsignedTokens().build().toAffinity();
 
   private static final SessionAffinity NO_SECRET_BALANCED =
-      SessionPersistence.cookie("srv_id").scope("tea").mode(Mode.BALANCED).build().toAffinity();
+      SessionPersistence.cookie("srv_id")
+          .scope("tea")
+          .mode(Mode.BALANCED)
+          .insecureUnsignedTokens()
+          .build()
+          .toAffinity();
 
   /**
    * A fresh upstream for each load balancer: every load balancer registers its ring on its

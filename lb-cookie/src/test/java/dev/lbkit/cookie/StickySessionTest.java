@@ -10,6 +10,7 @@ import static dev.lbkit.cookie.StickyFixtures.request;
 import static dev.lbkit.cookie.StickyFixtures.setCookie;
 import static dev.lbkit.cookie.StickyFixtures.withCookies;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lbkit.cookie.SessionPersistence.Lifetime;
 import dev.lbkit.cookie.SessionPersistence.Mode;
@@ -496,9 +497,22 @@ class StickySessionTest {
   }
 
   @Test
-  void withoutASecretTokensStillWorkAndRevealNoAddress() {
+  void withoutASecretNoSessionStartsUnlessChosenExplicitly() {
+    SessionPersistence unsigned = SessionPersistence.cookie("srv_id").build();
+    assertThatThrownBy(unsigned::toAffinity)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("secrets: none for session srv_id (expected: a secret of 32 random")
+        .hasMessageContaining("insecureUnsignedTokens()");
+    assertThatThrownBy(
+            () -> SessionPersistence.cookie("srv_id").insecureUnsignedTokens().secrets(SECRET).build())
+        .hasMessage("insecureUnsignedTokens: set with 1 secrets (expected: one or the other)");
+  }
+
+  @Test
+  void insecureUnsignedTokensStillWorkAndRevealNoAddress() {
     Upstream up = StickyFixtures.upstream("up", 3);
-    LoadBalancer lb = lb(up, SessionPersistence.cookie("srv_id").clock(clock).build());
+    LoadBalancer lb =
+        lb(up, SessionPersistence.cookie("srv_id").insecureUnsignedTokens().clock(clock).build());
     Decision first = lb.pick(withCookies(null));
     String value = cookieValue(cookiePair(first));
     assertThat(value).matches("[A-Za-z0-9_-]{36}").doesNotContain("10.0.0").doesNotContain("up-");

@@ -19,6 +19,7 @@ record GatewayConfig(
     String source,
     HostPort listen,
     List<String> tokenSecrets,
+    boolean insecureUnsignedTokens,
     @Nullable TrustedProxies trustedProxies,
     boolean demoBackends,
     List<UpstreamSpec> upstreams,
@@ -33,7 +34,14 @@ record GatewayConfig(
   /** The same config listening elsewhere: how a test runs two replicas of one file. */
   GatewayConfig withListen(HostPort listen) {
     return new GatewayConfig(
-        source, listen, tokenSecrets, trustedProxies, demoBackends, upstreams, routes);
+        source,
+        listen,
+        tokenSecrets,
+        insecureUnsignedTokens,
+        trustedProxies,
+        demoBackends,
+        upstreams,
+        routes);
   }
 
   UpstreamSpec upstream(String name) {

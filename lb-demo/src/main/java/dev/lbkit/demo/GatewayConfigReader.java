@@ -2,6 +2,7 @@ package dev.lbkit.demo;
 
 import dev.lbkit.config.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.TokenSecrets;
 import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
@@ -51,7 +52,16 @@ final class GatewayConfigReader {
   static final String DEFAULT_RESOURCE = "cafe.yaml";
 
   private static final List<String> TOP_LEVEL =
-      List.of("listen", "tokenSecrets", "trustedProxies", "demoBackends", "upstreams", "routes");
+      List.of(
+          "listen",
+          "tokenSecrets",
+          "tokenSecretEnv",
+          "tokenSecretFile",
+          "insecureUnsignedTokens",
+          "trustedProxies",
+          "demoBackends",
+          "upstreams",
+          "routes");
   private static final List<String> TRUSTED_PROXY_FIELDS =
       List.of("addresses", "header", "recursive");
   private static final List<String> TRUSTED_PROXY_HEADERS =
@@ -159,7 +169,7 @@ final class GatewayConfigReader {
     root.checkMapping(TOP_LEVEL.toArray(new String[0]));
 
     HostPort listen = hostPort(root.require("listen"), 0);
-    List<String> secrets = secrets(root.get("tokenSecrets"));
+    Sessions.Signing secrets = signing(root);
     TrustedProxies trusted = trustedProxies(root.get("trustedProxies"));
     boolean demoBackends = root.get("demoBackends").bool(false);
 
@@ -204,7 +214,64 @@ final class GatewayConfigReader {
       throw routeList.error("an empty list (expected: at least one route)");
     }
     return new GatewayConfig(
-        root.file(), listen, secrets, trusted, demoBackends, upstreams, routes);
+        root.file(),
+        listen,
+        secrets.secrets(),
+        secrets.insecureUnsignedTokens(),
+        trusted,
+        demoBackends,
+        upstreams,
+        routes);
+  }
+
+  /**
+   * The token secrets, from exactly one of {@code tokenSecrets} (in the file), {@code
+   * tokenSecretEnv} (an environment variable) or {@code tokenSecretFile} (a file, such as a mounted
+   * Kubernetes Secret), or {@code insecureUnsignedTokens: true} instead.
+   */
+  private static Sessions.Signing signing(ConfigNode root) {
+    List<ConfigNode> given = new ArrayList<>();
+    for (String key : List.of("tokenSecrets", "tokenSecretEnv", "tokenSecretFile")) {
+      if (!root.get(key).isMissing()) {
+        given.add(root.get(key));
+      }
+    }
+    ConfigNode insecureNode = root.get("insecureUnsignedTokens");
+    boolean insecure = insecureNode.bool(false);
+    if (given.size() > 1) {
+      throw given.get(1)
+          .error(
+              "set together with %s (expected: one of tokenSecrets, tokenSecretEnv,"
+                  + " tokenSecretFile)",
+              given.get(0).path());
+    }
+    if (given.isEmpty()) {
+      return new Sessions.Signing(List.of(), insecure);
+    }
+    ConfigNode node = given.get(0);
+    if (insecure) {
+      throw insecureNode.error(
+          "true together with %s (expected: token secrets or unsigned tokens, not both)",
+          node.path());
+    }
+    List<String> secrets;
+    if (node.path().equals("tokenSecrets")) {
+      secrets = secrets(node);
+    } else {
+      String value = node.text();
+      try {
+        secrets =
+            node.path().equals("tokenSecretEnv")
+                ? TokenSecrets.fromEnvironment(node.path(), value)
+                : TokenSecrets.fromFile(node.path(), Path.of(value));
+      } catch (IllegalArgumentException e) {
+        String message = e.getMessage();
+        String prefix = node.path() + ": ";
+        throw node.error(
+            "%s", message.startsWith(prefix) ? message.substring(prefix.length()) : message);
+      }
+    }
+    return new Sessions.Signing(secrets, false);
   }
 
   private static List<String> secrets(ConfigNode node) {
@@ -338,7 +405,7 @@ final class GatewayConfigReader {
   }
 
   private static RouteSpec route(
-      ConfigNode r, Map<String, UpstreamSpec> upstreams, List<String> secrets) {
+      ConfigNode r, Map<String, UpstreamSpec> upstreams, Sessions.Signing secrets) {
     r.checkMapping(ROUTE_FIELDS.toArray(new String[0]));
     String name = r.require("name").text();
 

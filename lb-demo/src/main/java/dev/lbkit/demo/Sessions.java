@@ -25,7 +25,7 @@ final class Sessions {
    * ({@code Path=/tea} for {@code Exact /tea}).
    */
   static SessionPersistence gatewayApi(
-      ConfigNode node, PathMatch path, String route, List<String> secrets) {
+      ConfigNode node, PathMatch path, String route, Signing secrets) {
     Map<String, Object> rule = new LinkedHashMap<>();
     rule.put(
         "matches",
@@ -34,6 +34,16 @@ final class Sessions {
     SessionPersistence parsed =
         read(node, "rule.sessionPersistence", () -> GatewayApiConfig.ruleSessionPersistence(rule));
     return withRouteSettings(node, parsed, route, secrets);
+  }
+
+  /**
+   * How the file's session tokens are signed: its secrets, or none when it says {@code
+   * insecureUnsignedTokens: true}.
+   */
+  record Signing(List<String> secrets, boolean insecureUnsignedTokens) {
+    Signing {
+      secrets = List.copyOf(secrets);
+    }
   }
 
   /** What a route's ingress-nginx annotations configure: its session and its canary behavior. */
@@ -50,7 +60,7 @@ final class Sessions {
    * method:}), and a route's split is its weighted {@code backendRefs}, so {@code load-balance},
    * {@code upstream-hash-by} and the canary annotations are refused rather than silently ignored.
    */
-  static Ingress ingressNginx(ConfigNode node, PathMatch path, String route, List<String> secrets) {
+  static Ingress ingressNginx(ConfigNode node, PathMatch path, String route, Signing secrets) {
     Map<String, String> annotations = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : plainMapping(node).entrySet()) {
       ConfigNode value = node.get(e.getKey());
@@ -87,13 +97,21 @@ final class Sessions {
    * and the file's secrets, which every replica and restart shares.
    */
   private static SessionPersistence withRouteSettings(
-      ConfigNode node, @Nullable SessionPersistence parsed, String route, List<String> secrets) {
+      ConfigNode node, @Nullable SessionPersistence parsed, String route, Signing signing) {
     if (parsed == null) {
       throw node.error("empty (expected: session persistence settings)");
     }
     SessionPersistence.Builder<?> b = parsed.toBuilder().scope(route);
-    if (!secrets.isEmpty()) {
-      b.secrets(secrets);
+    if (!signing.secrets().isEmpty()) {
+      b.secrets(signing.secrets());
+    } else if (signing.insecureUnsignedTokens()) {
+      b.insecureUnsignedTokens();
+    } else {
+      throw node.error(
+          "a session without a token secret (expected: tokenSecretEnv: VARIABLE or"
+              + " tokenSecretFile: /path/to/file at the top of the file, holding 32 random bytes"
+              + " from `openssl rand -base64 32`, or tokenSecrets; or insecureUnsignedTokens: true"
+              + " to accept tokens any client can forge)");
     }
     return read(node, "", b::build);
   }

@@ -27,6 +27,42 @@ class GatewayConfigReaderTest {
           + "    path: {type: Exact, value: /tea}\n"
           + "    backendRefs: [tea]\n";
 
+  /** After the routes: a top-level key that shifts no line of the tests' expected errors. */
+  private static final String UNSIGNED = "insecureUnsignedTokens: true\n";
+
+  @Test
+  void sessionsNeedATokenSecretOrAnExplicitInsecureChoice() {
+    String session = MINIMAL + "    sessionPersistence: {sessionName: a}\n";
+    assertThatThrownBy(() -> GatewayConfigReader.read("bad.yaml", session))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "bad.yaml:10: routes[0].sessionPersistence: a session without a token secret"
+                + " (expected: tokenSecretEnv: VARIABLE or tokenSecretFile: /path/to/file");
+    GatewayConfig fromEnv =
+        GatewayConfigReader.read(
+            "env.yaml", "tokenSecretEnv: LBKIT_TEST_SESSION_SECRET\n" + session);
+    assertThat(fromEnv.tokenSecrets()).containsExactly("Tq3vX8kR1mZ6wB0nL5cH9yF2pD7sJ4gA");
+    assertThat(fromEnv.routes().get(0).session().secrets()).isEqualTo(fromEnv.tokenSecrets());
+    GatewayConfig unsigned = GatewayConfigReader.read("unsigned.yaml", session + UNSIGNED);
+    assertThat(unsigned.routes().get(0).session().insecureUnsignedTokens()).isTrue();
+    assertErrorStartsWith(
+        "tokenSecretEnv: LBKIT_NO_SUCH_VARIABLE\n" + session,
+        "bad.yaml:1: tokenSecretEnv: LBKIT_NO_SUCH_VARIABLE is unset (expected: the environment"
+            + " variable set");
+    assertErrorStartsWith(
+        "tokenSecretFile: /nonexistent/lbkit-secret\n" + session,
+        "bad.yaml:1: tokenSecretFile: /nonexistent/lbkit-secret cannot be read");
+    assertErrorStartsWith(
+        "tokenSecrets: [Zr0Q8wLk3N5vB1xT7cJ4mH9pD2sF6gY0]\n"
+            + "tokenSecretEnv: LBKIT_TEST_SESSION_SECRET\n"
+            + session,
+        "bad.yaml:2: tokenSecretEnv: set together with tokenSecrets (expected: one of");
+    assertErrorStartsWith(
+        "tokenSecretEnv: LBKIT_TEST_SESSION_SECRET\n" + session + UNSIGNED,
+        "insecureUnsignedTokens: true together with tokenSecretEnv (expected: token secrets or"
+            + " unsigned tokens, not both)");
+  }
+
   @Test
   void theDefaultFileReproducesTheCafeGuides() {
     GatewayConfig config = GatewayConfigReader.readDefault();
@@ -310,7 +346,8 @@ class GatewayConfigReaderTest {
                     "backendRefs: [{name: tea, weight: 0}, {name: tea-v2, weight: 1000000}]")
             + "    annotations:\n"
             + "      nginx.ingress.kubernetes.io/affinity: cookie\n"
-            + "      nginx.ingress.kubernetes.io/affinity-canary-behavior: legacy\n";
+            + "      nginx.ingress.kubernetes.io/affinity-canary-behavior: legacy\n"
+            + UNSIGNED;
     RouteSpec route = GatewayConfigReader.read("split.yaml", yaml).routes().get(0);
     assertThat(route.backendRefs())
         .containsExactly(new BackendRef("tea", 0), new BackendRef("tea-v2", 1_000_000));
@@ -410,7 +447,7 @@ class GatewayConfigReaderTest {
     GatewayConfig refuse =
         GatewayConfigReader.read(
             "strict.yaml",
-            MINIMAL + "    sessionPersistence: {sessionName: a}\n    onUnavailable: refuse\n");
+            MINIMAL + "    sessionPersistence: {sessionName: a}\n    onUnavailable: refuse\n" + UNSIGNED);
     assertThat(refuse.routes().get(0).session().onUnavailable())
         .isEqualTo(SessionPersistence.OnUnavailable.STRICT);
     GatewayConfig rebalance =
@@ -418,11 +455,13 @@ class GatewayConfigReaderTest {
             "strict.yaml",
             MINIMAL
                 + "    annotations: {nginx.ingress.kubernetes.io/affinity: cookie}\n"
-                + "    onUnavailable: rebalance\n");
+                + "    onUnavailable: rebalance\n"
+                + UNSIGNED);
     assertThat(rebalance.routes().get(0).session().onUnavailable())
         .isEqualTo(SessionPersistence.OnUnavailable.REBALANCE);
     GatewayConfig unset =
-        GatewayConfigReader.read("strict.yaml", MINIMAL + "    sessionPersistence: {sessionName: a}\n");
+        GatewayConfigReader.read(
+            "strict.yaml", MINIMAL + "    sessionPersistence: {sessionName: a}\n" + UNSIGNED);
     assertThat(unset.routes().get(0).session().onUnavailable())
         .isEqualTo(SessionPersistence.OnUnavailable.REBALANCE);
     assertThatThrownBy(
@@ -430,7 +469,8 @@ class GatewayConfigReaderTest {
                 GatewayConfigReader.read(
                     "bad.yaml",
                     MINIMAL
-                        + "    sessionPersistence: {sessionName: a}\n    onUnavailable: never\n"))
+                        + "    sessionPersistence: {sessionName: a}\n    onUnavailable: never\n"
+                        + UNSIGNED))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("bad.yaml:11: routes[0].onUnavailable: \"never\"")
         .hasMessageContaining("rebalance")
@@ -506,11 +546,13 @@ class GatewayConfigReaderTest {
     assertError(
         "",
         "bad.yaml: the file is empty (expected: a mapping with listen, tokenSecrets,"
-            + " trustedProxies, demoBackends, upstreams, routes)");
+            + " tokenSecretEnv, tokenSecretFile, insecureUnsignedTokens, trustedProxies,"
+            + " demoBackends, upstreams, routes)");
     assertError(
         "- a\n- b\n",
         "bad.yaml:1: a list (expected: a mapping with the fields listen, tokenSecrets,"
-            + " trustedProxies, demoBackends, upstreams, routes)");
+            + " tokenSecretEnv, tokenSecretFile, insecureUnsignedTokens, trustedProxies,"
+            + " demoBackends, upstreams, routes)");
   }
 
   @Test
@@ -552,6 +594,12 @@ class GatewayConfigReaderTest {
       return e;
     }
     throw new AssertionError("expected an exception");
+  }
+
+  private static void assertErrorStartsWith(String yaml, String message) {
+    assertThatThrownBy(() -> GatewayConfigReader.read("bad.yaml", yaml))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message);
   }
 
   private static void assertError(String yaml, String message) {

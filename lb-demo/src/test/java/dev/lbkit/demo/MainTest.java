@@ -56,7 +56,7 @@ class MainTest {
         .isEqualTo(
             "lb-demo: "
                 + bad
-                + ":28: upstreams[0].method: \"iphash\" (expected: round_robin,"
+                + ":29: upstreams[0].method: \"iphash\" (expected: round_robin,"
                 + " least_conn, random, random two least_conn, ip_hash, hash, hash consistent,"
                 + " ketama, ring or maglev)\n");
     assertThat(out()).isEmpty();

@@ -186,7 +186,7 @@ final class InitParameters {
     return builder.build();
   }
 
-  private static boolean bool(
+  static boolean bool(
       Function<String, @Nullable String> params, String name, boolean defaultValue)
       throws ServletException {
     String value = params.apply(name);

@@ -7,7 +7,9 @@ import dev.lbkit.config.IngressNginxConfig;
 import dev.lbkit.config.LoadBalancingMethod;
 import dev.lbkit.config.NginxConfig;
 import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.TokenSecrets;
 import jakarta.servlet.ServletException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -31,12 +33,19 @@ import org.jspecify.annotations.Nullable;
  *       cookie srv_id expires=1h path=/tea}).
  * </ul>
  *
- * <p>{@code secret} (one or more, comma-separated; the first signs) is added to whichever form.
+ * <p>The token secrets are added to whichever form, from exactly one of {@code secret} (the value
+ * itself, one or more comma-separated, the first signing), {@code secretEnv} (an environment
+ * variable holding it) or {@code secretFile} (a file holding it, such as a mounted Kubernetes
+ * Secret). Without any, session persistence is refused unless {@code insecureUnsignedTokens} is
+ * {@code true}: unsigned tokens let a client choose its backend.
  */
 final class SessionParameters {
   static final String GATEWAY_PREFIX = "sessionPersistence.";
   static final String STICKY = "sticky";
   static final String SECRET = "secret";
+  static final String SECRET_ENV = "secretEnv";
+  static final String SECRET_FILE = "secretFile";
+  static final String INSECURE_UNSIGNED_TOKENS = "insecureUnsignedTokens";
 
   private SessionParameters() {}
 
@@ -146,24 +155,67 @@ final class SessionParameters {
       }
     }
 
-    String secret = params.apply(SECRET);
-    if (secret != null && !secret.isBlank()) {
-      if (persistence == null) {
-        throw invalid(SECRET, "set without session persistence (expected: it signs session tokens)");
-      }
-      List<String> secrets = new ArrayList<>();
-      for (String s : secret.trim().split("\\s*,\\s*")) {
-        if (!s.isEmpty()) {
-          secrets.add(s);
-        }
-      }
-      try {
-        persistence = persistence.toBuilder().secrets(secrets).build();
-      } catch (IllegalArgumentException e) {
-        throw invalid(SECRET, e.getMessage());
+    persistence = withSecrets(params, persistence);
+    return new Result(persistence, ingressMethod, ingressMethodParameter);
+  }
+
+  /** The session persistence with the secrets the init-params name, or refused without any. */
+  private static @Nullable SessionPersistence withSecrets(
+      Function<String, @Nullable String> params, @Nullable SessionPersistence persistence)
+      throws ServletException {
+    List<String> given = new ArrayList<>();
+    for (String name : List.of(SECRET, SECRET_ENV, SECRET_FILE)) {
+      String value = params.apply(name);
+      if (value != null && !value.isBlank()) {
+        given.add(name);
       }
     }
-    return new Result(persistence, ingressMethod, ingressMethodParameter);
+    boolean insecure = InitParameters.bool(params, INSECURE_UNSIGNED_TOKENS, false);
+    if (persistence == null) {
+      if (!given.isEmpty()) {
+        throw invalid(
+            given.get(0), "set without session persistence (expected: it signs session tokens)");
+      }
+      return null;
+    }
+    if (given.size() > 1) {
+      throw invalid(
+          given.get(1),
+          "set together with " + given.get(0) + " (expected: one of secret, secretEnv, secretFile)");
+    }
+    if (given.isEmpty()) {
+      if (!insecure) {
+        throw invalid(
+            SECRET,
+            "absent (expected: session tokens need a secret: secretEnv=VARIABLE or"
+                + " secretFile=/path/to/file holding 32 random bytes, e.g. from"
+                + " `openssl rand -base64 32`, the same on every replica; or"
+                + " insecureUnsignedTokens=true to accept tokens any client can forge)");
+      }
+      try {
+        return persistence.toBuilder().insecureUnsignedTokens().build();
+      } catch (IllegalArgumentException e) {
+        throw invalid(INSECURE_UNSIGNED_TOKENS, e.getMessage());
+      }
+    }
+    String option = given.get(0);
+    if (insecure) {
+      throw invalid(
+          INSECURE_UNSIGNED_TOKENS,
+          "true together with " + option + " (expected: a secret or unsigned tokens, not both)");
+    }
+    String value = params.apply(option).trim();
+    try {
+      List<String> secrets =
+          option.equals(SECRET_ENV)
+              ? TokenSecrets.fromEnvironment(option, value)
+              : option.equals(SECRET_FILE)
+                  ? TokenSecrets.fromFile(option, Path.of(value))
+                  : TokenSecrets.parse(option, value);
+      return persistence.toBuilder().secrets(secrets).build();
+    } catch (IllegalArgumentException e) {
+      throw invalid(option, e.getMessage());
+    }
   }
 
   /** The init-param an ingress-nginx error is about: lb-cookie names the annotation in full. */

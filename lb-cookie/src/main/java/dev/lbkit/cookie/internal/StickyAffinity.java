@@ -89,15 +89,25 @@ public final class StickyAffinity implements SessionAffinity {
     this.clock = config.clock();
     this.codec = new TokenCodec(config.macAlgorithm());
     List<byte[]> keys = new ArrayList<>();
-    for (String secret : config.secrets()) {
-      keys.add(secret.getBytes(StandardCharsets.UTF_8));
+    List<String> configured = config.secrets();
+    for (int i = 0; i < configured.size(); i++) {
+      keys.add(configured.get(i).getBytes(StandardCharsets.UTF_8));
+      String weakness = SecretStrength.weakness(configured.get(i));
+      if (weakness != null) {
+        logger.warn(
+            "Session persistence {}: secrets[{}] does not look random ({}), so it may be guessed"
+                + " and tokens forged. Use 32 random bytes, e.g. `openssl rand -base64 32`.",
+            name,
+            i,
+            weakness);
+      }
     }
     if (keys.isEmpty()) {
       keys.add(TokenKeys.PUBLIC_SECRET);
       logger.warn(
-          "Session persistence {} has no secret: its tokens are opaque but not tamper-proof, so a"
-              + " client can forge one to choose its backend. Configure secrets (32 random bytes,"
-              + " the same on every gateway replica).",
+          "Session persistence {} uses insecureUnsignedTokens: its tokens are opaque but not"
+              + " tamper-proof, so a client can forge one to choose its backend. Configure secrets"
+              + " (32 random bytes, the same on every gateway replica) before production.",
           name);
     }
     this.secrets = List.copyOf(keys);
@@ -106,8 +116,9 @@ public final class StickyAffinity implements SessionAffinity {
     this.table = new BackendTable.Builder(TokenKeys.backendIdKeys(secrets), config.legacyCookies());
     this.precomputations = List.of(ring, table);
     this.prefix = ascii(name + '=');
-    CookieAttributes configured = config.cookieAttributes();
-    this.attributes = configured == null ? CookieAttributes.ofDefaults() : configured;
+    CookieAttributes configuredAttributes = config.cookieAttributes();
+    this.attributes =
+        configuredAttributes == null ? CookieAttributes.ofDefaults() : configuredAttributes;
     this.suffixes = new byte[CookieSuffix.VARIANTS][];
     for (int variant = 0; variant < CookieSuffix.VARIANTS; variant++) {
       suffixes[variant] = ascii(CookieSuffix.of(attributes, variant));
