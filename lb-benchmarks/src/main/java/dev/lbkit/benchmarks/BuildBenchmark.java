@@ -2,9 +2,9 @@ package dev.lbkit.benchmarks;
 
 import dev.lbkit.core.Backend;
 import dev.lbkit.hash.BackendKey;
-import dev.lbkit.hash.HashInternals;
 import dev.lbkit.hash.HashOptions;
 import dev.lbkit.hash.Rings;
+import dev.lbkit.hash.internal.HashedKeyLookups;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -62,7 +62,7 @@ public class BuildBenchmark {
         return Rings.ketama(Rings.DEFAULT_POINTS_PER_WEIGHT, BackendKey.authority())
             .compute(backends);
       case "lbkit-nginx-consistent":
-        return new HashInternals.NginxConsistent(backends, BackendKey.authority());
+        return HashedKeyLookups.nginxConsistent(backends, BackendKey.authority());
       case "lbkit-maglev":
         return Rings.maglev(HashOptions.DEFAULT_TABLE_SIZE, BackendKey.id()).compute(backends);
       case "ref-sorted-int":

@@ -8,9 +8,9 @@ import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.Upstream;
 import dev.lbkit.hash.BackendKey;
 import dev.lbkit.hash.ConsistentRing;
-import dev.lbkit.hash.HashInternals;
 import dev.lbkit.hash.HashOptions;
 import dev.lbkit.hash.Rings;
+import dev.lbkit.hash.internal.HashedKeyLookups;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -161,14 +161,14 @@ final class Methods {
    * each pick adds up the eligible backends' counts and walks past backends without room.
    */
   static final class BoundedMethod extends KeyedMethod {
-    private final HashInternals.Bounded ring;
+    private final HashedKeyLookups.Bounded ring;
     private final PoolSnapshot pool;
     private final Eligibility eligible;
 
     BoundedMethod(List<Backend> backends) {
       super(backends);
       this.ring =
-          new HashInternals.Bounded(Rings.defaultRing().compute(backends), BOUNDED_LOAD_FACTOR);
+          HashedKeyLookups.bounded(Rings.defaultRing().compute(backends), BOUNDED_LOAD_FACTOR);
       this.pool = loadedPool(backends);
       this.eligible = pool.newPicks();
     }
@@ -191,19 +191,19 @@ final class Methods {
 
   /** nginx {@code hash $key consistent}: CRC-32 of the key on 160 CRC-32 points per backend. */
   static final class NginxConsistentMethod extends KeyedMethod {
-    private final HashInternals.NginxConsistent ring;
+    private final HashedKeyLookups.NginxConsistent ring;
     private final Eligibility eligible;
 
     NginxConsistentMethod(List<Backend> backends) {
       super(backends);
       // nginx places "server 10.0.0.1:11211;" by that string: the authority.
-      this.ring = new HashInternals.NginxConsistent(backends, BackendKey.authority());
+      this.ring = HashedKeyLookups.nginxConsistent(backends, BackendKey.authority());
       this.eligible = newPicks(backends);
     }
 
     @Override
     long hash(String key) {
-      return HashInternals.crc32(key);
+      return HashedKeyLookups.crc32(key);
     }
 
     @Override
@@ -213,24 +213,24 @@ final class Methods {
 
     @Override
     Object fromKey(String key) {
-      return backends[ring.locate(HashInternals.crc32(key), eligible)];
+      return backends[ring.locate(HashedKeyLookups.crc32(key), eligible)];
     }
   }
 
   /** nginx {@code hash $key}: not consistent; CRC-32 modulo the total weight. */
   static final class NginxHashMethod extends KeyedMethod {
-    private final HashInternals.NginxHash table;
+    private final HashedKeyLookups.NginxHash table;
     private final Eligibility eligible;
 
     NginxHashMethod(List<Backend> backends) {
       super(backends);
-      this.table = new HashInternals.NginxHash(backends);
+      this.table = HashedKeyLookups.nginxHash(backends);
       this.eligible = newPicks(backends);
     }
 
     @Override
     long hash(String key) {
-      return HashInternals.NginxHash.firstTryHash(key);
+      return HashedKeyLookups.nginxFirstTryHash(key);
     }
 
     @Override

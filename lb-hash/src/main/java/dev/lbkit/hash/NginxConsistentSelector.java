@@ -47,16 +47,12 @@ final class NginxConsistentSelector implements Selector {
       return roundRobin.select(pool, request, eligible);
     }
     NginxRing r = pool.precomputed(ring);
-    int start = r.find(Crc32.ofUtf8(k));
+    int keyCrc = Crc32.ofUtf8(k);
     if (!options.hasBoundedLoad()) {
-      for (int tries = 0; tries < TRIES; tries++) {
-        int peer = r.pick(start + tries, eligible);
-        if (peer >= 0) {
-          return peer;
-        }
-      }
-      return roundRobin.select(pool, request, eligible);
+      int peer = pick(r, keyCrc, eligible);
+      return peer >= 0 ? peer : roundRobin.select(pool, request, eligible);
     }
+    int start = r.find(keyCrc);
     // Bounded load goes beyond nginx: round robin would ignore the bound, so the walk goes on
     // around the ring for as long as some eligible backend has room.
     double factor = options.boundedLoad();
@@ -72,6 +68,21 @@ final class NginxConsistentSelector implements Selector {
       }
     }
     return roundRobin.select(pool, request, eligible);
+  }
+
+  /**
+   * nginx's walk once the key is hashed: the first eligible of the 21 points from the first at or
+   * after {@code keyCrc}, or {@link Selector#NONE} (the selector then falls back to round robin).
+   */
+  static int pick(NginxRing ring, int keyCrc, Eligibility eligible) {
+    int start = ring.find(keyCrc);
+    for (int tries = 0; tries < TRIES; tries++) {
+      int peer = ring.pick(start + tries, eligible);
+      if (peer >= 0) {
+        return peer;
+      }
+    }
+    return NONE;
   }
 
   private static boolean anyHasRoom(

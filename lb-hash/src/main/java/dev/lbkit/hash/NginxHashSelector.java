@@ -59,18 +59,25 @@ final class NginxHashSelector implements Selector {
   static int pick(NginxWeights table, CharSequence key, Eligibility eligible) {
     long hash = 0;
     for (int rehash = 0; rehash < TRIES; rehash++) {
-      int state = Crc32.init();
-      if (rehash > 0) {
-        state = Crc32.updateDecimal(state, rehash);
-      }
-      int crc = Crc32.finish(Crc32.updateUtf8(state, key));
-      hash += (crc >>> 16) & 0x7fff;
+      hash += tryHash(key, rehash);
       int peer = table.peerFor(hash);
       if (eligible.isEligible(peer)) {
         return peer;
       }
     }
     return NONE;
+  }
+
+  /**
+   * What try {@code rehash} adds to the running hash: {@code (crc32([rehash] key) >> 16) & 0x7fff}.
+   * The first try's is the whole hash of the first pick.
+   */
+  static int tryHash(CharSequence key, int rehash) {
+    int state = Crc32.init();
+    if (rehash > 0) {
+      state = Crc32.updateDecimal(state, rehash);
+    }
+    return (Crc32.finish(Crc32.updateUtf8(state, key)) >>> 16) & 0x7fff;
   }
 
   @Override

@@ -62,17 +62,21 @@ final class RingSelector implements Selector {
     CharSequence k = KeyExtractors.safeKey(key, request);
     long hash = keyHash.hash(k == null ? "" : k);
     ConsistentRing r = pool.precomputed(ring);
-    if (!options.hasBoundedLoad()) {
-      return r.locate(hash, eligible);
-    }
-    return ((BoundedRing) r)
-        .locateBounded(
-            hash,
-            eligible,
-            pool,
-            options.boundedLoad(),
-            BoundedLoad.totalInFlight(pool, eligible),
-            BoundedLoad.totalWeight(pool, eligible));
+    return options.hasBoundedLoad()
+        ? locateBounded((BoundedRing) r, hash, pool, eligible, options.boundedLoad())
+        : r.locate(hash, eligible);
+  }
+
+  /** The lookup with bounded load once the key is hashed: the pool's live counts, then the walk. */
+  static int locateBounded(
+      BoundedRing ring, long keyHash, PoolSnapshot pool, Eligibility eligible, double factor) {
+    return ring.locateBounded(
+        keyHash,
+        eligible,
+        pool,
+        factor,
+        BoundedLoad.totalInFlight(pool, eligible),
+        BoundedLoad.totalWeight(pool, eligible));
   }
 
   @Override

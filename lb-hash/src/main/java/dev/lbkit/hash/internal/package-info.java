@@ -1,0 +1,14 @@
+/**
+ * lb-hash's selectors from the point where the key is hashed, for lbkit's own benchmarks. Not API:
+ * anything here may change in any release.
+ *
+ * <p>{@link dev.lbkit.hash.internal.HashedKeyLookups} serves lb-benchmarks' "from a precomputed key
+ * hash" rows, which lb-hash's public selectors cannot: they hash the key themselves. This package
+ * exists so that lb-benchmarks needs no class of its own in {@code dev.lbkit.hash} (a package split
+ * across two artifacts); once lbkit has module descriptors, lb-hash exports it only to
+ * lb-benchmarks ({@code exports dev.lbkit.hash.internal to dev.lbkit.benchmarks}).
+ */
+@NullMarked
+package dev.lbkit.hash.internal;
+
+import org.jspecify.annotations.NullMarked;
