@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * How evenly each method spreads keys, and how many keys move when a backend is added or removed:
@@ -114,7 +115,7 @@ public final class DistributionReport {
         }
         int[] counts = new int[n];
         for (String owner : owners) {
-          counts[index.get(owner)]++;
+          counts[Objects.requireNonNull(index.get(owner))]++;
         }
         balances.add(new Balance(method, n, counts));
         for (Change change : Change.values()) {

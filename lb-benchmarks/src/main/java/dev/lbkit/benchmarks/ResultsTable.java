@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -62,9 +63,10 @@ public final class ResultsTable {
   @SuppressWarnings("unchecked")
   static List<Result> read(String json) {
     List<Result> results = new ArrayList<>();
-    for (Object o : (List<Object>) Json.parse(json)) {
+    for (Object o : (List<Object>) Objects.requireNonNull(Json.parse(json), "JSON")) {
       Map<String, Object> run = (Map<String, Object>) o;
-      String benchmark = simpleName((String) run.get("benchmark"));
+      String benchmark =
+          simpleName((String) Objects.requireNonNull(run.get("benchmark"), "benchmark"));
       Map<String, String> params = new LinkedHashMap<>();
       Object p = run.get("params");
       if (p instanceof Map) {
@@ -72,7 +74,8 @@ public final class ResultsTable {
           params.put(e.getKey(), String.valueOf(e.getValue()));
         }
       }
-      Map<String, Object> primary = (Map<String, Object>) run.get("primaryMetric");
+      Map<String, Object> primary =
+          (Map<String, Object>) Objects.requireNonNull(run.get("primaryMetric"), "primaryMetric");
       double bytes = Double.NaN;
       Object secondary = run.get("secondaryMetrics");
       if (secondary instanceof Map) {

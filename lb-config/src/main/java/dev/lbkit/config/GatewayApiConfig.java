@@ -205,6 +205,9 @@ public final class GatewayApiConfig {
           throw cookie.invalid("path", ConfigNode.quote(path), "an absolute path starting with /");
         }
       } else {
+        if (header == null) {
+          throw sp.invalid("header", "not a mapping", "a mapping with the header name");
+        }
         header.checkKeys(HEADER_KEYS);
         if (!header.has("name")) {
           throw header.invalid("name", "absent", "the header name");

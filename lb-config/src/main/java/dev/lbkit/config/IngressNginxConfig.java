@@ -222,7 +222,7 @@ public final class IngressNginxConfig {
     int weight = (int) number(a, "canary-weight", 0, 0);
     if (weight > total) {
       throw invalid(
-          "canary-weight", a.get("canary-weight"), "0.." + total + " (canary-weight-total)");
+          "canary-weight", String.valueOf(a.get("canary-weight")), "0.." + total + " (canary-weight-total)");
     }
     return new IngressNginxConfig(sessionPersistence, method, canaryBehavior, canary, weight, total);
   }

@@ -129,7 +129,9 @@ public final class NginxConfig {
       }
       switch (key) {
         case "expires=":
-          Duration expires = ConfigErrors.duration(field, value, Durations::parseNginxCookieExpiry);
+          Duration expires =
+              ConfigErrors.duration(
+                  field, Objects.requireNonNull(value), Durations::parseNginxCookieExpiry);
           ConfigErrors.wholeSeconds(field, "\"" + value + "\"", expires);
           // nginx re-sends the cookie with every response, so expires= is a sliding lifetime:
           // the cookie, and with it the session, ends this long after the last request.
@@ -139,10 +141,10 @@ public final class NginxConfig {
           attributes.domain(value);
           break;
         case "path=":
-          attributes.path(value);
+          attributes.path(Objects.requireNonNull(value)); // a key ending in = has a value
           break;
         case "samesite=":
-          sameSite = sameSite(field, value);
+          sameSite = sameSite(field, Objects.requireNonNull(value));
           attributes.sameSite(sameSite);
           break;
         case "httponly":

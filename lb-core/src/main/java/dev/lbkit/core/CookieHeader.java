@@ -33,7 +33,7 @@ public final class CookieHeader {
   /** The values of every cookie named {@code name}, in the order sent. */
   public static List<String> all(@Nullable String header, String name) {
     long region = nextValue(header, name, 0);
-    if (region < 0) {
+    if (header == null || region < 0) {
       return List.of();
     }
     List<String> values = new ArrayList<>(2);

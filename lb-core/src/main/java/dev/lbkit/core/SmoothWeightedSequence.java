@@ -2,6 +2,7 @@ package dev.lbkit.core;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.jspecify.annotations.Nullable;
@@ -176,7 +177,7 @@ final class SmoothWeightedSequence {
   }
 
   private int nextLive(PoolSnapshot pool, Eligibility eligible, long tieConns, long tieWeight) {
-    AtomicLongArray counts = picks;
+    AtomicLongArray counts = Objects.requireNonNull(picks); // live mode only
     long tick = cursor.incrementAndGet();
     int best = -1;
     long bestCurrent = 0;

@@ -104,7 +104,7 @@ public final class TrafficSplit implements Router {
     this.members = new Router[n];
     int[] w = new int[n];
     for (int i = 0; i < n; i++) {
-      Member m = builder.members.get(names[i]);
+      Member m = Objects.requireNonNull(builder.members.get(names[i]));
       members[i] = m.router;
       w[i] = m.weight;
     }
@@ -198,7 +198,7 @@ public final class TrafficSplit implements Router {
         goneSession = session;
       }
     }
-    if (gone >= 0 && !ambiguous) {
+    if (goneSession != null && !ambiguous) {
       return owned(gone, goneSession, request);
     }
     return ResolvedSession.none();

@@ -273,7 +273,7 @@ public final class Upstream {
     List<Precomputation<?>> registered = new ArrayList<>(byInstance.keySet());
     int[] slotOf = new int[registered.size()];
     for (int i = 0; i < slotOf.length; i++) {
-      slotOf[i] = slotByValue.get(registered.get(i));
+      slotOf[i] = Objects.requireNonNull(slotByValue.get(registered.get(i)));
     }
     return new PrecomputationTable(canonical, values, registered, slotOf);
   }

@@ -1,5 +1,7 @@
 package dev.lbkit.demo;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A gateway file that cannot be used: says which file, which line, which field, the value and what
  * is allowed, in the form {@code cafe.yaml:14: routes[1].path.type: "Prefix" (expected: Exact or
@@ -17,7 +19,8 @@ final class ConfigException extends RuntimeException {
     this(file, line, field, problem, null);
   }
 
-  ConfigException(String file, int line, String field, String problem, Throwable cause) {
+  ConfigException(
+      String file, int line, String field, String problem, @Nullable Throwable cause) {
     super(format(file, line, field, problem), cause);
     this.file = file;
     this.line = line;

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -240,7 +241,7 @@ final class ConfigNode {
       return out;
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    for (NodeTuple tuple : ((MappingNode) node).getValue()) {
+    for (NodeTuple tuple : ((MappingNode) Objects.requireNonNull(node)).getValue()) {
       String key = keyOf(tuple);
       ConfigNode value = child(key, tuple.getValueNode());
       if (out.containsKey(key)) {

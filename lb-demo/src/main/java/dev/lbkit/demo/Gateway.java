@@ -22,6 +22,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -191,7 +192,7 @@ final class Gateway implements AutoCloseable {
             : scope == null
                 ? persistence.toAffinity()
                 : persistence.toBuilder().scope(scope).build().toAffinity();
-    return LoadBalancer.builder(upstreams.get(upstream.name()))
+    return LoadBalancer.builder(Objects.requireNonNull(upstreams.get(upstream.name())))
         .selector(upstream.method().selector())
         .affinity(affinity)
         .maxTries(route.maxTries())

@@ -265,7 +265,7 @@ final class GatewayConfigReader {
                 ? TokenSecrets.fromEnvironment(node.path(), value)
                 : TokenSecrets.fromFile(node.path(), Path.of(value));
       } catch (IllegalArgumentException e) {
-        String message = e.getMessage();
+        String message = String.valueOf(e.getMessage());
         String prefix = node.path() + ": ";
         throw node.error(
             "%s", message.startsWith(prefix) ? message.substring(prefix.length()) : message);

@@ -8,6 +8,7 @@ import dev.lbkit.demo.GatewayConfig.PathMatch;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -121,7 +122,7 @@ final class Sessions {
     if (!node.isMapping()) {
       throw node.error("%s (expected: a mapping)", node.quoted());
     }
-    return (Map<String, Object>) node.plain();
+    return (Map<String, Object>) Objects.requireNonNull(node.plain());
   }
 
   private static <T> T read(ConfigNode node, String root, Supplier<T> parse) {

@@ -137,6 +137,7 @@ final class MaglevTable implements BoundedRing {
   }
 
   /** The backend index at table entry {@code slot}. */
+  @SuppressWarnings("NullAway") // exactly one of compact and wide is set, by the constructor
   int entry(int slot) {
     char[] c = compact;
     return c != null ? c[slot] : wide[slot];

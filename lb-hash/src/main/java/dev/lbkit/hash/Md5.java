@@ -430,6 +430,7 @@ final class Md5 {
   }
 
   /** The little-endian word at {@code pos} of the padded message. */
+  @SuppressWarnings("NullAway") // exactly one of ascii and bytes is given; no check per word
   private static int word(
       @Nullable CharSequence ascii, byte @Nullable [] bytes, int length, int blocks, int pos) {
     if (pos + 4 <= length) {
@@ -451,6 +452,7 @@ final class Md5 {
   }
 
   /** Message byte, then 0x80, zeros, and the bit length as 64-bit little-endian at the end. */
+  @SuppressWarnings("NullAway") // exactly one of ascii and bytes is given
   private static int paddedByte(
       @Nullable CharSequence ascii, byte @Nullable [] bytes, int length, int blocks, int pos) {
     if (pos < length) {

@@ -26,6 +26,9 @@ public final class RouteScan {
    */
   public static @Nullable Binding inCookies(
       PoolSnapshot pool, RouteTable<?> table, @Nullable String header, String name, boolean ignoreCase) {
+    if (header == null) {
+      return null;
+    }
     long region = next(header, name, 0, ignoreCase);
     while (region >= 0) {
       int to = CookieHeader.valueEnd(region);

@@ -1,6 +1,7 @@
 package dev.lbkit.core.internal;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Argument checks whose messages name the field, the value and what is allowed, in the style
@@ -13,7 +14,8 @@ public final class Checks {
    * Throws an {@link IllegalArgumentException} with the formatted message if {@code condition} is
    * false. The message is only formatted on failure.
    */
-  public static void checkArgument(boolean condition, String template, Object... args) {
+  @Contract("false, _, _ -> fail")
+  public static void checkArgument(boolean condition, String template, @Nullable Object... args) {
     if (!condition) {
       throw new IllegalArgumentException(String.format(Locale.ROOT, template, args));
     }
