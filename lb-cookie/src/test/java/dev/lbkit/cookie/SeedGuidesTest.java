@@ -150,6 +150,9 @@ class SeedGuidesTest {
     for (int i = 0; i < 5; i++) {
       Decision d = lb.pick(withCookies(cookiePair(first)));
       lb.report(d, dev.lbkit.core.Outcome.SUCCESS);
+      // random two least_conn could land five times on one of two pods by chance (1 in 32):
+      // the reason says the cookie chose, not the selector.
+      assertThat(d.reason()).isEqualTo(Decision.Reason.STICKY_HIT);
       servers.add(d.backend().authority());
     }
     assertThat(servers).containsExactly(first.backend().authority());

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,8 +45,7 @@ class StickySessionStressTest {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicLong picks = new AtomicLong();
-    int threads = 3;
-    CountDownLatch done = new CountDownLatch(threads + 1);
+    List<Thread> threads = new ArrayList<>();
     Thread writer =
         new Thread(
             () -> {
@@ -72,13 +70,12 @@ class StickySessionStressTest {
                 }
               } catch (Throwable t) {
                 failure.compareAndSet(null, t);
-              } finally {
-                done.countDown();
               }
             });
-    writer.start();
-    for (int t = 0; t < threads; t++) {
-      new Thread(
+    threads.add(writer);
+    for (int t = 0; t < 3; t++) {
+      threads.add(
+          new Thread(
               () -> {
                 try {
                   ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -96,15 +93,16 @@ class StickySessionStressTest {
                   }
                 } catch (Throwable e) {
                   failure.compareAndSet(null, e);
-                } finally {
-                  done.countDown();
                 }
-              })
-          .start();
+              }));
     }
+    threads.forEach(Thread::start);
     Thread.sleep(1500);
     stop.set(true);
-    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    for (Thread thread : threads) {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+      assertThat(thread.isAlive()).as("%s ended", thread.getName()).isFalse();
+    }
     assertThat(failure.get()).isNull();
     assertThat(picks.get()).isPositive();
   }

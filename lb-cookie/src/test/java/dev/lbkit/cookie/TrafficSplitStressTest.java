@@ -69,12 +69,16 @@ class TrafficSplitStressTest {
     threads.add(
         new Thread(
             () -> {
-              int i = 0;
-              while (!stop.get()) {
-                split.setWeight("canary", i % 3 == 0 ? 0 : 50);
-                split.setWeight("stable", i % 5 == 0 ? 0 : 50);
-                i++;
-                Thread.onSpinWait();
+              try {
+                int i = 0;
+                while (!stop.get()) {
+                  split.setWeight("canary", i % 3 == 0 ? 0 : 50);
+                  split.setWeight("stable", i % 5 == 0 ? 0 : 50);
+                  i++;
+                  Thread.onSpinWait();
+                }
+              } catch (Throwable e) {
+                failures.add(e);
               }
             }));
     threads.forEach(Thread::start);
@@ -82,6 +86,7 @@ class TrafficSplitStressTest {
     stop.set(true);
     for (Thread thread : threads) {
       thread.join(10_000);
+      assertThat(thread.isAlive()).as("%s ended", thread.getName()).isFalse();
     }
     assertThat(failures).isEmpty();
     assertThat(picks.get()).isPositive();

@@ -43,10 +43,17 @@ class TrafficSplitTest {
   private final LoadBalancer stableLb = routed(stable);
   private final LoadBalancer canaryLb = routed(canary);
 
+  /**
+   * Every split that draws members is seeded: the shares below are checked within tolerances, and
+   * a tolerance left to chance can be missed by chance.
+   */
+  private static final long SEED = 20_240_601L;
+
   private TrafficSplit split(int stableWeight, int canaryWeight) {
     return TrafficSplit.builder()
         .member("stable", stableLb, stableWeight)
         .member("canary", canaryLb, canaryWeight)
+        .seed(SEED)
         .build();
   }
 
@@ -95,6 +102,7 @@ class TrafficSplitTest {
             .member("a", stableLb, 500_000)
             .member("b", canaryLb, 300_000)
             .member("c", LoadBalancer.of(third), 200_000)
+            .seed(SEED)
             .build();
     int n = 20_000;
     Map<String, Integer> counts = new HashMap<>();
@@ -150,6 +158,7 @@ class TrafficSplitTest {
             .member("stable", stableLb, 100)
             .member("canary", canaryLb, 0)
             .canaryBehavior(TrafficSplit.CanaryBehavior.LEGACY)
+            .seed(SEED)
             .build();
     for (int i = 0; i < 100; i++) {
       Decision d = pickAndReport(split, withCookie("ROUTEID=.c2"));

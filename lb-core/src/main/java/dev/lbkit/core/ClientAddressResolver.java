@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>Client input never makes this throw. A malformed entry ends the walk: when it is the last
  * entry the peer's own address stands; deeper in a recursive walk, the last good (trusted) address
  * found stands, exactly as nginx stops there. A {@code Forwarded} header that breaks RFC 7239's
- * syntax (an unterminated quote, a parameter without {@code =}) is ignored as a whole.
+ * syntax (an unterminated quote, a parameter without {@code =}) is ignored as a whole, logged at
+ * DEBUG only: a client's malformed header is no bug of the gateway. A header source that throws is
+ * one, of the adapter: the peer's address stands, and the first failure is logged at WARN.
  *
  * <pre>{@code
  * ClientAddressResolver resolver = ClientAddressResolver.builder()
@@ -133,7 +135,7 @@ public final class ClientAddressResolver {
     try {
       value = headers.get(header);
     } catch (RuntimeException e) {
-      logger.debug("header source failed to read {}", header, e);
+      HeaderSourceFailures.report(headers, header, e);
       return peer;
     }
     if (value == null || value.isEmpty()) {

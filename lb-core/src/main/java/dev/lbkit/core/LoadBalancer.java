@@ -2,6 +2,7 @@ package dev.lbkit.core;
 
 import static dev.lbkit.core.internal.Checks.checkArgument;
 
+import dev.lbkit.core.internal.FirstFailureWarning;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,6 +49,12 @@ public final class LoadBalancer implements Router, AutoCloseable {
   private final List<Precomputation<?>> precomputations;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Decision.Reason freshPickReason;
+  // An affinity that throws (or answers out of range) is a bug that turns stickiness off: each of
+  // its calls warns once, then logs at DEBUG. One load balancer has one affinity, so per load
+  // balancer is per affinity instance.
+  private final FirstFailureWarning resolveFailures = new FirstFailureWarning();
+  private final FirstFailureWarning fallbackFailures = new FirstFailureWarning();
+  private final FirstFailureWarning headerFailures = new FirstFailureWarning();
 
   private LoadBalancer(Builder builder) {
     this.upstream = builder.upstream;
@@ -94,7 +101,8 @@ public final class LoadBalancer implements Router, AutoCloseable {
 
   /**
    * Decides where a request goes. Never throws on client input: a malformed session counts as no
-   * session.
+   * session. An affinity that throws counts as one that found no session (or wrote no header); the
+   * first failure of each of its calls is logged at WARN, later ones at DEBUG.
    */
   @Override
   public Decision pick(RequestContext request) {
@@ -128,15 +136,25 @@ public final class LoadBalancer implements Router, AutoCloseable {
     try {
       Binding binding = Objects.requireNonNull(affinity.resolve(pool, request), "binding");
       if (binding.kind() == Binding.Kind.BOUND && binding.index() >= pool.size()) {
-        logger.debug(
-            "session affinity {} bound index {} outside {}", affinity, binding.index(), pool);
+        resolveFailures.log(
+            logger,
+            "session affinity {} bound index {} outside {}; the request counts as carrying no"
+                + " session",
+            affinity,
+            binding.index(),
+            pool);
         return Binding.none();
       }
       return binding;
     } catch (RuntimeException e) {
-      // Affinities treat bad client input as absent; this guards against their bugs too.
-      logger.debug(
-          "session affinity {} failed to resolve a request; treating it as none", affinity, e);
+      // Affinities treat bad client input as absent (Binding.none(), no exception), so an
+      // exception here is the affinity's bug, not the client's.
+      resolveFailures.log(
+          logger,
+          "session affinity {} threw resolving a request; the request counts as carrying no"
+              + " session",
+          affinity,
+          e);
       return Binding.none();
     }
   }
@@ -300,7 +318,11 @@ public final class LoadBalancer implements Router, AutoCloseable {
     try {
       index = affinity.fallback(pool, request, binding, eligible);
     } catch (RuntimeException e) {
-      logger.debug("session affinity {} failed to choose a fallback", affinity, e);
+      fallbackFailures.log(
+          logger,
+          "session affinity {} threw choosing a fallback; the selector picks instead",
+          affinity,
+          e);
       index = Selector.NONE;
     }
     // The affinity decided with the eligibility it was given; checking it again here would read
@@ -349,7 +371,12 @@ public final class LoadBalancer implements Router, AutoCloseable {
     try {
       return affinity.responseHeaders(pool, request, binding, index, reason);
     } catch (RuntimeException e) {
-      logger.debug("session affinity {} failed to write its headers", affinity, e);
+      headerFailures.log(
+          logger,
+          "session affinity {} threw writing its response headers; the response carries none, so"
+              + " no session starts or moves",
+          affinity,
+          e);
       return List.of();
     }
   }

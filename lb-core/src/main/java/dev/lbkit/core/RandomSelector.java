@@ -1,7 +1,9 @@
 package dev.lbkit.core;
 
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * nginx {@code random} and {@code random two least_conn}. A weighted random pick reads a
@@ -15,6 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * drawn conditioned on being different from the first and so, at equal load, favours the lighter
  * backends (with weights 9:1 and no load the lighter one would get about 9 picks in 10); keeping
  * the first makes an idle pool follow the weights, as the method's documentation promises.
+ *
+ * <p>Draws come from the picking thread's {@link ThreadLocalRandom}, or from one seeded {@link
+ * Random} shared by all threads when a test or a simulation asks for reproducible picks.
  */
 final class RandomSelector implements Selector {
   /** As nginx: give up on drawing an eligible backend at random after this many draws. */
@@ -66,11 +71,14 @@ final class RandomSelector implements Selector {
   }
 
   private final boolean two;
+  /** The seeded generator of reproducible picks, or {@code null} for each thread's own. */
+  private final @Nullable Random seeded;
   /** One instance for every random selector: one table per snapshot. */
   private static final Precomputation<Table> TABLE = Table::new;
 
-  RandomSelector(boolean two) {
+  RandomSelector(boolean two, @Nullable Random seeded) {
     this.two = two;
+    this.seeded = seeded;
   }
 
   @Override
@@ -84,7 +92,8 @@ final class RandomSelector implements Selector {
     if (t.total == 0) {
       return NONE;
     }
-    ThreadLocalRandom random = ThreadLocalRandom.current();
+    // ThreadLocalRandom is a Random: the unseeded path reads one final field more, nothing else.
+    Random random = seeded != null ? seeded : ThreadLocalRandom.current();
     int first = draw(t, eligible, random, NONE);
     if (!two || first == NONE) {
       return first;
@@ -99,7 +108,7 @@ final class RandomSelector implements Selector {
     return secondLoad < firstLoad ? second : first;
   }
 
-  private static int draw(Table t, Eligibility eligible, ThreadLocalRandom random, int not) {
+  private static int draw(Table t, Eligibility eligible, Random random, int not) {
     for (int i = 0; i < DRAWS; i++) {
       int candidate = t.at(random.nextLong(t.total));
       if (candidate != not && eligible.isEligible(candidate)) {

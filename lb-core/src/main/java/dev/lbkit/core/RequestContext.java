@@ -65,12 +65,17 @@ public final class RequestContext {
     return clientAddress;
   }
 
-  /** The header's value (repeated headers joined), or {@code null}. Never throws. */
+  /**
+   * The header's value (repeated headers joined), or {@code null}. Never throws: a header source
+   * that throws reads as absent, and its first failure is logged at WARN.
+   */
   public @Nullable String header(String name) {
     try {
       return headers.get(name);
     } catch (RuntimeException e) {
-      // An adapter's header source must not take the request path down with it.
+      // An adapter's header source must not take the request path down with it; but its bug must
+      // not go unseen either.
+      HeaderSourceFailures.report(headers, name, e);
       return null;
     }
   }

@@ -1,6 +1,7 @@
 package dev.lbkit.core;
 
 import java.util.List;
+import java.util.Random;
 
 /**
  * Picks a backend from a snapshot for a request: the load-balancing method.
@@ -33,7 +34,17 @@ public interface Selector {
 
   /** A weighted random pick, as nginx {@code random}. */
   static Selector random() {
-    return new RandomSelector(false);
+    return new RandomSelector(false, null);
+  }
+
+  /**
+   * {@link #random()} drawing from a {@link Random} seeded with {@code seed}, for tests
+   * and simulations: the same picks, made in the same order, draw the same backends. The draws of
+   * concurrent picks interleave in no fixed order and contend on the one generator, so production
+   * traffic is better served by {@link #random()}, which draws from each thread's own generator.
+   */
+  static Selector random(long seed) {
+    return new RandomSelector(false, new Random(seed));
   }
 
   /**
@@ -41,7 +52,15 @@ public interface Selector {
    * nginx {@code random two least_conn}, the power of two choices (NGINX Gateway Fabric's default).
    */
   static Selector randomTwoLeastConn() {
-    return new RandomSelector(true);
+    return new RandomSelector(true, null);
+  }
+
+  /**
+   * {@link #randomTwoLeastConn()} drawing from a {@link Random} seeded with {@code
+   * seed}: reproducible for tests and simulations, as {@link #random(long)} is.
+   */
+  static Selector randomTwoLeastConn(long seed) {
+    return new RandomSelector(true, new Random(seed));
   }
 
   /** What this selector reads from each snapshot; the upstream computes them on every change. */

@@ -35,7 +35,9 @@ public interface SessionAffinity {
 
   /**
    * Finds the session in the request. Must never throw on client input: a malformed, forged or
-   * expired session is {@link Binding#none()}.
+   * expired session is {@link Binding#none()}. An exception from this or any other method here is
+   * taken for a bug: the load balancer carries on as if there were no session (or no header to
+   * write) and logs the first such failure of each method at WARN.
    */
   Binding resolve(PoolSnapshot pool, RequestContext request);
 

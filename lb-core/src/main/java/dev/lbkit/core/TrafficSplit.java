@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A route that splits its traffic across several members by weight, each a {@link Router} of its
@@ -95,6 +97,8 @@ public final class TrafficSplit implements Router {
   /** Where a decision without a member comes from: the first load balancer inside the split. */
   private final LoadBalancer firstLoadBalancer;
   private final CanaryBehavior behavior;
+  /** The seeded generator of reproducible draws ({@link Builder#seed}), or {@code null}. */
+  private final @Nullable Random seeded;
   private final Object writeLock = new Object();
   private volatile int[] weights;
 
@@ -111,6 +115,8 @@ public final class TrafficSplit implements Router {
     this.weights = w;
     this.firstLoadBalancer = firstLoadBalancer(members[0]);
     this.behavior = builder.behavior;
+    Long seed = builder.seed;
+    this.seeded = seed == null ? null : new Random(seed);
   }
 
   /** Starts building a split. */
@@ -245,7 +251,7 @@ public final class TrafficSplit implements Router {
   }
 
   /** A member not in {@code leftOut}, drawn with probability weight / total weight, or -1. */
-  private static int draw(int[] w, long leftOut) {
+  private int draw(int[] w, long leftOut) {
     long total = 0;
     for (int i = 0; i < w.length; i++) {
       if ((leftOut & (1L << i)) == 0) {
@@ -255,7 +261,8 @@ public final class TrafficSplit implements Router {
     if (total == 0) {
       return -1;
     }
-    long x = ThreadLocalRandom.current().nextLong(total);
+    Random random = seeded != null ? seeded : ThreadLocalRandom.current();
+    long x = random.nextLong(total);
     for (int i = 0; i < w.length; i++) {
       if ((leftOut & (1L << i)) == 0) {
         x -= w[i];
@@ -313,6 +320,7 @@ public final class TrafficSplit implements Router {
   public static final class Builder {
     private final Map<String, Member> members = new LinkedHashMap<>();
     private CanaryBehavior behavior = CanaryBehavior.STICKY;
+    private @Nullable Long seed;
 
     private Builder() {}
 
@@ -340,6 +348,17 @@ public final class TrafficSplit implements Router {
     /** How requests with a session are treated; {@link CanaryBehavior#STICKY} unless set. */
     public Builder canaryBehavior(CanaryBehavior behavior) {
       this.behavior = Objects.requireNonNull(behavior, "canaryBehavior");
+      return this;
+    }
+
+    /**
+     * Draws the members of new sessions from a {@link Random} seeded with {@code seed}, for tests
+     * and simulations: the same requests, in the same order, go to the same members. Unset (the
+     * default), each thread draws from its own {@link ThreadLocalRandom}, which concurrent picks
+     * do not contend on; a seeded split's draws of concurrent picks interleave in no fixed order.
+     */
+    public Builder seed(long seed) {
+      this.seed = seed;
       return this;
     }
 

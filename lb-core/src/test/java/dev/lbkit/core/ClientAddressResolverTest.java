@@ -224,7 +224,12 @@ class ClientAddressResolverTest {
         name -> {
           throw new IllegalStateException("request recycled");
         };
-    assertThat(xff(true).resolve(PROXY, broken)).isEqualTo(PROXY);
+    try (CapturedLog log = CapturedLog.start()) { // how it is logged: AdapterFailureLoggingTest
+      assertThat(xff(true).resolve(PROXY, broken)).isEqualTo(PROXY);
+      assertThat(log.records())
+          .extracting(CapturedLog.Entry::logger)
+          .containsOnly("dev.lbkit.core.HeaderSource");
+    }
   }
 
   @Test

@@ -382,7 +382,13 @@ class LoadBalancerTest {
             throw new IllegalStateException("bug");
           }
         };
-    Decision d = LoadBalancer.builder(upstream).affinity(throwing).build().pick(RequestContext.empty());
+    Decision d;
+    try (CapturedLog log = CapturedLog.start()) { // how it is logged: AdapterFailureLoggingTest
+      d = LoadBalancer.builder(upstream).affinity(throwing).build().pick(RequestContext.empty());
+      assertThat(log.records())
+          .extracting(CapturedLog.Entry::logger)
+          .containsOnly("dev.lbkit.core.LoadBalancer");
+    }
     assertThat(d.hasBackend()).isTrue();
     assertThat(d.reason()).isEqualTo(Decision.Reason.NEW_SESSION);
     assertThat(d.responseHeaders()).isEmpty();
@@ -404,8 +410,13 @@ class LoadBalancerTest {
             return List.of();
           }
         };
-    Decision d =
-        LoadBalancer.builder(upstream).affinity(outOfRange).build().pick(RequestContext.empty());
+    Decision d;
+    try (CapturedLog log = CapturedLog.start()) { // how it is logged: AdapterFailureLoggingTest
+      d = LoadBalancer.builder(upstream).affinity(outOfRange).build().pick(RequestContext.empty());
+      assertThat(log.records())
+          .extracting(CapturedLog.Entry::logger)
+          .containsOnly("dev.lbkit.core.LoadBalancer");
+    }
     assertThat(d.reason()).isEqualTo(Decision.Reason.NEW_SESSION);
     assertThat(upstream.snapshot().contains(d.backend())).isTrue();
   }

@@ -1,6 +1,7 @@
 package dev.lbkit.demo;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,7 +40,25 @@ final class Cafe {
         .replace("listen: 127.0.0.1:" + ports.get("8080") + "\n", "listen: 127.0.0.1:0\n");
   }
 
+  /**
+   * The default file on free ports, with tea and latte balanced by round robin instead of the
+   * file's {@code random two least_conn}. Under round robin two fresh picks in a row go to
+   * different backends, so a tea cookie that does not stick sends the next request elsewhere, and
+   * latte reaches both backends within two requests: every run, not most. (The file's own methods
+   * are checked as read, in {@code GatewayConfigReaderTest}.)
+   */
   static GatewayConfig config() {
-    return GatewayConfigReader.read("cafe-test.yaml", onFreePorts());
+    String text =
+        onFreePorts().replace("    method: random two least_conn\n", "    method: round_robin\n");
+    GatewayConfig config = GatewayConfigReader.read("cafe-test.yaml", text);
+    for (String upstream : List.of("tea", "latte")) {
+      String method = config.upstream(upstream).method().directive();
+      if (!method.equals("round_robin")) {
+        // The default file changed: the tests would be back to passing by chance.
+        throw new IllegalStateException(
+            upstream + " is balanced by " + method + " in cafe-test.yaml");
+      }
+    }
+    return config;
   }
 }

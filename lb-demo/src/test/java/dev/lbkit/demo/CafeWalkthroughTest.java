@@ -11,9 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The seed walkthroughs, through the gateway built from the default file (moved to free ports):
- * NGINX Gateway Fabric's coffee, tea and latte, kgateway's header session, and ingress-nginx's
- * balanced and persistent cookies. Real Jetty, real sockets on 127.0.0.1.
+ * The seed walkthroughs, through the gateway built from the default file (moved to free ports, tea
+ * and latte on round robin so that nothing passes by chance: {@link Cafe#config()}): NGINX Gateway
+ * Fabric's coffee, tea and latte, kgateway's header session, and ingress-nginx's balanced and
+ * persistent cookies. Real Jetty, real sockets on 127.0.0.1.
  */
 class CafeWalkthroughTest {
   private static Demo demo;

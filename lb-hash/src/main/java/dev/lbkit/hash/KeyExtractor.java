@@ -11,8 +11,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A key that is missing ({@code null}) is treated as nginx treats an empty key: the nginx
  * methods ({@link HashSelectors#hash}, {@link HashSelectors#hashConsistent}) fall back to round
- * robin, the other methods hash the empty string. An extractor that throws is treated as one that
- * returned {@code null}: client input never fails a request.
+ * robin, the other methods hash the empty string. Return {@code null} as well for a key that is
+ * malformed: client input never fails a request. An extractor that throws is treated as one that
+ * returned {@code null}, but as a bug: the first exception of each selector's extractor is logged
+ * at WARN (logger {@code dev.lbkit.hash.HashSelectors}), later ones at DEBUG.
  *
  * <p>Implementations run on every request: they should read, not parse, and allocate little.
  */

@@ -2,6 +2,7 @@ package dev.lbkit.hash;
 
 import dev.lbkit.core.IpAddress;
 import dev.lbkit.core.RequestContext;
+import dev.lbkit.core.internal.FirstFailureWarning;
 import org.jspecify.annotations.Nullable;
 
 /** The built-in {@link KeyExtractor}s, with readable {@code toString}s for configuration dumps. */
@@ -90,14 +91,23 @@ final class KeyExtractors {
   }
 
   /**
-   * Runs a user's extractor, treating an exception as a missing key: the extractor reads client
-   * input, and client input never fails a request.
+   * Runs a user's extractor, treating an exception as a missing key, so that the request is still
+   * answered. A key the request lacks, or that is malformed, is {@code null}, not an exception (the
+   * built-in extractors never throw): an exception is the extractor's bug, and since the missing key
+   * drops the affinity with it, it is logged through {@code failures}, the selector's record of its
+   * extractor: the first at WARN, later ones at DEBUG.
    */
-  static @Nullable CharSequence safeKey(KeyExtractor extractor, RequestContext request) {
+  static @Nullable CharSequence safeKey(
+      KeyExtractor extractor, FirstFailureWarning failures, RequestContext request) {
     try {
       return extractor.key(request);
     } catch (RuntimeException e) {
-      HashSelectors.logger.debug("key extractor {} failed; treating the key as missing", extractor, e);
+      failures.log(
+          HashSelectors.logger,
+          "key extractor {} threw; the key counts as missing, so the request is balanced without"
+              + " its affinity",
+          extractor,
+          e);
       return null;
     }
   }

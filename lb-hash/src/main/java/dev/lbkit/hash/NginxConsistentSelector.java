@@ -5,6 +5,7 @@ import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.Precomputation;
 import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.Selector;
+import dev.lbkit.core.internal.FirstFailureWarning;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +22,8 @@ final class NginxConsistentSelector implements Selector {
   private static final int TRIES = 21;
 
   private final KeyExtractor key;
+  /** This selector's record of its extractor's failures: warns once, then logs at DEBUG. */
+  private final FirstFailureWarning keyFailures = new FirstFailureWarning();
   private final HashOptions options;
   private final Precomputation<NginxRing> ring;
   private final Selector roundRobin = Selector.roundRobin();
@@ -42,7 +45,7 @@ final class NginxConsistentSelector implements Selector {
 
   @Override
   public int select(PoolSnapshot pool, RequestContext request, Eligibility eligible) {
-    CharSequence k = KeyExtractors.safeKey(key, request);
+    CharSequence k = KeyExtractors.safeKey(key, keyFailures, request);
     if (k == null || k.length() == 0 || pool.size() < 2) {
       return roundRobin.select(pool, request, eligible);
     }

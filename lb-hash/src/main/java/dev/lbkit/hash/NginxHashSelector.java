@@ -5,6 +5,7 @@ import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.Precomputation;
 import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.Selector;
+import dev.lbkit.core.internal.FirstFailureWarning;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +29,8 @@ final class NginxHashSelector implements Selector {
   private static final int TRIES = 21;
 
   private final KeyExtractor key;
+  /** This selector's record of its extractor's failures: warns once, then logs at DEBUG. */
+  private final FirstFailureWarning keyFailures = new FirstFailureWarning();
   private final Precomputation<NginxWeights> weights = NginxWeights.precomputation();
   private final Selector roundRobin = Selector.roundRobin();
 
@@ -46,7 +49,7 @@ final class NginxHashSelector implements Selector {
 
   @Override
   public int select(PoolSnapshot pool, RequestContext request, Eligibility eligible) {
-    CharSequence k = KeyExtractors.safeKey(key, request);
+    CharSequence k = KeyExtractors.safeKey(key, keyFailures, request);
     NginxWeights table = pool.precomputed(weights);
     if (k == null || k.length() == 0 || table.count() < 2) {
       return roundRobin.select(pool, request, eligible);

@@ -5,6 +5,7 @@ import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.Precomputation;
 import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.Selector;
+import dev.lbkit.core.internal.FirstFailureWarning;
 import java.util.List;
 
 /**
@@ -35,6 +36,8 @@ final class RingSelector implements Selector {
 
   private final String name;
   private final KeyExtractor key;
+  /** This selector's record of its extractor's failures: warns once, then logs at DEBUG. */
+  private final FirstFailureWarning keyFailures = new FirstFailureWarning();
   private final KeyHash keyHash;
   private final Precomputation<ConsistentRing> ring;
   private final HashOptions options;
@@ -59,7 +62,7 @@ final class RingSelector implements Selector {
 
   @Override
   public int select(PoolSnapshot pool, RequestContext request, Eligibility eligible) {
-    CharSequence k = KeyExtractors.safeKey(key, request);
+    CharSequence k = KeyExtractors.safeKey(key, keyFailures, request);
     long hash = keyHash.hash(k == null ? "" : k);
     ConsistentRing r = pool.precomputed(ring);
     return options.hasBoundedLoad()

@@ -12,7 +12,6 @@ import dev.lbkit.core.Selector;
 import dev.lbkit.core.Upstream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,10 +43,10 @@ class ConcurrentSelectionStressTest {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(800);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicLong picks = new AtomicLong();
-    CountDownLatch done = new CountDownLatch(3);
+    List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 2; t++) {
       int seed = t;
-      new Thread(() -> {
+      threads.add(new Thread(() -> {
         try {
           long k = seed;
           while (System.nanoTime() < deadline) {
@@ -68,12 +67,10 @@ class ConcurrentSelectionStressTest {
           }
         } catch (Throwable e) {
           failure.compareAndSet(null, e);
-        } finally {
-          done.countDown();
         }
-      }).start();
+      }));
     }
-    new Thread(() -> {
+    threads.add(new Thread(() -> {
       try {
         int round = 0;
         while (System.nanoTime() < deadline) {
@@ -86,11 +83,13 @@ class ConcurrentSelectionStressTest {
         }
       } catch (Throwable e) {
         failure.compareAndSet(null, e);
-      } finally {
-        done.countDown();
       }
-    }).start();
-    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    }));
+    threads.forEach(Thread::start);
+    for (Thread thread : threads) {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+      assertThat(thread.isAlive()).as("%s ended", thread.getName()).isFalse();
+    }
     assertThat(failure.get()).isNull();
     assertThat(picks.get()).isPositive();
   }

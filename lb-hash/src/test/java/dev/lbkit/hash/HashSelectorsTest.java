@@ -122,15 +122,50 @@ class HashSelectorsTest {
   }
 
   @Test
-  void aThrowingKeyExtractorCountsAsAMissingKey() {
+  void aThrowingKeyExtractorCountsAsAMissingKeyAndWarnsOncePerSelector() {
     KeyExtractor broken =
-        request -> {
-          throw new IllegalStateException("boom");
+        new KeyExtractor() {
+          @Override
+          public CharSequence key(RequestContext request) {
+            throw new IllegalStateException("boom");
+          }
+
+          @Override
+          public String toString() {
+            return "broken-extractor";
+          }
         };
     List<Backend> backends = RingsTest.backends(3);
     for (Function<KeyExtractor, Selector> factory : KEYED) {
       Fixture f = Fixture.of(factory.apply(broken), backends);
-      assertThat(f.select(RequestContext.empty())).isBetween(0, 2);
+      try (CapturedLog log = CapturedLog.start()) {
+        for (int i = 0; i < 3; i++) {
+          assertThat(f.select(RequestContext.empty())).as("%s", f.selector).isBetween(0, 2);
+        }
+        List<CapturedLog.Entry> warnings = log.records("WARN", "dev.lbkit.hash.HashSelectors");
+        assertThat(warnings).as("%s", f.selector).hasSize(1);
+        assertThat(warnings.get(0).message()).contains("broken-extractor").contains("missing");
+        assertThat(warnings.get(0).stackTrace())
+            .startsWith("java.lang.IllegalStateException: boom")
+            .contains("\tat ");
+        assertThat(log.records("DEBUG", "dev.lbkit.hash.HashSelectors")).hasSize(2);
+      }
+    }
+  }
+
+  @Test
+  void aKeyTheRequestLacksOrMangledIsNoWarning() {
+    // Client input: a missing header, a cookie header that is garbage. Not the extractor's bug.
+    RequestContext garbage = Fixture.header("Cookie", ";;=\u0000; sid");
+    for (Function<KeyExtractor, Selector> factory : KEYED) {
+      for (KeyExtractor key : List.of(KEY, KeyExtractor.cookie("sid"))) {
+        Fixture f = Fixture.of(factory.apply(key), RingsTest.backends(3));
+        try (CapturedLog log = CapturedLog.start()) {
+          assertThat(f.select(RequestContext.empty())).isBetween(0, 2);
+          assertThat(f.select(garbage)).isBetween(0, 2);
+          assertThat(log.records()).isEmpty();
+        }
+      }
     }
   }
 

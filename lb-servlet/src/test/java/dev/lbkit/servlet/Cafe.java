@@ -23,12 +23,13 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 /**
  * The seed guides' cafe on one Jetty: {@code /coffee} with ip_hash (clients simulated by {@code
  * X-Forwarded-For} from the trusted 127.0.0.1), {@code /tea} (Exact) with the {@code cookie-tea}
- * session, {@code /latte} with {@code random two least_conn}, and {@code /header} with a header
- * session. One filter per route, one proxy servlet for all.
+ * session over round robin, {@code /latte} with {@code random two least_conn} (seeded), and {@code
+ * /header} with a header session. One filter per route, one proxy servlet for all.
  */
 final class Cafe implements AutoCloseable {
   static final String SECRET = "cafe-test-secret-0123456789abcdef";
   static final String SESSION_HEADER = "X-Cafe-Session";
+  static final long LATTE_SEED = 20_240_601L;
   private static final int DEFAULT_REQUEST_HEADER_SIZE =
       new org.eclipse.jetty.server.HttpConfiguration().getRequestHeaderSize();
 
@@ -75,16 +76,20 @@ final class Cafe implements AutoCloseable {
     loadBalancers.put(
         "coffee",
         LoadBalancer.builder(upstream("coffee", health)).selector(HashSelectors.ipHash()).build());
+    // The seed guide balances tea by random two least_conn; round robin here, because under it
+    // two fresh picks in a row go to different backends: a cookie that failed to stick fails the
+    // tests at the next request, where random two least_conn would repeat a backend by chance.
     loadBalancers.put(
         "tea",
         LoadBalancer.builder(upstream("tea", health))
-            .selector(Selector.randomTwoLeastConn())
+            .selector(Selector.roundRobin())
             .affinity(tea.apply(teaSession()).build().toAffinity())
             .build());
+    // Seeded, so that "both backends answer" is the same twenty draws every run.
     loadBalancers.put(
         "latte",
         LoadBalancer.builder(upstream("latte", health))
-            .selector(Selector.randomTwoLeastConn())
+            .selector(Selector.randomTwoLeastConn(LATTE_SEED))
             .build());
     loadBalancers.put(
         "header",

@@ -74,7 +74,9 @@ class DeclarativeRegistrationTest {
                   "tea",
                   Map.of(
                       "backends", backends(),
-                      "method", "random two least_conn",
+                      // Not the guide's random two least_conn: under round robin a cookie that
+                      // did not stick sends the next request elsewhere, not only by chance.
+                      "method", "round_robin",
                       "sessionPersistence.sessionName", "cookie-tea",
                       "sessionPersistence.type", "Cookie",
                       "sessionPersistence.absoluteTimeout", "24h",

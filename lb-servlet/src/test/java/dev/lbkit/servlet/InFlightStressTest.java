@@ -86,8 +86,10 @@ class InFlightStressTest {
       }
       running.set(false);
       for (Future<?> f : futures) {
-        f.get(20, TimeUnit.SECONDS);
+        f.get(20, TimeUnit.SECONDS); // rethrows what a client thread threw
       }
+      clients.shutdown();
+      assertThat(clients.awaitTermination(10, TimeUnit.SECONDS)).as("client threads ended").isTrue();
     } finally {
       clients.shutdownNow();
       gateway.close();

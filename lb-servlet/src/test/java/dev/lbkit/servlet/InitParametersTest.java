@@ -93,30 +93,40 @@ class InitParametersTest {
     assertThat(balancer.clientAddressResolver().isRecursive()).isTrue();
   }
 
+  /**
+   * Each method is parsed into the selector it names, hashing the key it names: the selector's
+   * description (up to its hash options) says which method and which key extractor were built.
+   */
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
       value = {
-        "round_robin|",
-        "least_conn|",
-        "random|",
-        "random two|",
-        "random two least_conn|",
-        "ip_hash|",
-        "hash|$remote_addr",
-        "hash $cookie_user|",
-        "hash consistent|$http_x_user",
-        "hash $host$uri consistent|",
-        "ketama|$arg_key",
-        "ring $uri|",
-        "maglev|$request_uri",
+        "round_robin||round_robin",
+        "least_conn||least_conn",
+        "random||random",
+        "random two||random two least_conn",
+        "random two least_conn||random two least_conn",
+        "ip_hash||ip_hash",
+        "hash|$remote_addr|hash $remote_addr",
+        "hash $cookie_user||hash cookie(user)",
+        "hash consistent|$http_x_user|hash header(x-user) consistent",
+        "hash $host$uri consistent||hash nginx($host$uri) consistent",
+        "ketama|$arg_key|ketama queryParameter(key)",
+        "ring $uri||ring $uri",
+        "maglev|$request_uri|maglev requestUri",
       })
-  void methods(String method, String hashKey) throws ServletException {
+  void methods(String method, String hashKey, String expected) throws ServletException {
     ServletBalancer balancer =
         hashKey == null
             ? parse("backends", BACKENDS, "method", method)
             : parse("backends", BACKENDS, "method", method, "hashKey", hashKey);
-    assertThat(((LoadBalancer) balancer.router()).selector()).isNotNull();
+    String described = ((LoadBalancer) balancer.router()).selector().toString();
+    int options = described.indexOf(" HashOptions{");
+    assertThat(options < 0 ? described : described.substring(0, options)).isEqualTo(expected);
+    if (expected.endsWith(" consistent")) {
+      // As nginx places "server host:port;": by authority, not by id.
+      assertThat(described).contains("backendKey=BackendKey.authority()");
+    }
   }
 
   @ParameterizedTest

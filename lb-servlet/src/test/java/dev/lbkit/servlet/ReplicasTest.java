@@ -40,7 +40,9 @@ class ReplicasTest {
   private Gateway replica() throws Exception {
     LoadBalancer lb =
         LoadBalancer.builder(Upstream.of("tea", one.backend(), two.backend()))
-            .selector(Selector.randomTwoLeastConn())
+            // Round robin, not random: a replica that ignored the cookie would pick the other
+            // backend within two requests, where a random pick could repeat the bound one.
+            .selector(Selector.roundRobin())
             .affinity(Cafe.teaSession().build().toAffinity())
             .build();
     return Gateway.start(
