@@ -16,7 +16,9 @@
  * to the decision's backend and retries connection failures on another backend through {@link
  * dev.lbkit.core.Decision#retry} (behind a split, within the member). It needs {@code
  * org.eclipse.jetty.ee10:jetty-ee10-proxy} on the class path, which this module declares optional:
- * the filter alone runs on any container.
+ * the filter alone runs on any container. On the module path, an application that uses the proxy
+ * servlet says {@code requires org.eclipse.jetty.ee10.proxy;} itself, as lb-servlet's descriptor
+ * requires Jetty's modules only {@code static}.
  */
 @NullMarked
 package dev.lbkit.servlet;
