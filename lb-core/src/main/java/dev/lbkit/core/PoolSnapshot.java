@@ -189,17 +189,6 @@ public final class PoolSnapshot {
   }
 
   /**
-   * Forgets every backend's passive-health failures. As nginx does when no backend can be picked
-   * ("all peers failed, mark them as live for quick recovery"): the request that found none is
-   * refused, and the next ones try the backends again instead of waiting out the fail timeout.
-   */
-  void resetFailures() {
-    for (BackendStats s : stats) {
-      s.resetFailures();
-    }
-  }
-
-  /**
    * Whether passive health counts failures for this snapshot (never for a set of one, as nginx).
    */
   boolean tracksFailures() {

@@ -2,8 +2,10 @@ package dev.lbkit.core;
 
 import static dev.lbkit.core.internal.Checks.checkArgument;
 
+import dev.lbkit.core.internal.FirstFailureWarning;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +17,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A named set of backends that can change at runtime, published as immutable {@link PoolSnapshot}s.
@@ -33,6 +37,9 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class Upstream {
+  private static final Logger logger = LoggerFactory.getLogger(Upstream.class);
+  private static final Listener[] NO_LISTENERS = new Listener[0];
+
   private final String name;
   private final PassiveHealth health;
   private final Clock clock;
@@ -49,12 +56,18 @@ public final class Upstream {
 
   private volatile PoolSnapshot snapshot;
 
+  /** Copy-on-write; read on every event, changed under writeLock. Never read by a plain pick. */
+  private volatile Listener[] listeners;
+
   private Upstream(Builder builder) {
     this.name = builder.name;
     this.health = builder.health;
     this.clock = builder.clock;
+    this.listeners = Listener.of(builder.listeners);
     synchronized (writeLock) {
-      this.snapshot = buildSnapshot(builder.backends);
+      PoolSnapshot first = buildSnapshot(builder.backends);
+      this.snapshot = first;
+      snapshotPublished(null, first);
     }
   }
 
@@ -86,6 +99,42 @@ public final class Upstream {
   /** The current snapshot: one volatile read. */
   public PoolSnapshot snapshot() {
     return snapshot;
+  }
+
+  /**
+   * Adds a listener that hears every snapshot published and every health change from now on (it
+   * is not told about the current snapshot: read {@link #snapshot()}). Adding the same instance
+   * twice makes it hear everything twice.
+   */
+  public void addListener(UpstreamListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    synchronized (writeLock) {
+      Listener[] current = listeners;
+      Listener[] next = Arrays.copyOf(current, current.length + 1);
+      next[current.length] = new Listener(listener);
+      listeners = next;
+    }
+  }
+
+  /**
+   * Removes one registration of {@code listener} (compared by identity).
+   *
+   * @return whether it was registered
+   */
+  public boolean removeListener(UpstreamListener listener) {
+    synchronized (writeLock) {
+      Listener[] current = listeners;
+      for (int i = 0; i < current.length; i++) {
+        if (current[i].listener == listener) {
+          Listener[] next = new Listener[current.length - 1];
+          System.arraycopy(current, 0, next, 0, i);
+          System.arraycopy(current, i + 1, next, i, next.length - i);
+          listeners = next.length == 0 ? NO_LISTENERS : next;
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   /** Replaces every backend. Backends whose id stays keep their runtime state. */
@@ -193,7 +242,7 @@ public final class Upstream {
         }
       }
       if (changed) {
-        snapshot = rebuildSnapshot(snapshot);
+        setSnapshot(rebuildSnapshot(snapshot));
       }
     }
   }
@@ -220,7 +269,7 @@ public final class Upstream {
         }
       }
       if (changed) {
-        snapshot = rebuildSnapshot(snapshot);
+        setSnapshot(rebuildSnapshot(snapshot));
       }
     }
   }
@@ -233,7 +282,69 @@ public final class Upstream {
   }
 
   private void publish(List<Backend> backends) {
-    snapshot = buildSnapshot(backends);
+    setSnapshot(buildSnapshot(backends));
+  }
+
+  /** Publishes {@code next} and tells the listeners; under writeLock. */
+  private void setSnapshot(PoolSnapshot next) {
+    PoolSnapshot previous = snapshot;
+    snapshot = next;
+    snapshotPublished(previous, next);
+  }
+
+  private void snapshotPublished(@Nullable PoolSnapshot previous, PoolSnapshot current) {
+    for (Listener l : listeners) {
+      try {
+        l.listener.onSnapshotPublished(previous, current);
+      } catch (RuntimeException e) {
+        l.failures.log(
+            logger,
+            "upstream listener {} threw on snapshot {}; the snapshot is published all the same",
+            l.listener,
+            current,
+            e);
+      }
+    }
+  }
+
+  /**
+   * Called by the load balancer on the thread that changed the passive health of the backend at
+   * {@code index} of {@code pool}.
+   */
+  void healthChanged(PoolSnapshot pool, int index, HealthChange.Kind kind) {
+    Listener[] current = listeners;
+    if (current.length == 0) {
+      return;
+    }
+    HealthChange change =
+        new HealthChange(name, pool.backend(index), kind, pool.stats(index).fails(), clock.millis());
+    for (Listener l : current) {
+      try {
+        l.listener.onHealthChange(change);
+      } catch (RuntimeException e) {
+        l.failures.log(
+            logger,
+            "upstream listener {} threw on {}; passive health goes on all the same",
+            l.listener,
+            change,
+            e);
+      }
+    }
+  }
+
+  /**
+   * Called by the load balancer when a pick found no backend in {@code pool}: forgets every
+   * backend's passive-health failures, as nginx does ("all peers failed, mark them as live for
+   * quick recovery"), so that the request that found none is refused and the next ones try the
+   * backends again instead of waiting out the fail timeout.
+   */
+  void noBackendAvailable(PoolSnapshot pool) {
+    for (int i = 0; i < pool.size(); i++) {
+      HealthChange.@Nullable Kind kind = pool.stats(i).resetFailures();
+      if (kind != null) {
+        healthChanged(pool, i, kind);
+      }
+    }
   }
 
   /** The same backends and counters, with the registrations as they are now. */
@@ -286,6 +397,27 @@ public final class Upstream {
     return stats;
   }
 
+  /** A registered listener, and the warning of its first failure. */
+  private static final class Listener {
+    final UpstreamListener listener;
+    final FirstFailureWarning failures = new FirstFailureWarning();
+
+    Listener(UpstreamListener listener) {
+      this.listener = listener;
+    }
+
+    static Listener[] of(List<UpstreamListener> listeners) {
+      if (listeners.isEmpty()) {
+        return NO_LISTENERS;
+      }
+      Listener[] all = new Listener[listeners.size()];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = new Listener(listeners.get(i));
+      }
+      return all;
+    }
+  }
+
   /** One distinct precomputation value and how many registered instances hold it. */
   private static final class Registration {
     int instances;
@@ -318,6 +450,7 @@ public final class Upstream {
     private List<Backend> backends = List.of();
     private PassiveHealth health = PassiveHealth.defaults();
     private Clock clock = Clock.systemUTC();
+    private final List<UpstreamListener> listeners = new ArrayList<>();
 
     private Builder(String name) {
       Objects.requireNonNull(name, "name");
@@ -345,6 +478,15 @@ public final class Upstream {
     /** The clock passive health reads; the system clock unless set (tests inject their own). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Adds a listener that hears every snapshot from the first one on and every health change;
+     * more can be added later with {@link Upstream#addListener}.
+     */
+    public Builder listener(UpstreamListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
