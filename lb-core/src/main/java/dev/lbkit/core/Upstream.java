@@ -14,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,6 +42,12 @@ public final class Upstream {
   private static final Logger logger = LoggerFactory.getLogger(Upstream.class);
   private static final Listener[] NO_LISTENERS = new Listener[0];
 
+  /** At most one "no backend available" warning per upstream in this many milliseconds. */
+  static final long NO_BACKEND_WARNING_INTERVAL_MILLIS = 10_000;
+
+  /** Backends named one by one in a log line about a published set; the rest are counted. */
+  private static final int LOGGED_BACKENDS = 10;
+
   private final String name;
   private final PassiveHealth health;
   private final Clock clock;
@@ -55,6 +63,12 @@ public final class Upstream {
   private long version;
 
   private volatile PoolSnapshot snapshot;
+
+  /** When the next "no backend available" warning may be logged, in clock millis. */
+  private final AtomicLong nextNoBackendWarning = new AtomicLong(Long.MIN_VALUE);
+
+  /** Requests that found no backend since the last warning, told in the next one. */
+  private final AtomicLong unwarnedNoBackend = new AtomicLong();
 
   /** Copy-on-write; read on every event, changed under writeLock. Never read by a plain pick. */
   private volatile Listener[] listeners;
@@ -293,6 +307,7 @@ public final class Upstream {
   }
 
   private void snapshotPublished(@Nullable PoolSnapshot previous, PoolSnapshot current) {
+    logPublished(previous, current);
     for (Listener l : listeners) {
       try {
         l.listener.onSnapshotPublished(previous, current);
@@ -308,16 +323,129 @@ public final class Upstream {
   }
 
   /**
+   * INFO when the backends changed, as ingress-nginx logs a configuration change: what an operator
+   * needs to match a change of behaviour with a change of configuration. A snapshot that only
+   * registers precomputations (a load balancer built or closed) is DEBUG.
+   */
+  private void logPublished(@Nullable PoolSnapshot previous, PoolSnapshot current) {
+    if (previous == null) {
+      if (logger.isInfoEnabled()) {
+        logger.info(
+            "upstream {}: version {} published with {} backends: {}",
+            name,
+            current.version(),
+            current.size(),
+            describe(current.backends()));
+      }
+      return;
+    }
+    if (previous.backends().equals(current.backends())) {
+      logger.debug("upstream {}: version {} published, backends unchanged", name, current.version());
+      return;
+    }
+    if (!logger.isInfoEnabled()) {
+      return;
+    }
+    Map<String, Backend> before = new LinkedHashMap<>();
+    for (Backend b : previous.backends()) {
+      before.put(b.id(), b);
+    }
+    List<Backend> added = new ArrayList<>();
+    List<Backend> changed = new ArrayList<>();
+    for (Backend b : current.backends()) {
+      Backend old = before.remove(b.id());
+      if (old == null) {
+        added.add(b);
+      } else if (!old.equals(b)) {
+        changed.add(b);
+      }
+    }
+    StringBuilder what = new StringBuilder();
+    appendChange(what, "added", added);
+    appendChange(what, "removed", new ArrayList<>(before.values()));
+    appendChange(what, "changed", changed);
+    if (what.length() == 0) {
+      what.append("reordered");
+    }
+    logger.info(
+        "upstream {}: version {} published with {} backends; {}",
+        name,
+        current.version(),
+        current.size(),
+        what);
+  }
+
+  private static void appendChange(StringBuilder out, String label, List<Backend> backends) {
+    if (backends.isEmpty()) {
+      return;
+    }
+    if (out.length() > 0) {
+      out.append("; ");
+    }
+    out.append(label).append(' ').append(describe(backends));
+  }
+
+  /** The first {@value #LOGGED_BACKENDS} backends, and how many more: a bounded log line. */
+  private static String describe(List<Backend> backends) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < backends.size() && i < LOGGED_BACKENDS; i++) {
+      Backend b = backends.get(i);
+      if (i > 0) {
+        sb.append(", ");
+      }
+      sb.append(b.id()).append(' ').append(b.authority()).append(' ').append(b.state());
+      if (b.weight() != 1) {
+        sb.append(" weight ").append(b.weight());
+      }
+    }
+    if (backends.size() > LOGGED_BACKENDS) {
+      sb.append(", and ").append(backends.size() - LOGGED_BACKENDS).append(" more");
+    }
+    return sb.append(']').toString();
+  }
+
+  /**
    * Called by the load balancer on the thread that changed the passive health of the backend at
-   * {@code index} of {@code pool}.
+   * {@code index} of {@code pool}. Logs what an operator acts on once per change (taken out at
+   * WARN, recovered at INFO, the probes in between at DEBUG), then tells the listeners.
    */
   void healthChanged(PoolSnapshot pool, int index, HealthChange.Kind kind) {
+    Backend backend = pool.backend(index);
+    int failures = pool.stats(index).fails();
+    switch (kind) {
+      case TAKEN_OUT:
+        logger.warn(
+            "upstream {}: backend {} ({}) taken out by passive health after {} failures"
+                + " (max_fails {}); a request probes it after {} (fail_timeout)",
+            name,
+            backend.id(),
+            backend.authority(),
+            failures,
+            health.maxFails(),
+            health.failTimeout());
+        break;
+      case RECOVERED:
+        logger.info(
+            "upstream {}: backend {} ({}) recovered: a request succeeded after it was taken out",
+            name,
+            backend.id(),
+            backend.authority());
+        break;
+      default:
+        logger.debug(
+            "upstream {}: backend {} ({}) {}, {} failures",
+            name,
+            backend.id(),
+            backend.authority(),
+            kind,
+            failures);
+        break;
+    }
     Listener[] current = listeners;
     if (current.length == 0) {
       return;
     }
-    HealthChange change =
-        new HealthChange(name, pool.backend(index), kind, pool.stats(index).fails(), clock.millis());
+    HealthChange change = new HealthChange(name, backend, kind, failures, clock.millis());
     for (Listener l : current) {
       try {
         l.listener.onHealthChange(change);
@@ -336,15 +464,53 @@ public final class Upstream {
    * Called by the load balancer when a pick found no backend in {@code pool}: forgets every
    * backend's passive-health failures, as nginx does ("all peers failed, mark them as live for
    * quick recovery"), so that the request that found none is refused and the next ones try the
-   * backends again instead of waiting out the fail timeout.
+   * backends again instead of waiting out the fail timeout. Warns at most once every {@value
+   * #NO_BACKEND_WARNING_INTERVAL_MILLIS} ms per upstream, with the count of the requests in
+   * between: in an outage every request comes here, and the log must not grow with the traffic.
    */
   void noBackendAvailable(PoolSnapshot pool) {
+    warnNoBackend(pool);
     for (int i = 0; i < pool.size(); i++) {
       HealthChange.@Nullable Kind kind = pool.stats(i).resetFailures();
       if (kind != null) {
         healthChanged(pool, i, kind);
       }
     }
+  }
+
+  private void warnNoBackend(PoolSnapshot pool) {
+    long now = clock.millis();
+    long next = nextNoBackendWarning.get();
+    if (now < next
+        || !nextNoBackendWarning.compareAndSet(next, now + NO_BACKEND_WARNING_INTERVAL_MILLIS)) {
+      unwarnedNoBackend.incrementAndGet();
+      return;
+    }
+    long since = unwarnedNoBackend.getAndSet(0);
+    int[] byAvailability = new int[Availability.values().length];
+    for (int i = 0; i < pool.size(); i++) {
+      byAvailability[pool.availability(i).ordinal()]++;
+    }
+    StringBuilder states = new StringBuilder();
+    for (Availability a : Availability.values()) {
+      if (byAvailability[a.ordinal()] > 0) {
+        states
+            .append(states.length() == 0 ? ": " : ", ")
+            .append(byAvailability[a.ordinal()])
+            .append(' ')
+            .append(a.name().toLowerCase(Locale.ROOT));
+      }
+    }
+    logger.warn(
+        "upstream {}: no backend available for a request ({} backends{}); their passive-health"
+            + " failures are forgotten so that the next requests try them again (quick recovery);"
+            + " {} more requests found none since the previous warning; the next comes {} ms"
+            + " after this one at the earliest",
+        name,
+        pool.size(),
+        states,
+        since,
+        NO_BACKEND_WARNING_INTERVAL_MILLIS);
   }
 
   /** The same backends and counters, with the registrations as they are now. */
