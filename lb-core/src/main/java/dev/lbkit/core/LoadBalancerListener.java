@@ -2,7 +2,7 @@ package dev.lbkit.core;
 
 /**
  * Hears every {@link Decision} a {@link LoadBalancer} makes and every {@link Outcome} reported for
- * one: the source of decision counters, request timers and logs of
+ * one: the source of decision counters ({@link DecisionCounters}), request timers and logs of
  * moved sessions. Registered with {@link LoadBalancer.Builder#listener}.
  *
  * <p>Both methods have empty defaults. They run on the request thread, inside {@code pick}, {@code

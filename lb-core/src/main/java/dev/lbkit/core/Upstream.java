@@ -110,6 +110,14 @@ public final class Upstream {
     return health;
   }
 
+  /**
+   * The state of every backend now (state, weight, availability, in-flight, failures, time until
+   * probe), for a status page; decision counts come from {@link DecisionCounters#status()}.
+   */
+  public UpstreamStatus status() {
+    return UpstreamStatus.of(snapshot, null);
+  }
+
   /** The current snapshot: one volatile read. */
   public PoolSnapshot snapshot() {
     return snapshot;

@@ -80,6 +80,7 @@ class ListenerStressTest {
             .passiveHealth(PassiveHealth.of(2, Duration.ofMillis(2)))
             .listener(upstreamListener)
             .build();
+    DecisionCounters counters = DecisionCounters.of(upstream);
     List<LoadBalancer> balancers = new ArrayList<>();
     for (Selector selector : List.of(Selector.roundRobin(), Selector.leastConn(), Selector.random())) {
       balancers.add(
@@ -87,6 +88,7 @@ class ListenerStressTest {
               .selector(selector)
               .affinity(TestAffinity.lenient())
               .listener(lbListener)
+              .listener(counters)
               .build());
     }
 
@@ -162,6 +164,22 @@ class ListenerStressTest {
     assertThat(decisions.sum()).isEqualTo(picked.sum()).isGreaterThan(1_000);
     assertThat(outcomes.sum()).isEqualTo(reported.sum());
     assertThat(timed.sum()).isEqualTo(reportedTimed.sum());
+    long counted = 0;
+    for (long c : counters.counts().values()) {
+      counted += c;
+    }
+    assertThat(counted).as("decision counters lose nothing").isEqualTo(picked.sum());
+    long withBackend = 0;
+    for (Backend b : upstream.snapshot().backends()) {
+      for (long c : counters.counts(b.id()).values()) {
+        withBackend += c;
+      }
+    }
+    long withoutBackend =
+        counters.count(Decision.Reason.NO_BACKEND)
+            + counters.count(Decision.Reason.TRIES_EXHAUSTED)
+            + counters.count(Decision.Reason.REFUSED_UNAVAILABLE);
+    assertThat(withBackend + withoutBackend).isEqualTo(picked.sum());
     assertThat(snapshots.sum()).isEqualTo(upstream.snapshot().version());
     PoolSnapshot pool = upstream.snapshot();
     long takenOut = 0;
