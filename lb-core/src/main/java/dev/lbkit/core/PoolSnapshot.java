@@ -108,6 +108,14 @@ public final class PoolSnapshot {
   }
 
   /**
+   * The passive-health failures counted for the backend at {@code index} (nginx's {@code fails}):
+   * 0 once a request succeeded after a probe, or when passive health is off.
+   */
+  public int failures(int index) {
+    return stats[index].fails();
+  }
+
+  /**
    * The value computed for this backend set by {@code precomputation}.
    *
    * <p>Found in O(1): by the instance's identity when it was registered, else by value.
