@@ -52,24 +52,22 @@ final class AdminEndpoints {
     }
     String path = Request.getPathInContext(request);
     switch (path) {
-      case "/lbkit/metrics":
-        answer(response, callback, HttpStatus.OK_200, "text/plain;version=0.0.4;charset=utf-8",
-            registry.scrape());
-        return;
-      case "/lbkit/status":
+      case "/lbkit/metrics" ->
+          answer(response, callback, HttpStatus.OK_200, "text/plain;version=0.0.4;charset=utf-8",
+              registry.scrape());
+      case "/lbkit/status" -> {
         if (wantsJson(request.getHttpURI().getQuery())) {
           answer(response, callback, HttpStatus.OK_200, "application/json", status.json());
         } else {
           answer(response, callback, HttpStatus.OK_200, "text/html;charset=utf-8", status.html());
         }
-        return;
-      case "/lbkit/status.json":
-        answer(response, callback, HttpStatus.OK_200, "application/json", status.json());
-        return;
-      default:
-        answer(response, callback, HttpStatus.NOT_FOUND_404, "text/plain;charset=utf-8",
-            "404 Not Found: the lbkit pages are /lbkit/status, /lbkit/status.json and"
-                + " /lbkit/metrics\n");
+      }
+      case "/lbkit/status.json" ->
+          answer(response, callback, HttpStatus.OK_200, "application/json", status.json());
+      default ->
+          answer(response, callback, HttpStatus.NOT_FOUND_404, "text/plain;charset=utf-8",
+              "404 Not Found: the lbkit pages are /lbkit/status, /lbkit/status.json and"
+                  + " /lbkit/metrics\n");
     }
   }
 
@@ -88,9 +86,9 @@ final class AdminEndpoints {
 
   private static boolean fromLoopback(Request request) {
     SocketAddress peer = request.getConnectionMetaData().getRemoteSocketAddress();
-    return peer instanceof InetSocketAddress
-        && ((InetSocketAddress) peer).getAddress() != null
-        && ((InetSocketAddress) peer).getAddress().isLoopbackAddress();
+    return peer instanceof InetSocketAddress inet
+        && inet.getAddress() != null
+        && inet.getAddress().isLoopbackAddress();
   }
 
   private static void answer(
