@@ -3,6 +3,7 @@ package dev.lbkit.benchmarks;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Binding;
 import dev.lbkit.core.Decision;
+import dev.lbkit.core.DecisionCounters;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.Outcome;
 import dev.lbkit.core.PoolSnapshot;
@@ -37,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code newSession}: the same header without a session: balance, issue a token and format
  *       the {@code Set-Cookie} header, then {@code report};
  *   <li>{@code headerSession}: a sticky hit whose token arrives in a request header (Gateway API
- *       {@code type: Header}).
+ *       {@code type: Header});
+ *   <li>{@code stickyHitCounted}: {@code stickyHit} through a load balancer whose listener is a
+ *       {@link DecisionCounters}, the price of counting decisions for a status page.
  * </ul>
  *
  * <p>{@value #SESSIONS} distinct sessions over 10 backends, persistent mode, no timeouts (so that a
@@ -60,6 +63,7 @@ public class SessionBenchmark {
   String token;
 
   private LoadBalancer cookies;
+  private LoadBalancer countedCookies;
   private LoadBalancer headers;
   private SessionAffinity cookieAffinity;
   private PoolSnapshot cookiePool;
@@ -73,6 +77,11 @@ public class SessionBenchmark {
     cookieAffinity = configure(SessionPersistence.cookie(COOKIE)).toAffinity();
     Upstream cookieUpstream = Fixtures.upstream(10);
     cookies = LoadBalancer.builder(cookieUpstream).affinity(cookieAffinity).build();
+    countedCookies =
+        LoadBalancer.builder(cookieUpstream)
+            .affinity(cookieAffinity)
+            .listener(DecisionCounters.of(cookieUpstream))
+            .build();
     cookiePool = cookieUpstream.snapshot();
     headers =
         LoadBalancer.builder(Fixtures.upstream(10))
@@ -185,6 +194,13 @@ public class SessionBenchmark {
   public Decision stickyHit() {
     Decision d = cookies.pick(sticky[cursor++ & (SESSIONS - 1)]);
     cookies.report(d, Outcome.SUCCESS);
+    return d;
+  }
+
+  @Benchmark
+  public Decision stickyHitCounted() {
+    Decision d = countedCookies.pick(sticky[cursor++ & (SESSIONS - 1)]);
+    countedCookies.report(d, Outcome.SUCCESS);
     return d;
   }
 

@@ -144,6 +144,14 @@ public final class Decision {
   }
 
   /**
+   * Reports how the request ended and how long it took, for listeners that time requests (see
+   * {@link LoadBalancer#report(Decision, Outcome, long)}); a negative duration counts as unknown.
+   */
+  public void report(Outcome outcome, long durationNanos) {
+    loadBalancer.report(this, outcome, durationNanos);
+  }
+
+  /**
    * Picks again for a request whose attempt failed, within the same load balancer (behind a
    * split, the same member, as a retry in NGINX or Envoy stays within the upstream the split
    * chose), leaving out every backend already tried (see {@link LoadBalancer#retry}). Report this

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,12 +56,20 @@ public final class LoadBalancer implements Router, AutoCloseable {
   private final FirstFailureWarning resolveFailures = new FirstFailureWarning();
   private final FirstFailureWarning fallbackFailures = new FirstFailureWarning();
   private final FirstFailureWarning headerFailures = new FirstFailureWarning();
+  // Final and usually empty: a pick without listeners reads the length and goes on.
+  private final LoadBalancerListener[] listeners;
+  private final FirstFailureWarning[] listenerFailures;
 
   private LoadBalancer(Builder builder) {
     this.upstream = builder.upstream;
     this.selector = builder.selector;
     this.affinity = builder.affinity;
     this.maxTries = builder.maxTries;
+    this.listeners = builder.listeners.toArray(new LoadBalancerListener[0]);
+    this.listenerFailures = new FirstFailureWarning[listeners.length];
+    for (int i = 0; i < listeners.length; i++) {
+      listenerFailures[i] = new FirstFailureWarning();
+    }
     this.freshPickReason =
         affinity.persistsSessions() ? Decision.Reason.NEW_SESSION : Decision.Reason.BALANCED;
     List<Precomputation<?>> needed = new ArrayList<>(selector.precomputations());
@@ -196,7 +205,7 @@ public final class LoadBalancer implements Router, AutoCloseable {
     }
     if (index < 0 && reason != Decision.Reason.REFUSED_UNAVAILABLE) {
       reason = Decision.Reason.NO_BACKEND;
-      pool.resetFailures();
+      upstream.noBackendAvailable(pool);
     }
     return decide(List.of(), pool, request, binding, index, reason, 1, Decision.noneTried());
   }
@@ -275,7 +284,7 @@ public final class LoadBalancer implements Router, AutoCloseable {
     Decision.Reason reason = Decision.Reason.FAILOVER;
     if (index < 0) {
       reason = Decision.Reason.NO_BACKEND;
-      pool.resetFailures();
+      upstream.noBackendAvailable(pool);
     }
     return decide(previous.members(), pool, request, binding, index, reason, attempt, tried);
   }
@@ -285,6 +294,18 @@ public final class LoadBalancer implements Router, AutoCloseable {
    * health. Reporting a decision more than once, or one without a backend, does nothing.
    */
   public void report(Decision decision, Outcome outcome) {
+    report(decision, outcome, LoadBalancerListener.UNKNOWN_DURATION);
+  }
+
+  /**
+   * Reports how the request of a decision ended and how long it took, for listeners that time
+   * requests ({@link LoadBalancerListener#onOutcome}); otherwise as {@link #report(Decision,
+   * Outcome)}.
+   *
+   * @param durationNanos the request's duration in nanoseconds as the caller measured it (from
+   *     {@link System#nanoTime()}); a negative value counts as unknown
+   */
+  public void report(Decision decision, Outcome outcome, long durationNanos) {
     Objects.requireNonNull(outcome, "outcome");
     checkArgument(
         decision.loadBalancer() == this,
@@ -295,20 +316,61 @@ public final class LoadBalancer implements Router, AutoCloseable {
       return;
     }
     PoolSnapshot pool = decision.snapshot();
-    BackendStats stats = pool.stats(decision.index());
+    int index = decision.index();
+    BackendStats stats = pool.stats(index);
     stats.release();
+    HealthChange.@Nullable Kind change = null;
     switch (outcome) {
       case SUCCESS:
-        stats.onSuccess(pool.health());
+        change = stats.onSuccess(pool.health());
         break;
       case FAILURE:
         if (pool.tracksFailures()) {
-          stats.onFailure(pool.health(), pool.clock().millis());
+          change = stats.onFailure(pool.health(), pool.clock().millis());
         }
         break;
       case COMPLETED:
       default:
         break;
+    }
+    if (change != null) {
+      upstream.healthChanged(pool, index, change);
+    }
+    if (listeners.length != 0) {
+      outcomeReported(
+          decision, outcome, durationNanos < 0 ? LoadBalancerListener.UNKNOWN_DURATION : durationNanos);
+    }
+  }
+
+  private void outcomeReported(Decision decision, Outcome outcome, long durationNanos) {
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].onOutcome(decision, outcome, durationNanos);
+      } catch (RuntimeException e) {
+        listenerFailures[i].log(
+            logger,
+            "load balancer listener {} threw on the outcome {} of {}; the report counts all the"
+                + " same",
+            listeners[i],
+            outcome,
+            decision,
+            e);
+      }
+    }
+  }
+
+  private void decided(Decision decision) {
+    for (int i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i].onDecision(decision);
+      } catch (RuntimeException e) {
+        listenerFailures[i].log(
+            logger,
+            "load balancer listener {} threw on {}; the decision stands",
+            listeners[i],
+            decision,
+            e);
+      }
     }
   }
 
@@ -354,12 +416,19 @@ public final class LoadBalancer implements Router, AutoCloseable {
       BackendStats stats = pool.stats(index);
       stats.acquire();
       if (stats.fails() > 0) {
-        stats.onPicked(pool.health(), pool.clock().millis());
+        HealthChange.@Nullable Kind change = stats.onPicked(pool.health(), pool.clock().millis());
+        if (change != null) {
+          upstream.healthChanged(pool, index, change);
+        }
       }
       headers = responseHeaders(pool, request, binding, index, reason);
     }
-    return new Decision(
-        this, members, pool, request, binding, index, reason, headers, attempt, tried);
+    Decision decision =
+        new Decision(this, members, pool, request, binding, index, reason, headers, attempt, tried);
+    if (listeners.length != 0) {
+      decided(decision);
+    }
+    return decision;
   }
 
   private List<ResponseHeader> responseHeaders(
@@ -428,6 +497,7 @@ public final class LoadBalancer implements Router, AutoCloseable {
     private Selector selector = Selector.roundRobin();
     private SessionAffinity affinity = SessionAffinity.none();
     private int maxTries = DEFAULT_MAX_TRIES;
+    private final List<LoadBalancerListener> listeners = new ArrayList<>();
 
     private Builder(Upstream upstream) {
       this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -452,6 +522,15 @@ public final class LoadBalancer implements Router, AutoCloseable {
     public Builder maxTries(int maxTries) {
       checkArgument(maxTries >= 1, "maxTries: %s (expected: >= 1)", maxTries);
       this.maxTries = maxTries;
+      return this;
+    }
+
+    /**
+     * Adds a listener that hears every decision and every reported outcome; called in the order
+     * added. Without listeners a pick costs nothing more.
+     */
+    public Builder listener(LoadBalancerListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

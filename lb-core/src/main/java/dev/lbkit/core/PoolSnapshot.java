@@ -108,6 +108,14 @@ public final class PoolSnapshot {
   }
 
   /**
+   * The passive-health failures counted for the backend at {@code index} (nginx's {@code fails}):
+   * 0 once a request succeeded after a probe, or when passive health is off.
+   */
+  public int failures(int index) {
+    return stats[index].fails();
+  }
+
+  /**
    * The value computed for this backend set by {@code precomputation}.
    *
    * <p>Found in O(1): by the instance's identity when it was registered, else by value.
@@ -186,17 +194,6 @@ public final class PoolSnapshot {
   private boolean isFailed(int index) {
     BackendStats s = stats[index];
     return backendArray.length > 1 && s.mayBeFailed(health) && s.isFailed(health, clock.millis());
-  }
-
-  /**
-   * Forgets every backend's passive-health failures. As nginx does when no backend can be picked
-   * ("all peers failed, mark them as live for quick recovery"): the request that found none is
-   * refused, and the next ones try the backends again instead of waiting out the fail timeout.
-   */
-  void resetFailures() {
-    for (BackendStats s : stats) {
-      s.resetFailures();
-    }
   }
 
   /**

@@ -165,13 +165,20 @@ class PrecomputationRegistryTest {
             });
     picker.start();
     int cycles = 0;
-    while (System.nanoTime() < deadline) {
-      LoadBalancer.builder(upstream)
-          .selector(reading(new Counting(6), new Counting(7 + cycles % 3)))
-          .build()
-          .close();
-      upstream.setWeight("a", 1 + cycles % 4);
-      cycles++;
+    // Each weight change is a published set, logged at INFO: kept off the console, and checked to
+    // be nothing else (registrations alone are DEBUG).
+    try (CapturedLog log = CapturedLog.start()) {
+      while (System.nanoTime() < deadline) {
+        LoadBalancer.builder(upstream)
+            .selector(reading(new Counting(6), new Counting(7 + cycles % 3)))
+            .build()
+            .close();
+        upstream.setWeight("a", 1 + cycles % 4);
+        cycles++;
+      }
+      assertThat(log.records())
+          .allSatisfy(e -> assertThat(e.level()).isEqualTo("INFO"))
+          .allSatisfy(e -> assertThat(e.message()).contains(" published with ", "; changed [a "));
     }
     picker.join(5_000);
     assertThat(picker.isAlive()).as("picker ended").isFalse();

@@ -2,6 +2,7 @@ package dev.lbkit.demo;
 
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.ClientAddressResolver;
+import dev.lbkit.core.DecisionCounters;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
 import dev.lbkit.core.Router;
@@ -13,7 +14,10 @@ import dev.lbkit.demo.GatewayConfig.RouteSpec;
 import dev.lbkit.demo.GatewayConfig.TrustedProxies;
 import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
 import dev.lbkit.servlet.LoadBalancingFilter;
+import dev.lbkit.micrometer.UpstreamMetrics;
 import dev.lbkit.servlet.LoadBalancingProxyServlet;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +49,10 @@ import org.jspecify.annotations.Nullable;
  * TrafficSplit} and then the chosen upstream's load balancer) and a {@link
  * LoadBalancingProxyServlet} forwards to it.
  *
+ * <p>Every load balancer counts its decisions ({@link DecisionCounters}) and feeds Micrometer
+ * ({@link UpstreamMetrics}, in a Prometheus registry): {@link AdminEndpoints} shows them to local
+ * clients under {@code /lbkit/}.
+ *
  * <p>Everything live (upstreams, selectors, session affinities) is built here from the immutable
  * {@link GatewayConfig}, so two gateways started from one config are independent replicas that
  * agree only through what the config says: the same backends, methods and token secrets.
@@ -75,14 +83,22 @@ final class Gateway implements AutoCloseable {
     ClientAddressResolver resolver = resolver(config.trustedProxies());
 
     Map<String, Upstream> upstreams = new LinkedHashMap<>();
+    Map<String, DecisionCounters> counters = new LinkedHashMap<>();
+    Map<String, UpstreamMetrics> metrics = new LinkedHashMap<>();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     for (UpstreamSpec spec : config.upstreams()) {
-      upstreams.put(
-          spec.name(),
+      Upstream upstream =
           Upstream.builder(spec.name())
               .backends(spec.backends())
               .passiveHealth(PassiveHealth.of(spec.maxFails(), spec.failTimeout()))
-              .build());
+              .build();
+      upstreams.put(spec.name(), upstream);
+      counters.put(spec.name(), DecisionCounters.of(upstream));
+      UpstreamMetrics m = UpstreamMetrics.of(upstream);
+      m.bindTo(registry);
+      metrics.put(spec.name(), m);
     }
+    Observers observers = new Observers(counters, metrics);
 
     Map<String, Router> routers = new LinkedHashMap<>();
     List<Handler> contexts = new ArrayList<>();
@@ -96,7 +112,12 @@ final class Gateway implements AutoCloseable {
           split.member(
               ref.upstream(),
               loadBalancer(
-                  config, route, ref.upstream(), upstreams, route.name() + '/' + ref.upstream()),
+                  config,
+                  route,
+                  ref.upstream(),
+                  upstreams,
+                  observers,
+                  route.name() + '/' + ref.upstream()),
               ref.weight());
         }
         TrafficSplit built = split.build();
@@ -104,7 +125,8 @@ final class Gateway implements AutoCloseable {
         filter = LoadBalancingFilter.builder(built);
       } else {
         LoadBalancer lb =
-            loadBalancer(config, route, route.backendRefs().get(0).upstream(), upstreams, null);
+            loadBalancer(
+                config, route, route.backendRefs().get(0).upstream(), upstreams, observers, null);
         routers.put(route.name(), lb);
         filter = LoadBalancingFilter.builder(lb);
       }
@@ -122,7 +144,8 @@ final class Gateway implements AutoCloseable {
     connector.setPort(config.listen().port());
     connector.setReuseAddress(true);
     server.addConnector(connector);
-    server.setHandler(new Routes(RouteTable.of(config.routes(), contexts), contexts));
+    AdminEndpoints admin = new AdminEndpoints(new StatusPage(routers, counters), registry);
+    server.setHandler(new Routes(RouteTable.of(config.routes(), contexts), contexts, admin));
     Servers.start(server);
     return new Gateway(server, connector, upstreams, routers);
   }
@@ -183,6 +206,7 @@ final class Gateway implements AutoCloseable {
       RouteSpec route,
       String upstreamName,
       Map<String, Upstream> upstreams,
+      Observers observers,
       @Nullable String scope) {
     UpstreamSpec upstream = config.upstream(upstreamName);
     SessionPersistence persistence = route.session();
@@ -196,8 +220,14 @@ final class Gateway implements AutoCloseable {
         .selector(upstream.method().selector())
         .affinity(affinity)
         .maxTries(route.maxTries())
+        .listener(Objects.requireNonNull(observers.counters.get(upstream.name())))
+        .listener(Objects.requireNonNull(observers.metrics.get(upstream.name())))
         .build();
   }
+
+  /** What listens to every load balancer of an upstream, by upstream name. */
+  private record Observers(
+      Map<String, DecisionCounters> counters, Map<String, UpstreamMetrics> metrics) {}
 
   /** Stops listening, lets requests in flight finish (briefly) and stops the proxy clients. */
   @Override
@@ -249,14 +279,20 @@ final class Gateway implements AutoCloseable {
             .asReadOnlyBuffer();
 
     private final RouteTable<Handler> router;
+    private final AdminEndpoints admin;
 
-    Routes(RouteTable<Handler> router, List<Handler> contexts) {
+    Routes(RouteTable<Handler> router, List<Handler> contexts, AdminEndpoints admin) {
       super(contexts);
       this.router = router;
+      this.admin = admin;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      if (AdminEndpoints.claims(Request.getPathInContext(request))) {
+        admin.handle(request, response, callback);
+        return true;
+      }
       Handler route =
           router.route(Request.getServerName(request), Request.getPathInContext(request));
       if (route != null && route.handle(request, response, callback)) {

@@ -37,6 +37,8 @@ final class Exchange implements AsyncListener {
   private final ServletRequest request;
   private final ServletBalancer balancer;
   private volatile Decision decision;
+  /** When the current decision was made ({@link System#nanoTime()}): its request's duration. */
+  private volatile long decidedNanos = System.nanoTime();
   private volatile List<ResponseHeader> written = List.of();
   private volatile boolean failed;
   private volatile boolean listening;
@@ -96,6 +98,7 @@ final class Exchange implements AsyncListener {
    */
   void move(Decision next, HttpServletResponse response) {
     Decision previous = decision;
+    decidedNanos = System.nanoTime();
     decision = next;
     request.setAttribute(LoadBalancingFilter.DECISION_ATTRIBUTE, next);
     List<ResponseHeader> old = written;
@@ -159,7 +162,8 @@ final class Exchange implements AsyncListener {
 
   /** Reports the current decision; a decision already reported (by the proxy) stays as it was. */
   void finish(Outcome outcome) {
-    decision.report(outcome);
+    long started = decidedNanos;
+    decision.report(outcome, System.nanoTime() - started);
   }
 
   /**

@@ -549,6 +549,9 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     /** The client went away (its body could not be read, or its response not written). */
     volatile boolean clientGone;
 
+    /** When the attempt started ({@link System#nanoTime()}): reported as its duration. */
+    final long startedNanos = System.nanoTime();
+
     Attempt(Exchange exchange, Decision decision) {
       this.exchange = exchange;
       this.decision = decision;
@@ -579,7 +582,7 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     }
 
     void report(Outcome outcome) {
-      decision.report(outcome);
+      decision.report(outcome, System.nanoTime() - startedNanos);
     }
   }
 }
