@@ -64,6 +64,17 @@ final class Exchange implements AsyncListener {
     return decision;
   }
 
+  /** Whether the session headers written to the response include one named {@code name}. */
+  boolean wrote(String name) {
+    List<ResponseHeader> headers = written;
+    for (int i = 0; i < headers.size(); i++) {
+      if (headers.get(i).name().equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Publishes the exchange in the request and writes the first decision's session headers. */
   void begin(HttpServletResponse response) {
     request.setAttribute(ATTRIBUTE, this);
