@@ -379,11 +379,7 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
       if (value == null) {
         continue;
       }
-      if (copied.add(lowerCase) && (exchange == null || !exchange.wrote(name))) {
-        proxyResponse.setHeader(name, value);
-      } else {
-        proxyResponse.addHeader(name, value);
-      }
+      ProxyHeaders.copyResponseField(proxyResponse, exchange, copied, name, value);
     }
   }
 

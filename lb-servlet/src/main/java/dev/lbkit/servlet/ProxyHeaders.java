@@ -1,6 +1,7 @@
 package dev.lbkit.servlet;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashSet;
@@ -65,6 +66,25 @@ final class ProxyHeaders {
       return Set.of();
     }
     return connectionOptions(Collections.list(values));
+  }
+
+  /**
+   * Copies one field of a backend's response to the client's: the first field of a name ({@code
+   * copied} remembers the names, lower case) replaces what the response held, as Jetty 12.1's
+   * proxy does, except a session header lbkit wrote (a {@code Set-Cookie}), which is kept beside
+   * the backend's.
+   */
+  static void copyResponseField(
+      HttpServletResponse response,
+      @Nullable Exchange exchange,
+      Set<String> copied,
+      String name,
+      String value) {
+    if (copied.add(name.toLowerCase(Locale.ROOT)) && (exchange == null || !exchange.wrote(name))) {
+      response.setHeader(name, value);
+    } else {
+      response.addHeader(name, value);
+    }
   }
 
   /**

@@ -3,8 +3,6 @@ package dev.lbkit.servlet;
 import jakarta.servlet.DispatcherType;
 import java.net.URI;
 import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
@@ -15,25 +13,34 @@ class JettyFilterContainerTest extends FilterContainerContract {
     return JettyFilterContainerTest::start;
   }
 
-  /** The filter as Jetty's web.xml reader declares it: a holder of the class, with init-params. */
-  static FilterContainer start(String name, Map<String, String> params, List<String> patterns)
-      throws Exception {
+  /** The application as Jetty's web.xml reader declares it: holders of classes, init-params. */
+  static FilterContainer start(FilterContainer.WebApp app) throws Exception {
     Gateway gateway;
     try {
       gateway =
           Gateway.start(
               context -> {
                 context.setContextPath(FilterContainer.CONTEXT_PATH);
-                FilterHolder filter = new FilterHolder(LoadBalancingFilter.class);
-                filter.setName(name);
-                filter.setAsyncSupported(true);
-                filter.setInitParameters(params);
-                for (String pattern : patterns) {
-                  context.addFilter(filter, pattern, EnumSet.of(DispatcherType.REQUEST));
+                if (app.filterName != null) {
+                  FilterHolder filter =
+                      app.filter != null
+                          ? new FilterHolder(app.filter)
+                          : new FilterHolder(LoadBalancingFilter.class);
+                  filter.setName(app.filterName);
+                  filter.setAsyncSupported(true);
+                  filter.setInitParameters(app.filterParams);
+                  for (String pattern : app.filterPatterns) {
+                    context.addFilter(filter, pattern, EnumSet.of(DispatcherType.REQUEST));
+                  }
                 }
-                ServletHolder app = new ServletHolder(new DecisionServlet());
-                app.setAsyncSupported(true);
-                context.addServlet(app, "/*");
+                ServletHolder servlet =
+                    app.servlet != null
+                        ? new ServletHolder(app.servlet)
+                        : new ServletHolder(app.servletClass);
+                servlet.setName("app");
+                servlet.setAsyncSupported(true);
+                servlet.setInitParameters(app.servletParams);
+                context.addServlet(servlet, "/*");
               });
     } catch (Exception e) {
       throw new IllegalStateException("the application did not start", e);
@@ -42,6 +49,11 @@ class JettyFilterContainerTest extends FilterContainerContract {
       @Override
       public URI uri(String path) {
         return gateway.uri(FilterContainer.CONTEXT_PATH + path);
+      }
+
+      @Override
+      public int port() {
+        return gateway.port();
       }
 
       @Override

@@ -18,6 +18,8 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.util.ServerInfo;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
@@ -39,38 +41,54 @@ class TomcatFilterContainerTest extends FilterContainerContract {
     String expected = System.getProperty("lbkit.test.tomcat.version");
     assertThat(expected).as("lbkit.test.tomcat.version, set by lb-servlet's pom").isNotBlank();
     assertThat(ServerInfo.getServerNumber()).startsWith(expected);
-    try (FilterContainer c = start("tea", Map.of("backends", BACKENDS), List.of("/*"))) {
+    try (FilterContainer c = starter().start("tea", Map.of("backends", BACKENDS), List.of("/*"))) {
       HttpResponse<String> response = Http.get(c.uri("/"));
       assertThat(response.body()).startsWith("backend=tea-");
     }
   }
 
   /**
-   * The filter as Tomcat's web.xml parser declares it: a {@link FilterDef} (class name, init
-   * params, async supported) and a {@link FilterMap}, then the application's servlet at {@code
-   * /*}.
+   * The application as Tomcat's web.xml parser declares it: a {@link FilterDef} (class name, init
+   * params, async supported) and a {@link FilterMap}, then the servlet at {@code /*}.
    */
-  static FilterContainer start(String name, Map<String, String> params, List<String> patterns)
-      throws Exception {
+  static FilterContainer start(FilterContainer.WebApp app) throws Exception {
     Path base = Files.createTempDirectory("lbkit-tomcat");
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(base.toString());
     tomcat.setPort(0);
     tomcat.getConnector().setProperty("address", "127.0.0.1");
     Context context = tomcat.addContext(FilterContainer.CONTEXT_PATH, base.toString());
-    FilterDef filter = new FilterDef();
-    filter.setFilterName(name);
-    filter.setFilterClass(LoadBalancingFilter.class.getName());
-    filter.setAsyncSupported("true");
-    params.forEach(filter::addInitParameter);
-    context.addFilterDef(filter);
-    FilterMap mapping = new FilterMap();
-    mapping.setFilterName(name);
-    for (String pattern : patterns) {
-      mapping.addURLPattern(pattern);
+    // As a servlet's init failure fails the application in Jetty (Tomcat only logs it otherwise).
+    ((StandardContext) context).setFailCtxIfServletStartFails(true);
+    if (app.filterName != null) {
+      FilterDef filter = new FilterDef();
+      filter.setFilterName(app.filterName);
+      if (app.filter != null) {
+        filter.setFilter(app.filter);
+        filter.setFilterClass(app.filter.getClass().getName());
+      } else {
+        filter.setFilterClass(LoadBalancingFilter.class.getName());
+      }
+      filter.setAsyncSupported("true");
+      app.filterParams.forEach(filter::addInitParameter);
+      context.addFilterDef(filter);
+      FilterMap mapping = new FilterMap();
+      mapping.setFilterName(app.filterName);
+      for (String pattern : app.filterPatterns) {
+        mapping.addURLPattern(pattern);
+      }
+      context.addFilterMap(mapping);
     }
-    context.addFilterMap(mapping);
-    Tomcat.addServlet(context, "app", new DecisionServlet()).setAsyncSupported(true);
+    Wrapper servlet;
+    if (app.servlet != null) {
+      servlet = Tomcat.addServlet(context, "app", app.servlet);
+    } else {
+      servlet = Tomcat.addServlet(context, "app", app.servletClass.getName());
+    }
+    servlet.setAsyncSupported(true);
+    // As <load-on-startup>: a servlet whose init fails stops the application at start.
+    servlet.setLoadOnStartup(1);
+    app.servletParams.forEach(servlet::addInitParameter);
     context.addServletMappingDecoded("/*", "app");
 
     // Tomcat logs a filter's failed init and marks the context FAILED, it does not throw.
@@ -110,6 +128,11 @@ class TomcatFilterContainerTest extends FilterContainerContract {
     }
     int port = tomcat.getConnector().getLocalPort();
     return new FilterContainer() {
+      @Override
+      public int port() {
+        return port;
+      }
+
       @Override
       public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + FilterContainer.CONTEXT_PATH + path);
