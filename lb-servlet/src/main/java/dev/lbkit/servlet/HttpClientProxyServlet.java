@@ -147,11 +147,9 @@ public class HttpClientProxyServlet extends HttpServlet {
     if (own == null && getInitParameter(InitParameters.BACKENDS) != null) {
       own = InitParameters.balancer(getServletConfig());
     }
-    Duration connectTimeout =
-        positive(CONNECT_TIMEOUT, InitParameters.duration(this::getInitParameter, CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT));
-    timeout = positive(TIMEOUT, InitParameters.duration(this::getInitParameter, TIMEOUT, DEFAULT_TIMEOUT));
-    idleTimeout =
-        positive(IDLE_TIMEOUT, InitParameters.duration(this::getInitParameter, IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT));
+    Duration connectTimeout = positiveTime(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
+    timeout = positiveTime(TIMEOUT, DEFAULT_TIMEOUT);
+    idleTimeout = positiveTime(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
     String via = getInitParameter(VIA_HOST);
     viaHost = via != null && !via.isBlank() ? via.trim() : localHostName();
     client = newHttpClient(connectTimeout);
@@ -165,7 +163,8 @@ public class HttpClientProxyServlet extends HttpServlet {
     timer = scheduler;
   }
 
-  private static Duration positive(String name, Duration value) throws ServletException {
+  private Duration positiveTime(String name, Duration defaultValue) throws ServletException {
+    Duration value = InitParameters.duration(this::getInitParameter, name, defaultValue);
     if (value.isZero() || value.isNegative()) {
       throw InitParameters.invalid(name, "\"" + value + "\" (expected: a time > 0)");
     }
@@ -315,7 +314,7 @@ public class HttpClientProxyServlet extends HttpServlet {
       decision.report(Outcome.COMPLETED);
       return ProxyFailure.CLIENT_GONE;
     }
-    relay(request, response, exchange, attempt, upstream);
+    relay(response, exchange, attempt, upstream);
     return null;
   }
 
@@ -425,7 +424,6 @@ public class HttpClientProxyServlet extends HttpServlet {
 
   /** Copies the status, the headers and the body of the backend's response, and reports it. */
   private void relay(
-      HttpServletRequest request,
       HttpServletResponse response,
       Exchange exchange,
       Attempt attempt,
@@ -624,6 +622,11 @@ public class HttpClientProxyServlet extends HttpServlet {
         return new InputStream() {
           @Override
           public int read() throws IOException {
+            throw new IOException("the client's body was sent already");
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
             throw new IOException("the client's body was sent already");
           }
         };

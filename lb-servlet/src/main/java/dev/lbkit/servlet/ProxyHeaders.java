@@ -257,7 +257,7 @@ final class ProxyHeaders {
 
   /** RFC 9110 tchar. */
   private static boolean isTokenChar(char c) {
-    if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
       return true;
     }
     return "!#$%&'*+-.^_`|~".indexOf(c) >= 0;

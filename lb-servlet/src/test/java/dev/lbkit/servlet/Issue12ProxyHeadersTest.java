@@ -130,6 +130,39 @@ class Issue12ProxyHeadersTest {
   }
 
   @Test
+  void aSubclassFilteringResponseHeadersIsStillHonoured() throws Exception {
+    cafe = Cafe.open();
+    standalone =
+        Gateway.start(
+            context -> {
+              ServletHolder proxy =
+                  new ServletHolder(
+                      new LoadBalancingProxyServlet(cafe.lb("latte")) {
+                        private static final long serialVersionUID = 1L;
+
+                        @Override
+                        @SuppressWarnings("removal")
+                        protected String filterServerResponseHeader(
+                            jakarta.servlet.http.HttpServletRequest request,
+                            org.eclipse.jetty.client.Response response,
+                            String name,
+                            String value) {
+                          if (name.equalsIgnoreCase("Set-Cookie") && value.startsWith("drop=")) {
+                            return null;
+                          }
+                          return value.equals("keep=1") ? "keep=2" : value;
+                        }
+                      });
+              proxy.setAsyncSupported(true);
+              context.addServlet(proxy, "/*");
+            });
+    HttpResponse<String> response =
+        Http.get(standalone.uri("/latte?setCookie=drop%3D1&setCookie=keep%3D1"));
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().allValues("Set-Cookie")).containsExactly("keep=2");
+  }
+
+  @Test
   void backendReceivesTheForwardingHeaders() throws Exception {
     cafe = Cafe.open();
     HttpResponse<String> response = Http.get(cafe.gateway.uri("/latte"));
