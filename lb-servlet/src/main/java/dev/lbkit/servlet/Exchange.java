@@ -117,9 +117,10 @@ final class Exchange implements AsyncListener {
    * Makes {@code next} (a retry) the current decision. If the response is not committed yet, the
    * session headers of the previous decision are replaced by the new ones, so that a session that
    * failed over is rebound in the answer the client gets; a retry on the same backend without
-   * headers of its own keeps the ones written.
+   * headers of its own keeps the ones written. Returns false when the headers had to change but
+   * the response was committed already.
    */
-  void move(Decision next, HttpServletResponse response) {
+  boolean move(Decision next, HttpServletResponse response) {
     Decision previous = decision;
     decision = next;
     request.setAttribute(LoadBalancingFilter.DECISION_ATTRIBUTE, next);
@@ -127,14 +128,16 @@ final class Exchange implements AsyncListener {
     List<ResponseHeader> headers = next.responseHeaders();
     boolean sameBackend = Objects.equals(idOf(previous.backend()), idOf(next.backend()));
     if (headers.isEmpty() && (sameBackend || old.isEmpty())) {
-      return;
+      return true;
     }
     if (response.isCommitted()) {
-      logger.debug("response already committed; cannot replace session headers {} with {}", old, headers);
-      return;
+      logger.debug(
+          "response already committed; cannot replace session headers {} with {}", old, headers);
+      return false;
     }
     replace(response, old, headers);
     written = headers;
+    return true;
   }
 
   /**

@@ -100,6 +100,63 @@ public final class LoadBalancingFilter implements Filter {
   }
 
   /**
+   * Picks again, for a forwarder of your own, when its attempt on the current decision's backend
+   * could not connect: {@link Decision#retry()} on the request's current decision, then {@link
+   * #moveSession}, so that a session that fails over is answered with the cookie of the backend
+   * that serves it. Report the failed attempt first ({@code decision.report(Outcome.FAILURE)}) so
+   * that passive health counts it. {@link LoadBalancingProxyServlet} and {@link
+   * HttpClientProxyServlet} do all this themselves.
+   *
+   * @return the retry's decision: a backend to try next, or none ({@link
+   *     Decision.Reason#REFUSED_UNAVAILABLE} for a strict session: answer 503 as the filter does;
+   *     otherwise no other backend is left: answer 502)
+   * @throws IllegalStateException if no {@link LoadBalancingFilter} (or proxy servlet picking
+   *     itself) routed the request
+   */
+  public static Decision retry(ServletRequest request, HttpServletResponse response) {
+    Exchange exchange = exchangeOf(request);
+    return exchange.retry(exchange.decision(), response);
+  }
+
+  /**
+   * Makes {@code next}, a retry you obtained with {@link Decision#retry()} on the request's
+   * current decision, the request's decision ({@link #DECISION_ATTRIBUTE}, and what the filter
+   * reports at the end), and, while the response is not committed, replaces the session headers
+   * written for the previous decision with those of {@code next}: exactly the values lbkit wrote
+   * are removed, any other value of the same header (a {@code Set-Cookie} of the application's)
+   * is kept. A retry on the same backend without headers of its own keeps those written.
+   *
+   * <p>Call it before the response is committed (before its body is written or flushed).
+   *
+   * @return whether the response carries the session headers of {@code next}: false when they had
+   *     to change but the response was committed already (the client keeps the old session's
+   *     cookie, and its next request is rebalanced as usual)
+   * @throws IllegalStateException if no {@link LoadBalancingFilter} routed the request
+   * @throws IllegalArgumentException if {@code next} is not a decision for this request
+   */
+  public static boolean moveSession(
+      ServletRequest request, HttpServletResponse response, Decision next) {
+    Objects.requireNonNull(next, "next");
+    Exchange exchange = exchangeOf(request);
+    checkArgument(
+        next.request() == exchange.decision().request(),
+        "next: %s (expected: a retry of this request's decision, %s)",
+        next,
+        exchange.decision());
+    return exchange.move(next, response);
+  }
+
+  private static Exchange exchangeOf(ServletRequest request) {
+    Exchange exchange = Exchange.of(Objects.requireNonNull(request, "request"));
+    if (exchange == null) {
+      throw new IllegalStateException(
+          "no LoadBalancingFilter routed this request (is the filter mapped to its path, for"
+              + " DispatcherType.REQUEST?)");
+    }
+    return exchange;
+  }
+
+  /**
    * Reads the init-params, unless the filter was built in code (then they are ignored).
    *
    * @throws ServletException naming the parameter, when one is missing or invalid

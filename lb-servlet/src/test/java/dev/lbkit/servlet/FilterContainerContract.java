@@ -3,6 +3,15 @@ package dev.lbkit.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lbkit.core.Backend;
+import dev.lbkit.core.Decision;
+import dev.lbkit.core.LoadBalancer;
+import dev.lbkit.core.PassiveHealth;
+import dev.lbkit.core.Upstream;
+import dev.lbkit.cookie.SessionPersistence;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -203,6 +212,121 @@ abstract class FilterContainerContract {
       assertThat(response.body()).as(bad).contains("reason=NEW_SESSION");
       assertThat(Http.cookiePair(sessionCookie(response))).as(bad).isNotEqualTo(bad);
     }
+  }
+
+  /**
+   * A user's own forwarder ({@link UserForwarder}) behind a filter whose first backend is down:
+   * each new session the retry moves is answered with one cookie, the served backend's.
+   */
+  private FilterContainer userForwarder(JdkBackend live, int deadPort) throws Exception {
+    LoadBalancer lb =
+        LoadBalancer.builder(
+                Upstream.builder("tea")
+                    .backends(Backend.of("tea-1", "127.0.0.1", deadPort), live.backend())
+                    // Off: each pick of the dead backend goes through a retry.
+                    .passiveHealth(PassiveHealth.disabled())
+                    .build())
+            .affinity(SessionPersistence.cookie("cookie-tea").secrets(SECRET).build().toAffinity())
+            .build();
+    FilterContainer.WebApp app = new FilterContainer.WebApp();
+    app.filterName = "tea";
+    app.filter = LoadBalancingFilter.builder(lb).build();
+    app.filterPatterns = List.of("/*");
+    app.servlet = new UserForwarder();
+    if (container != null) {
+      container.close();
+    }
+    container = starter().start(app);
+    return container;
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Test
+  void aUsersForwarderMovesTheSessionOnRetry() throws Exception {
+    try (JdkBackend live = JdkBackend.start("tea-2")) {
+      for (String mode : List.of("library", "own")) {
+        FilterContainer c = userForwarder(live, closedPort());
+        int retried = 0;
+        for (int i = 0; i < 4; i++) {
+          HttpResponse<String> response = Http.get(c.uri("/tea?mode=" + mode));
+          assertThat(response.statusCode()).as(mode).isEqualTo(200);
+          assertThat(response.body()).as(mode).startsWith("served-by=tea-2 ");
+          if (response.body().contains("attempt=2")) {
+            retried++;
+            assertThat(response.body())
+                .contains("reason=FAILOVER")
+                .endsWith(mode.equals("own") ? "moved=true," : "moved=");
+          }
+          // One session cookie, the backend's that served: the dead one's was replaced.
+          String cookie = Http.cookiePair(sessionCookie(response));
+          HttpResponse<String> again = Http.get(c.uri("/tea?mode=" + mode), "Cookie", cookie);
+          assertThat(again.body()).as(mode).isEqualTo("served-by=tea-2 attempt=1 reason=STICKY_HIT moved=");
+          assertThat(again.headers().allValues("Set-Cookie")).isEmpty();
+        }
+        // Round robin starts new sessions on the dead backend too: those went through a retry.
+        assertThat(retried).as(mode).isPositive();
+      }
+    }
+  }
+
+  @Test
+  void aCommittedResponseKeepsItsSessionHeadersAndSaysSo() throws Exception {
+    try (JdkBackend live = JdkBackend.start("tea-2")) {
+      FilterContainer c = userForwarder(live, closedPort());
+      int retried = 0;
+      for (int i = 0; i < 4; i++) {
+        HttpResponse<String> response = Http.get(c.uri("/tea?mode=commit"));
+        assertThat(response.body()).startsWith("committed served-by=tea-2 ");
+        // Exactly one session cookie either way: the first decision's when it could not move.
+        assertThat(sessionCookie(response)).startsWith("cookie-tea=");
+        if (response.body().contains("attempt=2")) {
+          retried++;
+          assertThat(response.body()).endsWith("moved=false,");
+        }
+      }
+      assertThat(retried).isPositive();
+    }
+  }
+
+  @Test
+  void theSessionApiRefusesMisuseWithClearErrors() throws Exception {
+    FilterContainer.WebApp app = new FilterContainer.WebApp();
+    app.filterName = "tea";
+    app.filterParams = Map.of("backends", BACKENDS);
+    app.filterPatterns = List.of("/tea");
+    app.servlet =
+        new jakarta.servlet.http.HttpServlet() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected void service(
+              jakarta.servlet.http.HttpServletRequest request,
+              jakarta.servlet.http.HttpServletResponse response)
+              throws IOException {
+            String answer;
+            try {
+              Decision foreign =
+                  LoadBalancer.of(Upstream.of("other", Backend.of("x", "10.0.0.9", 80)))
+                      .pick(dev.lbkit.core.RequestContext.builder().path("/").build());
+              LoadBalancingFilter.moveSession(request, response, foreign);
+              answer = "accepted";
+            } catch (IllegalArgumentException | IllegalStateException e) {
+              answer = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            response.getWriter().print(answer);
+          }
+        };
+    container = starter().start(app);
+    assertThat(Http.get(container.uri("/tea")).body())
+        .startsWith("IllegalArgumentException: next: ")
+        .contains("expected: a retry of this request's decision");
+    assertThat(Http.get(container.uri("/elsewhere")).body())
+        .startsWith("IllegalStateException: no LoadBalancingFilter routed this request");
   }
 
   @Test
