@@ -330,6 +330,79 @@ abstract class FilterContainerContract {
   }
 
   @Test
+  void aWebXmlApplicationChangesItsUpstreamsAtRunTime() throws Exception {
+    Map<String, String> params = teaSession();
+    FilterContainer.WebApp app =
+        FilterContainer.WebApp.declared("tea", params, List.of("/tea"), new DecisionServlet());
+    container = starter().start(app);
+    FilterContainer c = container;
+    assertThat(Http.get(c.uri("/admin?admin=list")).body())
+        .isEqualTo("tea=tea(tea-1 UP w1,tea-2 UP w1);");
+
+    // Drain the backend a session is bound to: the session stays, new ones go elsewhere.
+    HttpResponse<String> first = Http.get(c.uri("/tea"));
+    String cookie = Http.cookiePair(sessionCookie(first));
+    String bound = DecisionServlet.backend(first.body());
+    String other = bound.equals("tea-1") ? "tea-2" : "tea-1";
+    assertThat(Http.get(c.uri("/admin?admin=state&backend=" + bound + "&value=DRAINING")).body())
+        .isEqualTo("changed=true");
+    assertThat(Http.get(c.uri("/tea"), "Cookie", cookie).body())
+        .isEqualTo("backend=" + bound + " reason=STICKY_HIT upstream=tea");
+    for (int i = 0; i < 4; i++) {
+      assertThat(DecisionServlet.backend(Http.get(c.uri("/tea")).body())).isEqualTo(other);
+    }
+
+    // Weights: smooth weighted round robin over 3:1 gives exactly 6 and 2 of 8 new sessions.
+    Http.get(c.uri("/admin?admin=state&backend=" + bound + "&value=UP"));
+    assertThat(Http.get(c.uri("/admin?admin=weight&backend=tea-1&value=3")).body())
+        .isEqualTo("changed=true");
+    int toOne = 0;
+    for (int i = 0; i < 8; i++) {
+      if ("tea-1".equals(DecisionServlet.backend(Http.get(c.uri("/tea")).body()))) {
+        toOne++;
+      }
+    }
+    assertThat(toOne).isEqualTo(6);
+
+    // Removing a backend: its sessions move, new ones never reach it.
+    assertThat(Http.get(c.uri("/admin?admin=remove&backend=tea-2")).body()).isEqualTo("changed=true");
+    assertThat(Http.get(c.uri("/admin?admin=list")).body()).isEqualTo("tea=tea(tea-1 UP w3);");
+    for (int i = 0; i < 3; i++) {
+      assertThat(DecisionServlet.backend(Http.get(c.uri("/tea")).body())).isEqualTo("tea-1");
+    }
+    assertThat(Http.get(c.uri("/admin?admin=state&filter=nope&backend=x&value=UP")).body())
+        .isEqualTo("no filter nope");
+  }
+
+  @Test
+  void aDestroyedFilterLeavesTheRegistry() throws Exception {
+    LoadBalancingFilter filter =
+        LoadBalancingFilter.builder(LoadBalancer.of(Upstream.of("code", Backend.of("c-1", "10.0.0.3", 80))))
+            .build();
+    jakarta.servlet.ServletContext[] context = new jakarta.servlet.ServletContext[1];
+    FilterContainer.WebApp app = new FilterContainer.WebApp();
+    app.filterName = "coded";
+    app.filter = filter;
+    app.filterPatterns = List.of("/coded");
+    app.servlet =
+        new jakarta.servlet.http.HttpServlet() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          public void init() {
+            context[0] = getServletContext();
+          }
+        };
+    container = starter().start(app);
+    // A filter built in code is registered under the name it was added with.
+    assertThat(LoadBalancingFilter.upstreams(context[0])).containsOnlyKeys("coded");
+    assertThat(LoadBalancingFilter.upstream(context[0], "coded").name()).isEqualTo("code");
+    filter.destroy();
+    assertThat(LoadBalancingFilter.upstreams(context[0])).isEmpty();
+    assertThat(LoadBalancingFilter.upstream(context[0], "coded")).isNull();
+  }
+
+  @Test
   void aBadInitParamStopsTheApplicationNamingTheParameter() {
     assertThatThrownBy(() -> start(Map.of("backends", BACKENDS, "maxTries", "zero"), "/tea"))
         .hasStackTraceContaining("init-param maxTries: \"zero\" (expected: an integer in 1..100)");
