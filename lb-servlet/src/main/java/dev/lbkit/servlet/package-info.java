@@ -1,5 +1,5 @@
 /**
- * lbkit for Jakarta Servlet 6 containers (Jetty 12 ee10, Tomcat 10.1 and later).
+ * lbkit for Jakarta Servlet 6 containers (Jetty 12.0 and 12.1 ee10, Tomcat 10.1 and 11).
  *
  * <p>{@link dev.lbkit.servlet.LoadBalancingFilter} routes each request through a {@link
  * dev.lbkit.core.Router}: a {@link dev.lbkit.core.LoadBalancer}, or a {@link
