@@ -12,6 +12,8 @@ module dev.lbkit.servlet {
   requires dev.lbkit.config;
   requires transitive jakarta.servlet;
   requires org.slf4j;
+  // HttpClientProxyServlet forwards with the JDK's client.
+  requires java.net.http;
   requires static transitive org.jspecify;
   // The proxy servlet's signatures (its superclass, the hooks it overrides) show these three.
   requires static transitive org.eclipse.jetty.ee10.proxy;

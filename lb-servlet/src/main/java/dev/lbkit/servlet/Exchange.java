@@ -11,8 +11,9 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -66,6 +67,30 @@ final class Exchange implements AsyncListener {
     return decision;
   }
 
+  /** Whether the session headers written to the response include one named {@code name}. */
+  boolean wrote(String name) {
+    List<ResponseHeader> headers = written;
+    for (int i = 0; i < headers.size(); i++) {
+      if (headers.get(i).name().equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Writes the session headers of the current decision again, after a {@link
+   * HttpServletResponse#reset()} cleared them (a proxy answering an error in place of a response
+   * it had begun to copy).
+   */
+  void rewriteSessionHeaders(HttpServletResponse response) {
+    List<ResponseHeader> headers = written;
+    for (int i = 0; i < headers.size(); i++) {
+      ResponseHeader header = headers.get(i);
+      response.addHeader(header.name(), header.value());
+    }
+  }
+
   /** Publishes the exchange in the request and writes the first decision's session headers. */
   void begin(HttpServletResponse response) {
     request.setAttribute(ATTRIBUTE, this);
@@ -94,9 +119,10 @@ final class Exchange implements AsyncListener {
    * Makes {@code next} (a retry) the current decision. If the response is not committed yet, the
    * session headers of the previous decision are replaced by the new ones, so that a session that
    * failed over is rebound in the answer the client gets; a retry on the same backend without
-   * headers of its own keeps the ones written.
+   * headers of its own keeps the ones written. Returns false when the headers had to change but
+   * the response was committed already.
    */
-  void move(Decision next, HttpServletResponse response) {
+  boolean move(Decision next, HttpServletResponse response) {
     Decision previous = decision;
     decidedNanos = System.nanoTime();
     decision = next;
@@ -105,39 +131,84 @@ final class Exchange implements AsyncListener {
     List<ResponseHeader> headers = next.responseHeaders();
     boolean sameBackend = Objects.equals(idOf(previous.backend()), idOf(next.backend()));
     if (headers.isEmpty() && (sameBackend || old.isEmpty())) {
-      return;
+      return true;
     }
     if (response.isCommitted()) {
-      logger.debug("response already committed; cannot replace session headers {} with {}", old, headers);
-      return;
+      logger.debug(
+          "response already committed; cannot replace session headers {} with {}", old, headers);
+      return false;
     }
-    remove(response, old);
-    for (int i = 0; i < headers.size(); i++) {
-      ResponseHeader header = headers.get(i);
-      response.addHeader(header.name(), header.value());
-    }
+    replace(response, old, headers);
     written = headers;
+    return true;
   }
 
-  /** Removes exactly the values we wrote, keeping any other value of the same header. */
-  private static void remove(HttpServletResponse response, List<ResponseHeader> ours) {
+  /**
+   * Replaces exactly the values we wrote ({@code old}) with {@code now}, keeping any other value of
+   * the same names (a {@code Set-Cookie} of the application's). The Servlet API removes a value
+   * only through {@code setHeader}, and a Servlet 6.0 container (Tomcat 10.1) ignores {@code
+   * setHeader(name, null)}: a name that keeps a value is rewritten with {@code setHeader(name,
+   * first)} and {@code addHeader}; one left with no value at all, should the container keep it,
+   * goes through {@code reset()} with every other header written again.
+   */
+  private static void replace(
+      HttpServletResponse response, List<ResponseHeader> old, List<ResponseHeader> now) {
     List<String> names = new ArrayList<>(2);
-    for (ResponseHeader header : ours) {
-      if (!containsIgnoreCase(names, header.name())) {
-        names.add(header.name());
-      }
-    }
-    for (String name : names) {
-      Collection<String> present = response.getHeaders(name);
-      List<String> keep = new ArrayList<>(present);
-      for (ResponseHeader header : ours) {
-        if (header.name().equalsIgnoreCase(name)) {
-          keep.remove(header.value());
+    for (List<ResponseHeader> list : List.of(old, now)) {
+      for (ResponseHeader header : list) {
+        if (!containsIgnoreCase(names, header.name())) {
+          names.add(header.name());
         }
       }
-      response.setHeader(name, null);
-      for (String value : keep) {
-        response.addHeader(name, value);
+    }
+    List<String> emptied = new ArrayList<>(1);
+    for (String name : names) {
+      List<String> values = new ArrayList<>(response.getHeaders(name));
+      for (ResponseHeader header : old) {
+        if (header.name().equalsIgnoreCase(name)) {
+          values.remove(header.value());
+        }
+      }
+      for (ResponseHeader header : now) {
+        if (header.name().equalsIgnoreCase(name)) {
+          values.add(header.value());
+        }
+      }
+      if (values.isEmpty()) {
+        response.setHeader(name, null);
+        if (!response.getHeaders(name).isEmpty()) {
+          emptied.add(name);
+        }
+        continue;
+      }
+      response.setHeader(name, values.get(0));
+      for (int i = 1; i < values.size(); i++) {
+        response.addHeader(name, values.get(i));
+      }
+    }
+    if (!emptied.isEmpty()) {
+      resetWithout(response, emptied);
+    }
+  }
+
+  /** Resets the (uncommitted) response, then writes back its status and every header not named. */
+  private static void resetWithout(HttpServletResponse response, List<String> names) {
+    int status = response.getStatus();
+    String contentType = response.getContentType();
+    Map<String, List<String>> kept = new LinkedHashMap<>();
+    for (String name : response.getHeaderNames()) {
+      if (!containsIgnoreCase(names, name)) {
+        kept.put(name, new ArrayList<>(response.getHeaders(name)));
+      }
+    }
+    response.reset();
+    response.setStatus(status);
+    if (contentType != null) {
+      response.setContentType(contentType);
+    }
+    for (Map.Entry<String, List<String>> header : kept.entrySet()) {
+      for (String value : header.getValue()) {
+        response.addHeader(header.getKey(), value);
       }
     }
   }

@@ -385,7 +385,7 @@ final class InitParameters {
     throw invalid(name, "\"" + value + "\" (expected: an integer in " + min + ".." + max + ")");
   }
 
-  private static Duration duration(
+  static Duration duration(
       Function<String, @Nullable String> params, String name, Duration defaultValue)
       throws ServletException {
     String value = params.apply(name);

@@ -8,9 +8,11 @@ import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.Outcome;
 import dev.lbkit.core.Router;
 import dev.lbkit.core.TrafficSplit;
+import dev.lbkit.core.Upstream;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -18,7 +20,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,7 +80,15 @@ public final class LoadBalancingFilter implements Filter {
    */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(10);
 
+  /**
+   * The servlet context attribute holding the initialised filters of a web application, by filter
+   * name; read it with {@link #upstreams(ServletContext)}.
+   */
+  static final String FILTERS_ATTRIBUTE = "dev.lbkit.servlet.filters";
+
   private volatile @Nullable ServletBalancer balancer;
+  private volatile @Nullable ServletContext registeredIn;
+  private volatile @Nullable String registeredAs;
 
   /**
    * Creates a filter configured by its init-params when the container calls {@link #init}: the
@@ -100,16 +116,169 @@ public final class LoadBalancingFilter implements Filter {
   }
 
   /**
+   * Picks again, for a forwarder of your own, when its attempt on the current decision's backend
+   * could not connect: {@link Decision#retry()} on the request's current decision, then {@link
+   * #moveSession}, so that a session that fails over is answered with the cookie of the backend
+   * that serves it. Report the failed attempt first ({@code decision.report(Outcome.FAILURE)}) so
+   * that passive health counts it. {@link LoadBalancingProxyServlet} and {@link
+   * HttpClientProxyServlet} do all this themselves.
+   *
+   * @return the retry's decision: a backend to try next, or none ({@link
+   *     Decision.Reason#REFUSED_UNAVAILABLE} for a strict session: answer 503 as the filter does;
+   *     otherwise no other backend is left: answer 502)
+   * @throws IllegalStateException if no {@link LoadBalancingFilter} (or proxy servlet picking
+   *     itself) routed the request
+   */
+  public static Decision retry(ServletRequest request, HttpServletResponse response) {
+    Exchange exchange = exchangeOf(request);
+    return exchange.retry(exchange.decision(), response);
+  }
+
+  /**
+   * Makes {@code next}, a retry you obtained with {@link Decision#retry()} on the request's
+   * current decision, the request's decision ({@link #DECISION_ATTRIBUTE}, and what the filter
+   * reports at the end), and, while the response is not committed, replaces the session headers
+   * written for the previous decision with those of {@code next}: exactly the values lbkit wrote
+   * are removed, any other value of the same header (a {@code Set-Cookie} of the application's)
+   * is kept. A retry on the same backend without headers of its own keeps those written.
+   *
+   * <p>Call it before the response is committed (before its body is written or flushed).
+   *
+   * @return whether the response carries the session headers of {@code next}: false when they had
+   *     to change but the response was committed already (the client keeps the old session's
+   *     cookie, and its next request is rebalanced as usual)
+   * @throws IllegalStateException if no {@link LoadBalancingFilter} routed the request
+   * @throws IllegalArgumentException if {@code next} is not a decision for this request
+   */
+  public static boolean moveSession(
+      ServletRequest request, HttpServletResponse response, Decision next) {
+    Objects.requireNonNull(next, "next");
+    Exchange exchange = exchangeOf(request);
+    checkArgument(
+        next.request() == exchange.decision().request(),
+        "next: %s (expected: a retry of this request's decision, %s)",
+        next,
+        exchange.decision());
+    return exchange.move(next, response);
+  }
+
+  private static Exchange exchangeOf(ServletRequest request) {
+    Exchange exchange = Exchange.of(Objects.requireNonNull(request, "request"));
+    if (exchange == null) {
+      throw new IllegalStateException(
+          "no LoadBalancingFilter routed this request (is the filter mapped to its path, for"
+              + " DispatcherType.REQUEST?)");
+    }
+    return exchange;
+  }
+
+  /**
    * Reads the init-params, unless the filter was built in code (then they are ignored).
    *
    * @throws ServletException naming the parameter, when one is missing or invalid
    */
   @Override
   public void init(FilterConfig config) throws ServletException {
-    if (balancer != null) {
+    if (balancer == null) {
+      balancer = InitParameters.balancer(config);
+    }
+    register(config.getServletContext(), config.getFilterName());
+  }
+
+  /** Publishes this filter under its name in the context's registry ({@link #upstreams}). */
+  private void register(ServletContext context, String name) {
+    synchronized (LoadBalancingFilter.class) {
+      Map<String, LoadBalancingFilter> filters = registry(context);
+      if (filters == null) {
+        filters = new ConcurrentHashMap<>();
+        context.setAttribute(FILTERS_ATTRIBUTE, filters);
+      }
+      filters.put(name, this);
+    }
+    registeredIn = context;
+    registeredAs = name;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static @Nullable Map<String, LoadBalancingFilter> registry(ServletContext context) {
+    Object value = context.getAttribute(FILTERS_ATTRIBUTE);
+    return value instanceof ConcurrentHashMap ? (Map<String, LoadBalancingFilter>) value : null;
+  }
+
+  /**
+   * The upstreams of every {@link LoadBalancingFilter} of a web application that its container
+   * has initialised, by filter name (the {@code <filter-name>} of {@code web.xml}, or the name
+   * given to {@code ServletContext.addFilter}): the way for {@code web.xml} users to change them
+   * at run time (drain a backend, take it down, set its weight, add or remove one) without a
+   * request in hand. A filter over a {@link LoadBalancer} has one upstream; one over a {@link
+   * TrafficSplit} has its members', in the split's order, nested splits flattened.
+   *
+   * <p>A filter is listed from its {@code init} (the container initialises filters when the
+   * application starts, after the {@code ServletContextListener}s ran) to its {@code destroy}.
+   * The map is a snapshot; the upstreams are the live ones, and every change to them is
+   * thread-safe.
+   *
+   * <pre>{@code
+   * Upstream tea = LoadBalancingFilter.upstreams(getServletContext()).get("tea").get(0);
+   * tea.setState("tea-1", BackendState.DRAINING);   // keeps its sessions, takes no new ones
+   * }</pre>
+   */
+  public static Map<String, List<Upstream>> upstreams(ServletContext context) {
+    Map<String, LoadBalancingFilter> filters = registry(context);
+    if (filters == null) {
+      return Map.of();
+    }
+    Map<String, List<Upstream>> upstreams = new TreeMap<>();
+    for (Map.Entry<String, LoadBalancingFilter> filter : filters.entrySet()) {
+      upstreams.put(filter.getKey(), filter.getValue().upstreams());
+    }
+    return Collections.unmodifiableMap(upstreams);
+  }
+
+  /**
+   * The upstream of the filter named {@code filterName} in a web application, or {@code null}
+   * when no such filter is initialised (see {@link #upstreams(ServletContext)}).
+   *
+   * @throws IllegalStateException if the filter routes through a {@link TrafficSplit} of several
+   *     upstreams (then use {@link #upstreams(ServletContext)})
+   */
+  public static @Nullable Upstream upstream(ServletContext context, String filterName) {
+    Map<String, LoadBalancingFilter> filters = registry(context);
+    LoadBalancingFilter filter = filters == null ? null : filters.get(filterName);
+    if (filter == null) {
+      return null;
+    }
+    List<Upstream> upstreams = filter.upstreams();
+    if (upstreams.size() != 1) {
+      throw new IllegalStateException(
+          "filter " + filterName + " routes through a TrafficSplit of " + upstreams.size()
+              + " upstreams (expected: one; use LoadBalancingFilter.upstreams(context))");
+    }
+    return upstreams.get(0);
+  }
+
+  /**
+   * The upstreams this filter routes to: its load balancer's, or the members' of its traffic split
+   * in the split's order.
+   *
+   * @throws IllegalStateException if the filter was created for {@code web.xml} and not yet
+   *     initialised
+   */
+  public List<Upstream> upstreams() {
+    List<Upstream> upstreams = new ArrayList<>(2);
+    collect(router(), upstreams);
+    return List.copyOf(upstreams);
+  }
+
+  private static void collect(Router router, List<Upstream> into) {
+    if (router instanceof LoadBalancer) {
+      into.add(((LoadBalancer) router).upstream());
       return;
     }
-    balancer = InitParameters.balancer(config);
+    TrafficSplit split = (TrafficSplit) router;
+    for (String member : split.members()) {
+      collect(split.member(member), into);
+    }
   }
 
   /**
@@ -170,8 +339,23 @@ public final class LoadBalancingFilter implements Filter {
     exchange.finish(response.getStatus());
   }
 
+  /** Leaves the context's registry ({@link #upstreams}). */
   @Override
-  public void destroy() {}
+  public void destroy() {
+    ServletContext context = registeredIn;
+    String name = registeredAs;
+    if (context == null || name == null) {
+      return;
+    }
+    synchronized (LoadBalancingFilter.class) {
+      Map<String, LoadBalancingFilter> filters = registry(context);
+      if (filters != null) {
+        filters.remove(name, this);
+      }
+    }
+    registeredIn = null;
+    registeredAs = null;
+  }
 
   @Override
   public String toString() {

@@ -12,6 +12,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.client.AsyncRequestContent;
@@ -19,7 +24,10 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.ee10.proxy.AbstractProxyServlet;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
@@ -243,11 +251,11 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
   }
 
   /**
-   * Adds {@code Via} and RFC 7239 {@code Forwarded}, as Jetty 12.1 does, and the {@code
+   * Adds {@code Via} (Jetty's, extending the client's), RFC 7239 {@code Forwarded} (the client's
+   * extended with this hop's element, as Jetty 12.1 writes it, on every Jetty 12), and the {@code
    * X-Forwarded-For}, {@code -Proto}, {@code -Host} and {@code -Server} headers that nginx setups
-   * and Jetty 12.0 send. Jetty parses the client's {@code Via} and {@code Forwarded} to extend them
-   * and throws on a malformed one (answered 500): such a value is the client's and is replaced by
-   * the gateway's own.
+   * and Jetty 12.0 send. A malformed {@code Via} (Jetty throws on one) or {@code Forwarded} is the
+   * client's and is replaced by the gateway's own.
    */
   @Override
   protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
@@ -258,16 +266,13 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
       proxyRequest.headers(headers -> headers.remove(HttpHeader.VIA));
       addViaHeader(clientRequest, proxyRequest);
     }
-    try {
-      addForwardedHeader(clientRequest, proxyRequest);
-    } catch (IllegalArgumentException e) {
-      logger.debug("replacing a malformed Forwarded header", e);
-      proxyRequest.headers(headers -> headers.remove(HttpHeader.FORWARDED));
-      addForwardedHeader(clientRequest, proxyRequest);
-    }
+    String forwarded =
+        ProxyHeaders.forwarded(
+            new ServletHeaderSource(clientRequest).get("Forwarded"), clientRequest);
     String host = clientRequest.getHeader(HttpHeader.HOST.asString());
     proxyRequest.headers(
         headers -> {
+          headers.put(HttpHeader.FORWARDED, forwarded);
           headers.add(HttpHeader.X_FORWARDED_FOR, clientRequest.getRemoteAddr());
           headers.put(HttpHeader.X_FORWARDED_PROTO, clientRequest.getScheme());
           if (host != null) {
@@ -275,6 +280,39 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
           }
           headers.put(HttpHeader.X_FORWARDED_SERVER, clientRequest.getLocalName());
         });
+  }
+
+  /**
+   * Whether this Jetty has {@code filterServerResponseHeader(request, response, HttpField)} (12.1,
+   * which deprecates the {@code String} form for removal) or only the {@code String} form (12.0).
+   */
+  private static final boolean FIELD_FILTER = hasFieldFilter();
+
+  private static boolean hasFieldFilter() {
+    try {
+      AbstractProxyServlet.class.getDeclaredMethod(
+          "filterServerResponseHeader", HttpServletRequest.class, Response.class, HttpField.class);
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The one place that differs between Jetty 12.0 and 12.1: a response field passes through the
+   * header filter hook this Jetty has, so that a subclass overriding it is honoured. Returns the
+   * value to copy, or null to leave the field out. (A call site that is never run is never linked:
+   * on 12.0 the {@code HttpField} form is not looked up.)
+   */
+  @SuppressWarnings("removal")
+  private @Nullable String filterResponseField(
+      HttpServletRequest clientRequest, Response serverResponse, HttpField field) {
+    if (FIELD_FILTER) {
+      HttpField filtered = filterServerResponseHeader(clientRequest, serverResponse, field);
+      return filtered == null ? null : filtered.getValue();
+    }
+    return filterServerResponseHeader(
+        clientRequest, serverResponse, field.getName(), field.getValue());
   }
 
   /**
@@ -330,13 +368,52 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     };
   }
 
+  /**
+   * Copies the backend's response headers, the same on every Jetty 12. As Jetty 12.1 does, the
+   * first field of each name replaces what the response held (a header a filter set earlier), and
+   * hop-by-hop fields are left out, with those the response's {@code Connection} names; unlike it,
+   *
+   * <ul>
+   *   <li>the session headers lbkit wrote before the chain are kept: Jetty 12.1 sets the first
+   *       {@code Set-Cookie} of the backend, which dropped the session's cookie whenever the
+   *       backend set one of its own (issue 12);
+   *   <li>each field is copied as received: Jetty 12.1 splits a value at its commas and joins the
+   *       parts again without their spaces, which turns a cookie's {@code Expires=Thu, 01 Jan
+   *       2037 00:00:00 GMT} into {@code Thu,01 Jan ...}.
+   * </ul>
+   *
+   * <p>Each field passes through Jetty's {@code filterServerResponseHeader} hook: the {@code
+   * HttpField} form on Jetty 12.1, the {@code String} form on 12.0.
+   */
   @Override
   protected void onServerResponseHeaders(
       HttpServletRequest clientRequest,
       HttpServletResponse proxyResponse,
       Response serverResponse) {
-    if (answersClient(serverResponse.getRequest())) {
-      super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+    if (!answersClient(serverResponse.getRequest())) {
+      return;
+    }
+    Exchange exchange = Exchange.of(clientRequest);
+    HttpFields fields = serverResponse.getHeaders();
+    List<String> connection = new ArrayList<>(1);
+    for (HttpField field : fields) {
+      if (field.is(HttpHeader.CONNECTION.asString())) {
+        connection.add(field.getValue());
+      }
+    }
+    Set<String> options = ProxyHeaders.connectionOptions(connection);
+    Set<String> copied = new HashSet<>();
+    for (HttpField field : fields) {
+      String name = field.getName();
+      String lowerCase = name.toLowerCase(Locale.ROOT);
+      if (ProxyHeaders.isHopByHop(lowerCase) || options.contains(lowerCase)) {
+        continue;
+      }
+      String value = filterResponseField(clientRequest, serverResponse, field);
+      if (value == null) {
+        continue;
+      }
+      ProxyHeaders.copyResponseField(proxyResponse, exchange, copied, name, value);
     }
   }
 

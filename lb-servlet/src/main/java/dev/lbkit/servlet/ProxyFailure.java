@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -100,16 +103,18 @@ enum ProxyFailure {
 
   /**
    * Whether the attempt failed before a connection to the backend existed: refused, no route,
-   * unresolved, or Jetty's {@code "Connect Timeout"} (thrown by its selector when the connect
-   * timeout expires).
+   * unresolved, Jetty's {@code "Connect Timeout"} (thrown by its selector when the connect timeout
+   * expires), or the JDK client's {@link HttpConnectTimeoutException}.
    */
-  private static boolean isConnectFailure(Throwable failure) {
+  static boolean isConnectFailure(Throwable failure) {
     return anyCause(
         failure,
         t ->
             t instanceof ConnectException
                 || t instanceof NoRouteToHostException
                 || t instanceof UnresolvedAddressException
+                || t instanceof UnknownHostException
+                || t instanceof HttpConnectTimeoutException
                 || (t instanceof SocketTimeoutException
                     && t.getMessage() != null
                     && t.getMessage().contains("Connect Timeout")));
@@ -117,7 +122,11 @@ enum ProxyFailure {
 
   private static boolean isTimeout(Throwable failure) {
     return anyCause(
-        failure, t -> t instanceof TimeoutException || t instanceof SocketTimeoutException);
+        failure,
+        t ->
+            t instanceof TimeoutException
+                || t instanceof SocketTimeoutException
+                || t instanceof HttpTimeoutException);
   }
 
   private static boolean isHeadTooLarge(Throwable failure) {

@@ -1,5 +1,5 @@
 /**
- * lbkit for Jakarta Servlet 6 containers (Jetty 12 ee10, Tomcat 10.1 and later).
+ * lbkit for Jakarta Servlet 6 containers (Jetty 12.0 and 12.1 ee10, Tomcat 10.1 and 11).
  *
  * <p>{@link dev.lbkit.servlet.LoadBalancingFilter} routes each request through a {@link
  * dev.lbkit.core.Router}: a {@link dev.lbkit.core.LoadBalancer}, or a {@link
@@ -12,13 +12,17 @@
  * counts and passive health stay true. It is built in code with {@link
  * dev.lbkit.servlet.LoadBalancingFilter#builder} or configured in {@code web.xml} by init-params.
  *
- * <p>{@link dev.lbkit.servlet.LoadBalancingProxyServlet} is a Jetty 12 reverse proxy that forwards
- * to the decision's backend and retries connection failures on another backend through {@link
- * dev.lbkit.core.Decision#retry} (behind a split, within the member). It needs {@code
+ * <p>{@link dev.lbkit.servlet.LoadBalancingProxyServlet} is a Jetty 12 (12.0 and 12.1) reverse
+ * proxy that forwards to the decision's backend and retries connection failures on another backend
+ * through {@link dev.lbkit.core.Decision#retry} (behind a split, within the member). It needs {@code
  * org.eclipse.jetty.ee10:jetty-ee10-proxy} on the class path, which this module declares optional:
  * the filter alone runs on any container. On the module path, an application that uses the proxy
  * servlet says {@code requires org.eclipse.jetty.ee10.proxy;} itself, as lb-servlet's descriptor
  * requires Jetty's modules only {@code static}.
+ *
+ * <p>{@link dev.lbkit.servlet.HttpClientProxyServlet} is the same proxy for any Servlet 6 container
+ * (Tomcat, Spring MVC), on the JDK's {@link java.net.http.HttpClient}: blocking on the container's
+ * thread, streaming both bodies, with the same headers, outcomes and retries.
  */
 @NullMarked
 package dev.lbkit.servlet;

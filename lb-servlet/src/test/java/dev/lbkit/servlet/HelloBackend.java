@@ -6,10 +6,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.Socket;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -160,6 +164,9 @@ final class HelloBackend implements AutoCloseable {
     }
   }
 
+  private static final List<String> FORWARDING_HEADERS =
+      List.of("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded", "Via");
+
   private final class HelloServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
@@ -183,16 +190,40 @@ final class HelloBackend implements AutoCloseable {
               + forwardedFor(request)
               + (body.length > 0 ? "Body: " + new String(body, StandardCharsets.UTF_8) + "\n" : "");
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      // "?setCookie=app%3D1&setCookie=..." answers with those cookies of the application's own.
+      for (String cookie : queryValues(request.getQueryString(), "setCookie")) {
+        response.addHeader("Set-Cookie", cookie);
+      }
       response.setContentType("text/plain");
       response.setContentLength(bytes.length);
       response.getOutputStream().write(bytes);
     }
 
-    /** The X-Forwarded-For lines the proxy sent, one "X-Forwarded-For: " line each. */
+    /** The decoded values of {@code name} in a raw query, without reading any body. */
+    private List<String> queryValues(String query, String name) {
+      List<String> values = new ArrayList<>();
+      if (query == null) {
+        return values;
+      }
+      for (String pair : query.split("&")) {
+        if (pair.startsWith(name + "=")) {
+          values.add(
+              URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8));
+        }
+      }
+      return values;
+    }
+
+    /**
+     * The forwarding headers the proxy sent, one "NAME: value" line per field: X-Forwarded-For,
+     * -Proto, -Host, Forwarded and Via.
+     */
     private String forwardedFor(HttpServletRequest request) {
       StringBuilder lines = new StringBuilder();
-      for (String value : java.util.Collections.list(request.getHeaders("X-Forwarded-For"))) {
-        lines.append("X-Forwarded-For: ").append(value).append('\n');
+      for (String name : FORWARDING_HEADERS) {
+        for (String value : Collections.list(request.getHeaders(name))) {
+          lines.append(name).append(": ").append(value).append('\n');
+        }
       }
       return lines.toString();
     }

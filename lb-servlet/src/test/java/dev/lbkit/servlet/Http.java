@@ -48,6 +48,43 @@ final class Http {
     return semicolon < 0 ? setCookie : setCookie.substring(0, semicolon);
   }
 
+  /**
+   * Reads from {@code in} into {@code bytes} until the connection ends or a final (non-1xx)
+   * response with a {@code Content-Length} is complete. A server need not close a {@code
+   * Connection: close} connection at once: Jetty 12.0 keeps one open after a {@code 100 Continue}.
+   */
+  static void readAnswer(InputStream in, ByteArrayOutputStream bytes) throws IOException {
+    byte[] buffer = new byte[8192];
+    for (int n; (n = in.read(buffer)) >= 0; ) {
+      bytes.write(buffer, 0, n);
+      if (finalResponseComplete(bytes.toString(StandardCharsets.ISO_8859_1))) {
+        return;
+      }
+    }
+  }
+
+  private static boolean finalResponseComplete(String text) {
+    int start = 0;
+    while (true) {
+      int end = text.indexOf("\r\n\r\n", start);
+      if (end < 0) {
+        return false;
+      }
+      String head = text.substring(start, end);
+      if (head.startsWith("HTTP/1.1 1")) {
+        start = end + 4; // an interim response: the final one follows
+        continue;
+      }
+      for (String line : head.split("\r\n")) {
+        if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+          int length = Integer.parseInt(line.substring("content-length:".length()).trim());
+          return text.length() - (end + 4) >= length;
+        }
+      }
+      return false;
+    }
+  }
+
   /** A response read off a raw socket: status line, header lines, body. */
   static final class Raw {
     final int status;

@@ -334,6 +334,40 @@ class LoadBalancingFilterTest {
     ProxyAssertions.assertNothingInFlight(lb);
   }
 
+  @Test
+  void aFilterOverATrafficSplitListsTheMembersUpstreams() throws Exception {
+    LoadBalancer v1 = LoadBalancer.of(Upstream.of("espresso-v1", Backend.of("v1-a", "10.0.1.1", 80)));
+    LoadBalancer v2 = LoadBalancer.of(Upstream.of("espresso-v2", Backend.of("v2-a", "10.0.2.1", 80)));
+    dev.lbkit.core.TrafficSplit split =
+        dev.lbkit.core.TrafficSplit.builder().member("v1", v1, 90).member("v2", v2, 10).build();
+    start(
+        LoadBalancingFilter.builder(split).build(),
+        new HttpServlet() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected void service(HttpServletRequest request, HttpServletResponse response)
+              throws IOException {
+            jakarta.servlet.ServletContext context = getServletContext();
+            List<String> names = new java.util.ArrayList<>();
+            for (Upstream upstream : LoadBalancingFilter.upstreams(context).get("lb")) {
+              names.add(upstream.name());
+            }
+            String single;
+            try {
+              single = String.valueOf(LoadBalancingFilter.upstream(context, "lb"));
+            } catch (IllegalStateException e) {
+              single = e.getMessage();
+            }
+            response.getWriter().print(names + " " + single);
+          }
+        });
+    assertThat(Http.get(gateway.uri("/")).body())
+        .isEqualTo(
+            "[espresso-v1, espresso-v2] filter lb routes through a TrafficSplit of 2 upstreams"
+                + " (expected: one; use LoadBalancingFilter.upstreams(context))");
+  }
+
   private static List<Availability> availabilities(LoadBalancer lb) {
     PoolSnapshot pool = lb.upstream().snapshot();
     List<Availability> result = new java.util.ArrayList<>();
