@@ -290,9 +290,12 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
 
   private static boolean hasFieldFilter() {
     try {
-      AbstractProxyServlet.class.getDeclaredMethod(
-          "filterServerResponseHeader", HttpServletRequest.class, Response.class, HttpField.class);
-      return true;
+      return AbstractProxyServlet.class.getDeclaredMethod(
+              "filterServerResponseHeader",
+              HttpServletRequest.class,
+              Response.class,
+              HttpField.class)
+          != null;
     } catch (NoSuchMethodException e) {
       return false;
     }
