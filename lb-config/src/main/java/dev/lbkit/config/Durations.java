@@ -6,9 +6,9 @@ import java.util.Objects;
 /**
  * The duration forms of the configurations lbkit reads: the Gateway API's (GEP-2257) and nginx's.
  *
- * <p>All parsers are hand-written scanners over ASCII (no regular expressions, so no
- * backtracking, and no dependence on the default locale). An invalid value is an {@link
- * IllegalArgumentException} whose message quotes the value and says which form is accepted.
+ * <p>All parsers are hand-written scanners over ASCII (no regular expressions, so no backtracking,
+ * and no dependence on the default locale). An invalid value is an {@link IllegalArgumentException}
+ * whose message quotes the value and says which form is accepted.
  *
  * <table>
  *   <caption>Forms</caption>
@@ -28,11 +28,9 @@ import java.util.Objects;
 public final class Durations {
   /**
    * What {@code max} means for an nginx cookie expiry: ten years, the {@code Max-Age} nginx writes
-   * for it. A value of {@code 3650d}
-   * parses to an equal duration and means the same.
+   * for it. A value of {@code 3650d} parses to an equal duration and means the same.
    */
   public static final Duration NGINX_EXPIRES_MAX = Duration.ofSeconds(315_360_000L);
-
 
   /** The largest duration GEP-2257 can express: {@code 99999h59m59s999ms}. */
   public static final Duration GATEWAY_MAX = Duration.ofHours(99_999).plusMillis(3_599_999);
@@ -51,9 +49,9 @@ public final class Durations {
   private Durations() {}
 
   /**
-   * Parses a Gateway API duration (GEP-2257): {@code ^([0-9]{1,5}(h|m|s|ms)){1,4}$}, the sum of
-   * its components. {@code 0s} is valid; {@code 0}, the empty string, fractions, negative values
-   * and days are not. Units may repeat ({@code 1h2h} is 3 hours), as the GEP allows.
+   * Parses a Gateway API duration (GEP-2257): {@code ^([0-9]{1,5}(h|m|s|ms)){1,4}$}, the sum of its
+   * components. {@code 0s} is valid; {@code 0}, the empty string, fractions, negative values and
+   * days are not. Units may repeat ({@code 1h2h} is 3 hours), as the GEP allows.
    *
    * @throws IllegalArgumentException if {@code value} does not match
    */
@@ -140,8 +138,8 @@ public final class Durations {
    * Parses an nginx time as directives with millisecond precision read it ({@code
    * proxy_read_timeout 1m30s}, {@code keepalive_timeout 75}): nginx's {@code ngx_parse_time} with
    * {@code is_sec} off. Units {@code w d h m s ms}, in descending order, each at most once,
-   * optionally separated by spaces; a trailing plain number is seconds. {@code y} and {@code M}
-   * are refused, as nginx refuses them here.
+   * optionally separated by spaces; a trailing plain number is seconds. {@code y} and {@code M} are
+   * refused, as nginx refuses them here.
    *
    * @throws IllegalArgumentException if nginx would refuse the value
    */

@@ -1,12 +1,10 @@
 package dev.lbkit.config;
 
-import dev.lbkit.cookie.CookieAttributes;
-import dev.lbkit.cookie.SessionPersistence;
-
-import dev.lbkit.config.internal.CookiePaths;
 import dev.lbkit.config.internal.ConfigErrors;
 import dev.lbkit.config.internal.ConfigNode;
-import dev.lbkit.config.Durations;
+import dev.lbkit.config.internal.CookiePaths;
+import dev.lbkit.cookie.CookieAttributes;
+import dev.lbkit.cookie.SessionPersistence;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +27,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>v1.x: {@code sessionName}, {@code type} ({@code Cookie} or {@code Header}), {@code
- *       absoluteTimeout}, {@code idleTimeout}, {@code cookieConfig.lifetimeType} ({@code
- *       Permanent} or {@code Session});
+ *       absoluteTimeout}, {@code idleTimeout}, {@code cookieConfig.lifetimeType} ({@code Permanent}
+ *       or {@code Session});
  *   <li>the newer one: {@code type}, {@code absoluteTimeout}, {@code idleTimeout}, {@code
  *       cookie.name}, {@code cookie.lifetimeType}, {@code cookie.path} (default {@code /}) and
  *       {@code header.name}.
@@ -41,10 +39,10 @@ import org.jspecify.annotations.Nullable;
  * {@code type: Header}. Durations use GEP-2257's form ({@code 10s}, {@code 1h30m}) and must be
  * whole seconds here, because lbkit's tokens count seconds.
  *
- * <p>What the API leaves to implementations, lbkit decides as Envoy-based gateways do: sessions
- * are persistent (the token names the backend), the cookie is {@code HttpOnly} and {@code Secure}
- * when the request arrived over TLS, and a missing name is {@value #DEFAULT_SESSION_NAME}. In the
- * v1.x shape the cookie's {@code Path} comes from the rule's path matches (as NGINX Gateway Fabric
+ * <p>What the API leaves to implementations, lbkit decides as Envoy-based gateways do: sessions are
+ * persistent (the token names the backend), the cookie is {@code HttpOnly} and {@code Secure} when
+ * the request arrived over TLS, and a missing name is {@value #DEFAULT_SESSION_NAME}. In the v1.x
+ * shape the cookie's {@code Path} comes from the rule's path matches (as NGINX Gateway Fabric
  * derives {@code sticky cookie ... path=}); see {@link #ruleSessionPersistence}. The result has no
  * secrets: add them with {@code toBuilder().secrets(...)}.
  */
@@ -82,7 +80,8 @@ public final class GatewayApiConfig {
    * @param port the port, or {@code null} when not given
    * @param weight 0..{@value GatewayApiConfig#MAX_WEIGHT}
    */
-  public record BackendRef(String name, @Nullable String namespace, @Nullable Integer port, int weight) {
+  public record BackendRef(
+      String name, @Nullable String namespace, @Nullable Integer port, int weight) {
     /** Checks the fields. */
     public BackendRef {
       Objects.requireNonNull(name, "name");
@@ -235,7 +234,9 @@ public final class GatewayApiConfig {
         lifetime = SessionPersistence.Lifetime.PERMANENT;
       } else if (!lifetimeValue.equals("Session")) {
         throw new IllegalArgumentException(
-            lifetimeField + ": " + ConfigNode.quote(lifetimeValue)
+            lifetimeField
+                + ": "
+                + ConfigNode.quote(lifetimeValue)
                 + " (expected: Permanent or Session)");
       }
     }
@@ -270,8 +271,7 @@ public final class GatewayApiConfig {
       return DEFAULT_SESSION_NAME;
     }
     if (name.length() > MAX_SESSION_NAME_LENGTH) {
-      throw node.invalid(
-          key, name.length() + " characters", "at most " + MAX_SESSION_NAME_LENGTH);
+      throw node.invalid(key, name.length() + " characters", "at most " + MAX_SESSION_NAME_LENGTH);
     }
     return name;
   }

@@ -1,9 +1,8 @@
 package dev.lbkit.config;
 
+import dev.lbkit.config.internal.ConfigNode;
 import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
-
-import dev.lbkit.config.internal.ConfigNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads what NGINX Gateway Fabric configures about load balancing: the {@code
- * loadBalancingMethod} of an {@code UpstreamSettingsPolicy}, and a route rule's {@code
- * sessionPersistence} as NGINX Gateway Fabric translates it to {@code sticky cookie}.
+ * Reads what NGINX Gateway Fabric configures about load balancing: the {@code loadBalancingMethod}
+ * of an {@code UpstreamSettingsPolicy}, and a route rule's {@code sessionPersistence} as NGINX
+ * Gateway Fabric translates it to {@code sticky cookie}.
  *
  * <pre>{@code
  * LoadBalancingMethod coffee = GatewayFabricConfig.upstreamSettings(policySpec); // ip_hash
@@ -22,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Use {@link GatewayApiConfig} instead to get the Gateway API's behaviour as Envoy-based
- * gateways implement it; this class reproduces NGINX Gateway Fabric's choices, so that sessions
- * and cookies stay as they were when a gateway takes over from it.
+ * gateways implement it; this class reproduces NGINX Gateway Fabric's choices, so that sessions and
+ * cookies stay as they were when a gateway takes over from it.
  */
 public final class GatewayFabricConfig {
   private static final Logger logger = LoggerFactory.getLogger(GatewayFabricConfig.class);
@@ -58,7 +57,8 @@ public final class GatewayFabricConfig {
     ConfigNode node = ConfigNode.of("spec", spec);
     node.checkKeys(SPEC_KEYS);
     String method = node.string("loadBalancingMethod");
-    return loadBalancingMethod(method == null ? DEFAULT_METHOD : method, node.string("hashMethodKey"));
+    return loadBalancingMethod(
+        method == null ? DEFAULT_METHOD : method, node.string("hashMethodKey"));
   }
 
   /**
@@ -78,23 +78,35 @@ public final class GatewayFabricConfig {
     if (hash && (hashMethodKey == null || hashMethodKey.isEmpty())) {
       throw new IllegalArgumentException(
           "spec.hashMethodKey: absent (expected: the nginx value to hash, such as $remote_addr,"
-              + " with loadBalancingMethod " + method + ")");
+              + " with loadBalancingMethod "
+              + method
+              + ")");
     }
     if (!hash && hashMethodKey != null) {
       throw new IllegalArgumentException(
-          "spec.hashMethodKey: \"" + hashMethodKey + "\" (expected: only with loadBalancingMethod"
-              + " hash or hash consistent, not " + method + ")");
+          "spec.hashMethodKey: \""
+              + hashMethodKey
+              + "\" (expected: only with loadBalancingMethod"
+              + " hash or hash consistent, not "
+              + method
+              + ")");
     }
     if (method.startsWith("least_time") || method.contains("least_time")) {
       throw new IllegalArgumentException(
-          "spec.loadBalancingMethod: \"" + method + "\" (not supported, because least_time needs"
+          "spec.loadBalancingMethod: \""
+              + method
+              + "\" (not supported, because least_time needs"
               + " response times, which lbkit does not measure; expected: "
-              + String.join(", ", METHODS) + ")");
+              + String.join(", ", METHODS)
+              + ")");
     }
     if (!METHODS.contains(method)) {
       throw new IllegalArgumentException(
-          "spec.loadBalancingMethod: \"" + method + "\" (expected: "
-              + String.join(", ", METHODS) + ")");
+          "spec.loadBalancingMethod: \""
+              + method
+              + "\" (expected: "
+              + String.join(", ", METHODS)
+              + ")");
     }
     String directive =
         hash

@@ -1,13 +1,12 @@
 package dev.lbkit.config;
 
-import dev.lbkit.cookie.CookieAttributes;
-import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.cookie.LegacyCookie;
-
-import dev.lbkit.config.internal.CookiePaths;
 import dev.lbkit.config.internal.Annotations;
-import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.config.internal.ConfigErrors;
+import dev.lbkit.config.internal.CookiePaths;
+import dev.lbkit.cookie.CookieAttributes;
+import dev.lbkit.cookie.LegacyCookie;
+import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.core.TrafficSplit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -36,10 +35,10 @@ import org.slf4j.LoggerFactory;
  * tool's) is left alone.
  *
  * <p>Where ingress-nginx silently ignores a malformed value and falls back to its default, lbkit
- * refuses it: a configuration that does not do what it says is better found when it is loaded.
- * The behaviour otherwise follows ingress-nginx: the cookie is {@code HttpOnly}, {@code Secure}
- * over TLS or when {@code session-cookie-secure} says so, re-sent only when a session starts or
- * moves, in {@code balanced} mode unless {@code affinity-mode: persistent}, and a retry keeps the
+ * refuses it: a configuration that does not do what it says is better found when it is loaded. The
+ * behaviour otherwise follows ingress-nginx: the cookie is {@code HttpOnly}, {@code Secure} over
+ * TLS or when {@code session-cookie-secure} says so, re-sent only when a session starts or moves,
+ * in {@code balanced} mode unless {@code affinity-mode: persistent}, and a retry keeps the
  * session's backend unless {@code session-cookie-change-on-failure: "true"}.
  */
 public final class IngressNginxConfig {
@@ -140,7 +139,9 @@ public final class IngressNginxConfig {
    *     supported (and why)
    */
   public static IngressNginxConfig fromAnnotations(
-      Map<String, String> annotations, @Nullable String ingressPath, @Nullable String upstreamName) {
+      Map<String, String> annotations,
+      @Nullable String ingressPath,
+      @Nullable String upstreamName) {
     Map<String, String> a = Annotations.family(annotations, PREFIX, FAMILIES, KNOWN);
     for (String key : a.keySet()) {
       String why = UNSUPPORTED.get(key);
@@ -191,7 +192,9 @@ public final class IngressNginxConfig {
     if (loadBalance != null) {
       if (loadBalance.equals("ewma")) {
         throw new IllegalArgumentException(
-            "annotation \"" + PREFIX + "load-balance\": \"ewma\" (not supported, because it"
+            "annotation \""
+                + PREFIX
+                + "load-balance\": \"ewma\" (not supported, because it"
                 + " weighs backends by measured latency, which lbkit does not measure; expected:"
                 + " round_robin, or least_conn through NginxConfig.parseMethod)");
       }
@@ -203,7 +206,8 @@ public final class IngressNginxConfig {
     if (hashBy != null) {
       LoadBalancingMethod hash =
           NginxConfig.method(
-              "annotation \"" + PREFIX + "upstream-hash-by\"", "hash " + hashBy + " consistent",
+              "annotation \"" + PREFIX + "upstream-hash-by\"",
+              "hash " + hashBy + " consistent",
               false);
       if (sessionPersistence != null) {
         // ingress-nginx picks its sticky balancer whenever affinity is cookie, and the hash key
@@ -222,9 +226,12 @@ public final class IngressNginxConfig {
     int weight = (int) number(a, "canary-weight", 0, 0);
     if (weight > total) {
       throw invalid(
-          "canary-weight", String.valueOf(a.get("canary-weight")), "0.." + total + " (canary-weight-total)");
+          "canary-weight",
+          String.valueOf(a.get("canary-weight")),
+          "0.." + total + " (canary-weight-total)");
     }
-    return new IngressNginxConfig(sessionPersistence, method, canaryBehavior, canary, weight, total);
+    return new IngressNginxConfig(
+        sessionPersistence, method, canaryBehavior, canary, weight, total);
   }
 
   private static SessionPersistence cookie(
@@ -285,7 +292,8 @@ public final class IngressNginxConfig {
     long expires = number(a, "session-cookie-expires", 0, 1);
     long seconds = maxAge > 0 ? maxAge : expires;
     if (seconds > 0) {
-      b.lifetime(SessionPersistence.Lifetime.PERMANENT).absoluteTimeout(Duration.ofSeconds(seconds));
+      b.lifetime(SessionPersistence.Lifetime.PERMANENT)
+          .absoluteTimeout(Duration.ofSeconds(seconds));
     }
     if (upstreamName != null && mode == SessionPersistence.Mode.PERSISTENT) {
       b.legacyCookies(LegacyCookie.ingressNginxPersistent(upstreamName));
@@ -322,8 +330,7 @@ public final class IngressNginxConfig {
     }
     // ingress-nginx reads these into 32-bit ints.
     if (!digits || Long.parseLong(s) < min || Long.parseLong(s) > Integer.MAX_VALUE) {
-      throw invalid(
-          key, value, "a whole number from " + min + " to " + Integer.MAX_VALUE);
+      throw invalid(key, value, "a whole number from " + min + " to " + Integer.MAX_VALUE);
     }
     return Long.parseLong(s);
   }
@@ -356,7 +363,9 @@ public final class IngressNginxConfig {
     return canary;
   }
 
-  /** {@code canary-weight}: the canary's share of new sessions out of {@link #canaryWeightTotal()}. */
+  /**
+   * {@code canary-weight}: the canary's share of new sessions out of {@link #canaryWeightTotal()}.
+   */
   public int canaryWeight() {
     return canaryWeight;
   }

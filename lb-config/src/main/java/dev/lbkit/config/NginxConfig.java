@@ -1,13 +1,10 @@
 package dev.lbkit.config;
 
-import dev.lbkit.cookie.CookieAttributes;
-import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.cookie.LegacyCookie;
-import dev.lbkit.cookie.JvmRouteAffinity;
-
 import dev.lbkit.config.internal.ConfigErrors;
 import dev.lbkit.config.internal.NginxVariables;
-import dev.lbkit.config.Durations;
+import dev.lbkit.cookie.CookieAttributes;
+import dev.lbkit.cookie.LegacyCookie;
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.hash.KeyExtractor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,10 +25,10 @@ import java.util.Set;
  * }</pre>
  *
  * <p>A directive is one line as written in {@code nginx.conf}, with or without its semicolon;
- * parameters may be quoted. What nginx reads from variables at request time ({@code
- * samesite=$var}, {@code domain=$host}) cannot be reproduced without nginx's variable context, and
- * is an error that says so; the hash key of {@code hash} is the exception, mapped to lbkit's key
- * extractors (see {@link #parseMethod}).
+ * parameters may be quoted. What nginx reads from variables at request time ({@code samesite=$var},
+ * {@code domain=$host}) cannot be reproduced without nginx's variable context, and is an error that
+ * says so; the hash key of {@code hash} is the exception, mapped to lbkit's key extractors (see
+ * {@link #parseMethod}).
  */
 public final class NginxConfig {
   private static final List<String> STICKY_PARAMETERS =
@@ -47,17 +44,16 @@ public final class NginxConfig {
    * none] [secure] [path=P]} into a cookie session that behaves as NGINX Plus's:
    *
    * <ul>
-   *   <li>persistent: the cookie names the backend, and the session moves only when that backend
-   *       is unavailable or a retry leaves it;
+   *   <li>persistent: the cookie names the backend, and the session moves only when that backend is
+   *       unavailable or a retry leaves it;
    *   <li>sent again with every response (NGINX Plus re-issues the cookie each time);
    *   <li>{@code expires} makes it a permanent cookie whose {@code Max-Age} every response renews,
-   *       so the session ends that long after its last request (lbkit's {@code idleTimeout};
-   *       {@code max} is ten years, as nginx); without it the cookie ends with the browser
-   *       session;
+   *       so the session ends that long after its last request (lbkit's {@code idleTimeout}; {@code
+   *       max} is ten years, as nginx); without it the cookie ends with the browser session;
    *   <li>{@code HttpOnly} and {@code Secure} only when the directive says so, as nginx;
-   *   <li>live NGINX Plus cookies (the MD5 of the server's address, or its {@code route=}) are
-   *       read and re-issued in lbkit's format ({@link LegacyCookie#nginxSticky()}), so a gateway
-   *       can replace nginx without breaking sessions.
+   *   <li>live NGINX Plus cookies (the MD5 of the server's address, or its {@code route=}) are read
+   *       and re-issued in lbkit's format ({@link LegacyCookie#nginxSticky()}), so a gateway can
+   *       replace nginx without breaking sessions.
    * </ul>
    *
    * <p>The result has no secrets: add them with {@code toBuilder().secrets(...)}.
@@ -70,7 +66,9 @@ public final class NginxConfig {
     List<String> words = words(directive);
     if (words.isEmpty() || !words.get(0).equals("sticky")) {
       throw new IllegalArgumentException(
-          "sticky: \"" + directive.trim() + "\" (expected: a directive starting with sticky cookie)");
+          "sticky: \""
+              + directive.trim()
+              + "\" (expected: a directive starting with sticky cookie)");
     }
     if (words.size() < 2) {
       throw new IllegalArgumentException("sticky: no method (expected: sticky cookie NAME ...)");
@@ -93,7 +91,8 @@ public final class NginxConfig {
             "sticky: method \"" + words.get(1) + "\" (expected: cookie)");
     }
     if (words.size() < 3) {
-      throw new IllegalArgumentException("sticky cookie: no name (expected: sticky cookie NAME ...)");
+      throw new IllegalArgumentException(
+          "sticky cookie: no name (expected: sticky cookie NAME ...)");
     }
     String name = words.get(2);
     String context = "sticky cookie " + name;
@@ -179,7 +178,10 @@ public final class NginxConfig {
         .legacyCookies(LegacyCookie.nginxSticky());
   }
 
-  /** The attributes of NGINX Plus {@code sticky cookie} with none given: neither HttpOnly nor Secure. */
+  /**
+   * The attributes of NGINX Plus {@code sticky cookie} with none given: neither HttpOnly nor
+   * Secure.
+   */
   static CookieAttributes.Builder stickyCookieAttributes() {
     return CookieAttributes.builder().httpOnly(false).secure(CookieAttributes.Secure.NEVER);
   }
@@ -206,8 +208,8 @@ public final class NginxConfig {
 
   /**
    * The method of {@code value} for {@code field}; {@code round_robin} is accepted when the source
-   * names it (NGINX Ingress Controller, NGINX Gateway Fabric), as nginx itself has no directive
-   * for it.
+   * names it (NGINX Ingress Controller, NGINX Gateway Fabric), as nginx itself has no directive for
+   * it.
    */
   static LoadBalancingMethod method(String field, String value, boolean allowRoundRobin) {
     List<String> words = words(value);
@@ -255,7 +257,8 @@ public final class NginxConfig {
   }
 
   private static LoadBalancingMethod hash(String field, List<String> words, String shown) {
-    if (words.size() < 2 || words.size() > 3
+    if (words.size() < 2
+        || words.size() > 3
         || (words.size() == 3 && !words.get(2).equals("consistent"))) {
       throw new IllegalArgumentException(
           field + ": \"" + shown + "\" (expected: hash KEY or hash KEY consistent)");

@@ -1,11 +1,9 @@
 package dev.lbkit.config;
 
-import dev.lbkit.cookie.CookieAttributes;
-import dev.lbkit.cookie.SessionPersistence;
-
 import dev.lbkit.config.internal.ConfigErrors;
 import dev.lbkit.config.internal.ConfigNode;
-import dev.lbkit.config.Durations;
+import dev.lbkit.cookie.CookieAttributes;
+import dev.lbkit.cookie.SessionPersistence;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +24,9 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>The cookie behaves as the {@code sticky cookie} directive the controller generates (see
- * {@link NginxConfig#parseSticky}): persistent, re-sent with every response, {@code HttpOnly} and
- * {@code Secure} only when set, and reading the cookies NGINX Plus issued.
+ * <p>The cookie behaves as the {@code sticky cookie} directive the controller generates (see {@link
+ * NginxConfig#parseSticky}): persistent, re-sent with every response, {@code HttpOnly} and {@code
+ * Secure} only when set, and reading the cookies NGINX Plus issued.
  */
 public final class VirtualServerConfig {
   /** The controller's default {@code lb-method}. */

@@ -1,9 +1,8 @@
 package dev.lbkit.config;
 
+import dev.lbkit.config.internal.Annotations;
 import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.SessionPersistence;
-
-import dev.lbkit.config.internal.Annotations;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,11 +20,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>An HTTP backend gets the cookie HAProxy inserts ({@code cookie SERVERID insert indirect
- * nocache}): named {@value #DEFAULT_COOKIE_NAME} unless {@code session-cookie-name} says
- * otherwise, ending with the browser session, neither {@code HttpOnly} nor {@code Secure}, naming
- * its server, and set only when a session starts or moves. A TCP backend has no cookie; HAProxy
- * sticks it by source address, which {@link #tcpMethod} gives as consistent hashing of the client
- * address.
+ * nocache}): named {@value #DEFAULT_COOKIE_NAME} unless {@code session-cookie-name} says otherwise,
+ * ending with the browser session, neither {@code HttpOnly} nor {@code Secure}, naming its server,
+ * and set only when a session starts or moves. A TCP backend has no cookie; HAProxy sticks it by
+ * source address, which {@link #tcpMethod} gives as consistent hashing of the client address.
  */
 public final class VoyagerConfig {
   /** Voyager's annotation prefix. */

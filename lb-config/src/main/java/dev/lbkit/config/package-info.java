@@ -10,8 +10,8 @@
  *   <li>{@link dev.lbkit.config.NginxConfig}: nginx's {@code sticky cookie} and method lines
  *       ({@code ip_hash}, {@code hash $key consistent}, {@code least_conn}, {@code random two}).
  *   <li>{@link dev.lbkit.config.VirtualServerConfig} (NGINX Ingress Controller), {@link
- *       dev.lbkit.config.GatewayFabricConfig} (NGINX Gateway Fabric's UpstreamSettingsPolicy)
- *       and {@link dev.lbkit.config.VoyagerConfig} (HAProxy's Voyager).
+ *       dev.lbkit.config.GatewayFabricConfig} (NGINX Gateway Fabric's UpstreamSettingsPolicy) and
+ *       {@link dev.lbkit.config.VoyagerConfig} (HAProxy's Voyager).
  *   <li>{@link dev.lbkit.config.LoadBalancingMethod}: a method as nginx names it and its hash key,
  *       to a {@link dev.lbkit.core.Selector}; {@link dev.lbkit.config.Durations}: nginx's and
  *       GEP-2257's duration forms.

@@ -55,9 +55,32 @@ class DurationsTest {
 
   /** GEP-2257 "Invalid GEP-2257 Duration strings", the "0" and "", and more. */
   @ParameterizedTest(name = "\"{0}\"")
-  @ValueSource(strings = {"1", "1m1", "1d", "1h30m10s20ms50h", "999999h", "1.5h", "-15m",
-      "0", "", " 1h", "1h ", "1H", "h", "ms", "1us", "1ns", "1µs", "+1h", "1hh", "1 h", "1msx",
-      "१h", "1h30m10s20ms1ms"})
+  @ValueSource(
+      strings = {
+        "1",
+        "1m1",
+        "1d",
+        "1h30m10s20ms50h",
+        "999999h",
+        "1.5h",
+        "-15m",
+        "0",
+        "",
+        " 1h",
+        "1h ",
+        "1H",
+        "h",
+        "ms",
+        "1us",
+        "1ns",
+        "1µs",
+        "+1h",
+        "1hh",
+        "1 h",
+        "1msx",
+        "१h",
+        "1h30m10s20ms1ms"
+      })
   void gatewayInvalidStrings(String input) {
     assertThatThrownBy(() -> Durations.parseGatewayDuration(input))
         .isInstanceOf(IllegalArgumentException.class)
@@ -89,7 +112,8 @@ class DurationsTest {
     assertThat(Durations.formatGatewayDuration(Duration.ofSeconds(30))).isEqualTo("30s"); // 0.5m
     assertThat(Durations.formatGatewayDuration(Duration.ofMillis(500))).isEqualTo("500ms"); // 0.5s
     assertThat(Durations.formatGatewayDuration(Duration.ofDays(10))).isEqualTo("240h");
-    assertThat(Durations.formatGatewayDuration(Durations.GATEWAY_MAX)).isEqualTo("99999h59m59s999ms");
+    assertThat(Durations.formatGatewayDuration(Durations.GATEWAY_MAX))
+        .isEqualTo("99999h59m59s999ms");
   }
 
   @Test
@@ -137,8 +161,27 @@ class DurationsTest {
   }
 
   @ParameterizedTest(name = "\"{0}\"")
-  @ValueSource(strings = {"", "s", "h", " ", " 1h", "1y", "1M", "30m1h", "1s1s", "1ms1s", "1.5s",
-      "-1s", "1x", "1S", "1H", "1 h", "9223372036854775808ms", "9999999999999999d"})
+  @ValueSource(
+      strings = {
+        "",
+        "s",
+        "h",
+        " ",
+        " 1h",
+        "1y",
+        "1M",
+        "30m1h",
+        "1s1s",
+        "1ms1s",
+        "1.5s",
+        "-1s",
+        "1x",
+        "1S",
+        "1H",
+        "1 h",
+        "9223372036854775808ms",
+        "9999999999999999d"
+      })
   void nginxTimeRefusals(String input) {
     assertThatThrownBy(() -> Durations.parseNginxTime(input))
         .isInstanceOf(IllegalArgumentException.class)

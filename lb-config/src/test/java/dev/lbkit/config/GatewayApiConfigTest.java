@@ -1,11 +1,10 @@
 package dev.lbkit.config;
 
-import dev.lbkit.cookie.CookieAttributes;
-import dev.lbkit.cookie.SessionPersistence;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lbkit.cookie.CookieAttributes;
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.LoadBalancer;
@@ -51,7 +50,8 @@ class GatewayApiConfigTest {
         GatewayApiConfig.sessionPersistence(
             Map.of("sessionName", "Session-B", "type", "Header", "idleTimeout", "10s"));
     assertThat(b)
-        .isEqualTo(SessionPersistence.header("Session-B").idleTimeout(Duration.ofSeconds(10)).build());
+        .isEqualTo(
+            SessionPersistence.header("Session-B").idleTimeout(Duration.ofSeconds(10)).build());
     assertThat(b.refresh()).isEqualTo(SessionPersistence.Refresh.EVERY_RESPONSE);
   }
 
@@ -68,7 +68,8 @@ class GatewayApiConfigTest {
                     "cookieConfig", Map.of("lifetimeType", "Session")));
     SessionPersistence sp = GatewayApiConfig.ruleSessionPersistence(rule);
     assertThat(sp)
-        .isEqualTo(SessionPersistence.cookie("Session-A").idleTimeout(Duration.ofMinutes(30)).build());
+        .isEqualTo(
+            SessionPersistence.cookie("Session-A").idleTimeout(Duration.ofMinutes(30)).build());
     assertThat(sp.cookieAttributes().path()).isEqualTo("/");
     assertThat(sp.lifetime()).isEqualTo(SessionPersistence.Lifetime.SESSION);
   }
@@ -93,20 +94,28 @@ class GatewayApiConfigTest {
     assertThat(sp.lifetime()).isEqualTo(SessionPersistence.Lifetime.PERMANENT);
     assertThat(sp.mode()).isEqualTo(SessionPersistence.Mode.PERSISTENT);
     assertThat(sp.cookieAttributes().httpOnly()).isTrue();
-    assertThat(sp.cookieAttributes().secure()).isEqualTo(CookieAttributes.Secure.WHEN_REQUEST_SECURE);
+    assertThat(sp.cookieAttributes().secure())
+        .isEqualTo(CookieAttributes.Secure.WHEN_REQUEST_SECURE);
   }
 
   @Test
   void aParsedSessionStartsAndKeepsSessionsInARealLoadBalancer() {
     SessionPersistence sp =
         GatewayApiConfig.sessionPersistence(
-                Map.of("sessionName", "cookie-tea", "absoluteTimeout", "24h",
-                    "cookieConfig", Map.of("lifetimeType", "Permanent")))
+                Map.of(
+                    "sessionName",
+                    "cookie-tea",
+                    "absoluteTimeout",
+                    "24h",
+                    "cookieConfig",
+                    Map.of("lifetimeType", "Permanent")))
             .toBuilder()
             .secrets("0123456789abcdef0123456789abcdef")
             .build();
     Upstream tea =
-        Upstream.of("tea", Backend.of("tea-1", "10.244.0.93", 8080),
+        Upstream.of(
+            "tea",
+            Backend.of("tea-1", "10.244.0.93", 8080),
             Backend.of("tea-2", "10.244.0.97", 8080));
     LoadBalancer lb = LoadBalancer.builder(tea).affinity(sp.toAffinity()).build();
     Decision first = lb.pick(Requests.cookie(null));
@@ -173,12 +182,15 @@ class GatewayApiConfigTest {
     assertThat(pathOf(List.of(pathMatch("PathPrefix", "/tea/")))).isEqualTo("/tea");
     assertThat(pathOf(List.of(pathMatch("PathPrefix", "/tea"), pathMatch("Exact", "/tea/green"))))
         .isEqualTo("/tea");
-    assertThat(pathOf(List.of(pathMatch("PathPrefix", "/shop/tea"), pathMatch("Exact", "/shop/coffee"))))
+    assertThat(
+            pathOf(
+                List.of(pathMatch("PathPrefix", "/shop/tea"), pathMatch("Exact", "/shop/coffee"))))
         .isEqualTo("/shop");
     assertThat(pathOf(List.of(pathMatch("PathPrefix", "/tea"), pathMatch("PathPrefix", "/teapot"))))
         .isEqualTo("/");
     assertThat(pathOf(List.of(pathMatch("RegularExpression", "/tea/[a-z]+")))).isEqualTo("/");
-    assertThat(pathOf(List.of(Map.of("headers", List.of())))).isEqualTo("/"); // PathPrefix / default
+    assertThat(pathOf(List.of(Map.of("headers", List.of()))))
+        .isEqualTo("/"); // PathPrefix / default
     assertThat(pathOf(List.of())).isEqualTo("/");
   }
 
@@ -213,49 +225,57 @@ class GatewayApiConfigTest {
             new GatewayApiConfig.BackendRef("tea-v2", "canary", 80, 10),
             new GatewayApiConfig.BackendRef("tea-v3", null, null, 0));
     assertThatThrownBy(
-            () -> GatewayApiConfig.backendRefs(
-                Map.of("backendRefs", List.of(Map.of("name", "a", "weight", 1_000_001)))))
+            () ->
+                GatewayApiConfig.backendRefs(
+                    Map.of("backendRefs", List.of(Map.of("name", "a", "weight", 1_000_001)))))
         .hasMessage("rule.backendRefs[0].weight: 1000001 (expected: a whole number 0..1000000)");
     assertThatThrownBy(
-            () -> GatewayApiConfig.backendRefs(
-                Map.of("backendRefs", List.of(Map.of("name", "a", "weight", -1)))))
+            () ->
+                GatewayApiConfig.backendRefs(
+                    Map.of("backendRefs", List.of(Map.of("name", "a", "weight", -1)))))
         .hasMessage("rule.backendRefs[0].weight: -1 (expected: a whole number 0..1000000)");
     assertThatThrownBy(
             () -> GatewayApiConfig.backendRefs(Map.of("backendRefs", List.of(Map.of("port", 80)))))
         .hasMessage("rule.backendRefs[0].name: absent (expected: the backend's name)");
     assertThatThrownBy(
-            () -> GatewayApiConfig.backendRefs(
-                Map.of("backendRefs", List.of(Map.of("name", "a", "port", 0)))))
+            () ->
+                GatewayApiConfig.backendRefs(
+                    Map.of("backendRefs", List.of(Map.of("name", "a", "port", 0)))))
         .hasMessage("rule.backendRefs[0].port: 0 (expected: a port number 1..65535)");
   }
 
   @Test
   void celRulePermanentRequiresAbsoluteTimeout() {
     assertThatThrownBy(
-            () -> GatewayApiConfig.sessionPersistence(
-                Map.of("sessionName", "s", "cookieConfig", Map.of("lifetimeType", "Permanent"))))
+            () ->
+                GatewayApiConfig.sessionPersistence(
+                    Map.of(
+                        "sessionName", "s", "cookieConfig", Map.of("lifetimeType", "Permanent"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "sessionPersistence.cookieConfig.lifetimeType: \"Permanent\" (expected: an"
                 + " absoluteTimeout too, which sets the cookie's Max-Age; the Gateway API requires"
                 + " it for Permanent)");
     assertThatThrownBy(
-            () -> GatewayApiConfig.sessionPersistence(
-                Map.of("cookie", Map.of("name", "s", "lifetimeType", "Permanent"))))
+            () ->
+                GatewayApiConfig.sessionPersistence(
+                    Map.of("cookie", Map.of("name", "s", "lifetimeType", "Permanent"))))
         .hasMessageStartingWith("sessionPersistence.cookie.lifetimeType: \"Permanent\"");
   }
 
   @Test
   void celRuleCookieConfigOnlyWithCookie() {
     assertThatThrownBy(
-            () -> GatewayApiConfig.sessionPersistence(
-                Map.of("type", "Header", "cookieConfig", Map.of("lifetimeType", "Session"))))
+            () ->
+                GatewayApiConfig.sessionPersistence(
+                    Map.of("type", "Header", "cookieConfig", Map.of("lifetimeType", "Session"))))
         .hasMessage(
             "sessionPersistence.cookieConfig: set with type Header (expected: cookieConfig only"
                 + " with type Cookie)");
     assertThatThrownBy(
-            () -> GatewayApiConfig.sessionPersistence(
-                Map.of("type", "Header", "cookie", Map.of("name", "s"))))
+            () ->
+                GatewayApiConfig.sessionPersistence(
+                    Map.of("type", "Header", "cookie", Map.of("name", "s"))))
         .hasMessage(
             "sessionPersistence.cookie: set with type Header (expected: cookie only with type"
                 + " Cookie)");
@@ -278,14 +298,15 @@ class GatewayApiConfigTest {
     assertThatThrownBy(() -> GatewayApiConfig.sessionPersistence(Map.of("type", "cookie")))
         .hasMessage("sessionPersistence.type: \"cookie\" (expected: Cookie or Header)");
     assertThatThrownBy(
-            () -> GatewayApiConfig.sessionPersistence(
-                Map.of("cookieConfig", Map.of("lifetimeType", "Forever"))))
+            () ->
+                GatewayApiConfig.sessionPersistence(
+                    Map.of("cookieConfig", Map.of("lifetimeType", "Forever"))))
         .hasMessage(
             "sessionPersistence.cookieConfig.lifetimeType: \"Forever\" (expected: Permanent or"
                 + " Session)");
     assertThatThrownBy(() -> GatewayApiConfig.sessionPersistence(Map.of("absoluteTimeout", "1d")))
-        .hasMessageStartingWith("sessionPersistence.absoluteTimeout: \"1d\" (expected: a Gateway"
-            + " API duration");
+        .hasMessageStartingWith(
+            "sessionPersistence.absoluteTimeout: \"1d\" (expected: a Gateway" + " API duration");
     assertThatThrownBy(() -> GatewayApiConfig.sessionPersistence(Map.of("idleTimeout", "1500ms")))
         .hasMessage(
             "sessionPersistence.idleTimeout: \"1500ms\" (expected: whole seconds, at least 1s;"
@@ -314,8 +335,9 @@ class GatewayApiConfigTest {
             "sessionPersistence: unknown key \"sesionName\" (expected one of: sessionName, type,"
                 + " absoluteTimeout, idleTimeout, cookieConfig, cookie, header)");
     assertThatThrownBy(
-            () -> GatewayApiConfig.sessionPersistence(
-                Map.of("cookieConfig", Map.of("lifetime", "Session"))))
+            () ->
+                GatewayApiConfig.sessionPersistence(
+                    Map.of("cookieConfig", Map.of("lifetime", "Session"))))
         .hasMessage(
             "sessionPersistence.cookieConfig: unknown key \"lifetime\" (expected one of:"
                 + " lifetimeType)");

@@ -77,7 +77,8 @@ class GatewayFabricConfigTest {
         .isEqualTo("hash $remote_addr");
     assertThat(
             GatewayFabricConfig.upstreamSettings(
-                    Map.of("loadBalancingMethod", "hash consistent", "hashMethodKey", "$http_x_user"))
+                    Map.of(
+                        "loadBalancingMethod", "hash consistent", "hashMethodKey", "$http_x_user"))
                 .directive())
         .isEqualTo("hash $http_x_user consistent");
   }
@@ -98,8 +99,8 @@ class GatewayFabricConfigTest {
                 + " needs response times");
     assertThatThrownBy(
             () -> GatewayFabricConfig.loadBalancingMethod("random two least_time=header", null))
-        .hasMessageStartingWith("spec.loadBalancingMethod: \"random two least_time=header\" (not"
-            + " supported");
+        .hasMessageStartingWith(
+            "spec.loadBalancingMethod: \"random two least_time=header\" (not" + " supported");
     assertThatThrownBy(() -> GatewayFabricConfig.loadBalancingMethod("Round_Robin", null))
         .hasMessage(
             "spec.loadBalancingMethod: \"Round_Robin\" (expected: round_robin, least_conn, ip_hash,"

@@ -1,16 +1,15 @@
 package dev.lbkit.config;
 
-import dev.lbkit.cookie.CookieAttributes;
-import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.cookie.LegacyCookie;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lbkit.core.TrafficSplit;
+import dev.lbkit.cookie.CookieAttributes;
+import dev.lbkit.cookie.LegacyCookie;
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.LoadBalancer;
+import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.Upstream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -68,7 +67,8 @@ class IngressNginxConfigTest {
             .secrets("0123456789abcdef0123456789abcdef")
             .build();
     Upstream svc =
-        Upstream.of("nginx-service", Backend.of("a", "10.0.0.1", 80), Backend.of("b", "10.0.0.2", 80));
+        Upstream.of(
+            "nginx-service", Backend.of("a", "10.0.0.1", 80), Backend.of("b", "10.0.0.2", 80));
     LoadBalancer lb = LoadBalancer.builder(svc).affinity(sp.toAffinity()).build();
     Decision first = lb.pick(Requests.cookie(null));
     String setCookie = first.responseHeaders().get(0).value();
@@ -151,8 +151,9 @@ class IngressNginxConfigTest {
                 .path())
         .isEqualTo("/tea");
     assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(
-                annotations(P + "affinity", "cookie"), "/tea/[a-z]+", null))
+            () ->
+                IngressNginxConfig.fromAnnotations(
+                    annotations(P + "affinity", "cookie"), "/tea/[a-z]+", null))
         .hasMessageStartingWith("Ingress path: route path: /tea/[a-z]+ (expected: a literal path");
   }
 
@@ -192,8 +193,9 @@ class IngressNginxConfigTest {
                 .directive())
         .isEqualTo("hash $http_x_user$arg_tenant consistent");
     assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(
-                annotations(P + "upstream-hash-by", "$binary_remote_addr")))
+            () ->
+                IngressNginxConfig.fromAnnotations(
+                    annotations(P + "upstream-hash-by", "$binary_remote_addr")))
         .hasMessageContaining("$binary_remote_addr is not supported");
   }
 
@@ -217,13 +219,17 @@ class IngressNginxConfigTest {
     assertThat(canary.toString()).contains("canary 10/100");
     IngressNginxConfig total =
         IngressNginxConfig.fromAnnotations(
-            annotations(P + "canary", "true", P + "canary-weight", "5", P + "canary-weight-total", "1000"));
+            annotations(
+                P + "canary", "true", P + "canary-weight", "5", P + "canary-weight-total", "1000"));
     assertThat(total.canaryWeightTotal()).isEqualTo(1000);
     assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(
-                annotations(P + "canary", "true", P + "canary-weight", "101")))
+            () ->
+                IngressNginxConfig.fromAnnotations(
+                    annotations(P + "canary", "true", P + "canary-weight", "101")))
         .hasMessage(
-            "annotation \"" + P + "canary-weight\": \"101\" (expected: 0..100"
+            "annotation \""
+                + P
+                + "canary-weight\": \"101\" (expected: 0..100"
                 + " (canary-weight-total))");
   }
 
@@ -232,10 +238,14 @@ class IngressNginxConfigTest {
     IngressNginxConfig config =
         IngressNginxConfig.fromAnnotations(
             annotations(
-                P + "rewrite-target", "/$1",
-                P + "ssl-redirect", "false",
-                "kubernetes.io/ingress.class", "nginx",
-                "ingress.appscode.com/sticky-session", "true"));
+                P + "rewrite-target",
+                "/$1",
+                P + "ssl-redirect",
+                "false",
+                "kubernetes.io/ingress.class",
+                "nginx",
+                "ingress.appscode.com/sticky-session",
+                "true"));
     assertThat(config.sessionPersistence()).isNull();
     assertThat(config.method()).isEqualTo(LoadBalancingMethod.roundRobin());
     assertThat(config)
@@ -249,92 +259,127 @@ class IngressNginxConfigTest {
   void badValues() {
     assertThatThrownBy(() -> IngressNginxConfig.fromAnnotations(annotations(P + "affinity", "ip")))
         .hasMessage(
-            "annotation \"" + P + "affinity\": \"ip\" (expected: cookie, the only affinity"
+            "annotation \""
+                + P
+                + "affinity\": \"ip\" (expected: cookie, the only affinity"
                 + " ingress-nginx and lbkit support here)");
     assertThatThrownBy(
             () -> IngressNginxConfig.fromAnnotations(annotations(P + "affinity-mode", "sticky")))
-        .hasMessage("annotation \"" + P + "affinity-mode\": \"sticky\" (expected: balanced or persistent)");
-    assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(
-                annotations(P + "affinity-canary-behavior", "always")))
         .hasMessage(
-            "annotation \"" + P + "affinity-canary-behavior\": \"always\" (expected: sticky or legacy)");
+            "annotation \"" + P + "affinity-mode\": \"sticky\" (expected: balanced or persistent)");
     assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(
-                annotations(P + "affinity", "cookie", P + "session-cookie-max-age", "2d")))
+            () ->
+                IngressNginxConfig.fromAnnotations(
+                    annotations(P + "affinity-canary-behavior", "always")))
         .hasMessage(
-            "annotation \"" + P + "session-cookie-max-age\": \"2d\" (expected: a whole number from 1"
+            "annotation \""
+                + P
+                + "affinity-canary-behavior\": \"always\" (expected: sticky or legacy)");
+    assertThatThrownBy(
+            () ->
+                IngressNginxConfig.fromAnnotations(
+                    annotations(P + "affinity", "cookie", P + "session-cookie-max-age", "2d")))
+        .hasMessage(
+            "annotation \""
+                + P
+                + "session-cookie-max-age\": \"2d\" (expected: a whole number from 1"
                 + " to 2147483647)");
     assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(
-                annotations(P + "affinity", "cookie", P + "session-cookie-expires", "0")))
+            () ->
+                IngressNginxConfig.fromAnnotations(
+                    annotations(P + "affinity", "cookie", P + "session-cookie-expires", "0")))
         .hasMessageStartingWith("annotation \"" + P + "session-cookie-expires\": \"0\"");
     assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(
-                annotations(P + "affinity", "cookie", P + "session-cookie-secure", "yes")))
+            () ->
+                IngressNginxConfig.fromAnnotations(
+                    annotations(P + "affinity", "cookie", P + "session-cookie-secure", "yes")))
         .hasMessage(
-            "annotation \"" + P + "session-cookie-secure\": \"yes\" (expected: \"true\" or \"false\")");
+            "annotation \""
+                + P
+                + "session-cookie-secure\": \"yes\" (expected: \"true\" or \"false\")");
     assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(
-                annotations(P + "affinity", "cookie", P + "session-cookie-samesite", "Sometimes")))
+            () ->
+                IngressNginxConfig.fromAnnotations(
+                    annotations(
+                        P + "affinity", "cookie", P + "session-cookie-samesite", "Sometimes")))
         .hasMessage(
-            "annotation \"" + P + "session-cookie-samesite\": \"Sometimes\" (expected: None, Lax or"
+            "annotation \""
+                + P
+                + "session-cookie-samesite\": \"Sometimes\" (expected: None, Lax or"
                 + " Strict)");
     assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(
-                annotations(
-                    P + "affinity", "cookie",
-                    P + "session-cookie-conditional-samesite-none", "true")))
+            () ->
+                IngressNginxConfig.fromAnnotations(
+                    annotations(
+                        P + "affinity", "cookie",
+                        P + "session-cookie-conditional-samesite-none", "true")))
         .hasMessageStartingWith(
             "annotation \"" + P + "session-cookie-conditional-samesite-none\": \"true\"");
     assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(
-                annotations(P + "affinity", "cookie", P + "session-cookie-name", "a b")))
+            () ->
+                IngressNginxConfig.fromAnnotations(
+                    annotations(P + "affinity", "cookie", P + "session-cookie-name", "a b")))
         .hasMessageStartingWith(
             "annotations of " + P + "affinity: cookie: name: \"a b\" (expected: RFC 6265 token");
     assertThatThrownBy(
             () -> IngressNginxConfig.fromAnnotations(annotations(P + "load-balance", "ewma")))
         .hasMessageStartingWith(
-            "annotation \"" + P + "load-balance\": \"ewma\" (not supported, because it weighs"
+            "annotation \""
+                + P
+                + "load-balance\": \"ewma\" (not supported, because it weighs"
                 + " backends by measured latency");
     assertThatThrownBy(
             () -> IngressNginxConfig.fromAnnotations(annotations(P + "load-balance", "fastest")))
         .hasMessage(
-            "annotation \"" + P + "load-balance\": \"fastest\" (expected: round_robin or ewma (ewma"
+            "annotation \""
+                + P
+                + "load-balance\": \"fastest\" (expected: round_robin or ewma (ewma"
                 + " is not supported))");
   }
 
   @Test
   void numbersBeyondAnIntAreRefused() {
     assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(
-                annotations(P + "canary-weight-total", "99999999999")))
+            () ->
+                IngressNginxConfig.fromAnnotations(
+                    annotations(P + "canary-weight-total", "99999999999")))
         .hasMessage(
-            "annotation \"" + P + "canary-weight-total\": \"99999999999\" (expected: a whole number"
+            "annotation \""
+                + P
+                + "canary-weight-total\": \"99999999999\" (expected: a whole number"
                 + " from 1 to 2147483647)");
   }
 
   @Test
   void unknownAndUnsupportedAnnotationsOfTheFamilies() {
     assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(
-                annotations(P + "session-cookie-maxage", "10")))
+            () ->
+                IngressNginxConfig.fromAnnotations(annotations(P + "session-cookie-maxage", "10")))
         .hasMessageStartingWith(
-            "annotation \"" + P + "session-cookie-maxage\": unknown (expected one of: affinity,"
+            "annotation \""
+                + P
+                + "session-cookie-maxage\": unknown (expected one of: affinity,"
                 + " affinity-mode, affinity-canary-behavior, session-cookie-name,");
     assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(
-                annotations(P + "upstream-hash-by-subset", "true")))
+            () ->
+                IngressNginxConfig.fromAnnotations(
+                    annotations(P + "upstream-hash-by-subset", "true")))
         .hasMessageStartingWith(
-            "annotation \"" + P + "upstream-hash-by-subset\": not supported, because subset"
+            "annotation \""
+                + P
+                + "upstream-hash-by-subset\": not supported, because subset"
                 + " hashing");
     assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(annotations(P + "canary-by-header", "X-Canary")))
+            () ->
+                IngressNginxConfig.fromAnnotations(annotations(P + "canary-by-header", "X-Canary")))
         .hasMessage(
-            "annotation \"" + P + "canary-by-header\": not supported, because lbkit splits traffic"
+            "annotation \""
+                + P
+                + "canary-by-header\": not supported, because lbkit splits traffic"
                 + " by weight only; route on the header before the split");
     assertThatThrownBy(
-            () -> IngressNginxConfig.fromAnnotations(annotations(P + "session-cookie-hash", "sha1")))
+            () ->
+                IngressNginxConfig.fromAnnotations(annotations(P + "session-cookie-hash", "sha1")))
         .hasMessageStartingWith("annotation \"" + P + "session-cookie-hash\": not supported");
   }
 }

@@ -1,12 +1,11 @@
 package dev.lbkit.config;
 
-import dev.lbkit.cookie.CookieAttributes;
-import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.cookie.LegacyCookie;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lbkit.cookie.CookieAttributes;
+import dev.lbkit.cookie.LegacyCookie;
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.IpAddress;
@@ -72,9 +71,12 @@ class NginxConfigTest {
                         .build())
                 .build());
     assertThat(
-            NginxConfig.parseSticky("sticky cookie a samesite=strict").cookieAttributes().sameSite())
+            NginxConfig.parseSticky("sticky cookie a samesite=strict")
+                .cookieAttributes()
+                .sameSite())
         .isEqualTo(CookieAttributes.SameSite.STRICT);
-    assertThat(NginxConfig.parseSticky("sticky cookie a samesite=Lax").cookieAttributes().sameSite())
+    assertThat(
+            NginxConfig.parseSticky("sticky cookie a samesite=Lax").cookieAttributes().sameSite())
         .isEqualTo(CookieAttributes.SameSite.LAX);
     assertThat(NginxConfig.parseSticky("sticky cookie a 'path=/a'").cookieAttributes().path())
         .isEqualTo("/a");
@@ -114,9 +116,10 @@ class NginxConfigTest {
     assertThatThrownBy(() -> NginxConfig.parseSticky("sticky route $route_cookie $route_uri;"))
         .hasMessageStartingWith("sticky route: not supported, because nginx takes the route");
     assertThatThrownBy(
-            () -> NginxConfig.parseSticky(
-                "sticky learn create=$upstream_cookie_examplecookie lookup=$cookie_examplecookie"
-                    + " zone=client_sessions:1m;"))
+            () ->
+                NginxConfig.parseSticky(
+                    "sticky learn create=$upstream_cookie_examplecookie lookup=$cookie_examplecookie"
+                        + " zone=client_sessions:1m;"))
         .hasMessageStartingWith("sticky learn: not supported, because it learns sessions");
     assertThatThrownBy(() -> NginxConfig.parseSticky("sticky header X-Session;"))
         .hasMessage("sticky: method \"header\" (expected: cookie)");
@@ -125,9 +128,11 @@ class NginxConfigTest {
             "sticky cookie a: unknown parameter \"max_age=10\" (expected: expires=TIME|max,"
                 + " domain=D, path=P, samesite=strict|lax|none, httponly, secure)");
     assertThatThrownBy(() -> NginxConfig.parseSticky("sticky cookie a expires=soon"))
-        .hasMessageStartingWith("sticky cookie a expires: \"soon\" (expected: max, or an nginx time");
+        .hasMessageStartingWith(
+            "sticky cookie a expires: \"soon\" (expected: max, or an nginx time");
     assertThatThrownBy(() -> NginxConfig.parseSticky("sticky cookie a expires=0"))
-        .hasMessageStartingWith("sticky cookie a expires: \"0\" (expected: whole seconds, at least 1s");
+        .hasMessageStartingWith(
+            "sticky cookie a expires: \"0\" (expected: whole seconds, at least 1s");
     assertThatThrownBy(() -> NginxConfig.parseSticky("sticky cookie a samesite=sometimes"))
         .hasMessage("sticky cookie a samesite: \"sometimes\" (expected: strict, lax or none)");
     assertThatThrownBy(() -> NginxConfig.parseSticky("sticky cookie a samesite=$samesite"))
@@ -135,13 +140,15 @@ class NginxConfigTest {
             "sticky cookie a samesite: \"$samesite\" (nginx variables are not supported here,"
                 + " because lbkit sets cookie attributes when it is configured");
     assertThatThrownBy(() -> NginxConfig.parseSticky("sticky cookie a domain=$host"))
-        .hasMessageStartingWith("sticky cookie a domain: \"$host\" (nginx variables are not supported");
+        .hasMessageStartingWith(
+            "sticky cookie a domain: \"$host\" (nginx variables are not supported");
     assertThatThrownBy(() -> NginxConfig.parseSticky("sticky cookie a samesite=none"))
         .hasMessage(
             "sticky cookie a: samesite=none without secure (expected: secure too; browsers reject"
                 + " SameSite=None cookies that are not Secure)");
     assertThatThrownBy(() -> NginxConfig.parseSticky("sticky cookie a secure secure"))
-        .hasMessage("sticky cookie a: \"secure\" given twice (expected: each parameter at most once)");
+        .hasMessage(
+            "sticky cookie a: \"secure\" given twice (expected: each parameter at most once)");
     assertThatThrownBy(() -> NginxConfig.parseSticky("sticky cookie a path="))
         .hasMessage("sticky cookie a path: \"\" (expected: a value after '=')");
     assertThatThrownBy(() -> NginxConfig.parseSticky("sticky cookie a path=shop"))
@@ -166,14 +173,15 @@ class NginxConfigTest {
       @Nullable String client, Map<String, String> headers, String path, @Nullable String query) {
     return RequestContext.builder()
         .clientAddress(client == null ? null : IpAddress.parse(client))
-        .headers(name -> {
-          for (Map.Entry<String, String> e : headers.entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name)) {
-              return e.getValue();
-            }
-          }
-          return null;
-        })
+        .headers(
+            name -> {
+              for (Map.Entry<String, String> e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name)) {
+                  return e.getValue();
+                }
+              }
+              return null;
+            })
         .path(path)
         .query(query)
         .build();
@@ -208,7 +216,9 @@ class NginxConfigTest {
   void ipHash() {
     LoadBalancingMethod m = NginxConfig.parseMethod("ip_hash;");
     assertThat(m.directive()).isEqualTo("ip_hash");
-    assertSameAs("ip_hash;", HashSelectors.ipHash(),
+    assertSameAs(
+        "ip_hash;",
+        HashSelectors.ipHash(),
         i -> request("10." + i + ".7." + (i % 250), Map.of(), "/", null));
     // nginx ip_hash: the first three octets decide.
     assertThat(pick(m.selector(), request("192.0.2.10", Map.of(), "/", null)))
@@ -217,22 +227,36 @@ class NginxConfigTest {
 
   @Test
   void hashByVariables() {
-    assertSameAs("hash $remote_addr;", HashSelectors.hash(KeyExtractor.clientAddress()),
+    assertSameAs(
+        "hash $remote_addr;",
+        HashSelectors.hash(KeyExtractor.clientAddress()),
         i -> request("10.0." + i + ".1", Map.of(), "/", null));
-    assertSameAs("hash $http_x_user;", HashSelectors.hash(KeyExtractor.header("X-User")),
+    assertSameAs(
+        "hash $http_x_user;",
+        HashSelectors.hash(KeyExtractor.header("X-User")),
         i -> request(null, Map.of("x-user", "user" + i), "/", null));
-    assertSameAs("hash $cookie_tenant;", HashSelectors.hash(KeyExtractor.cookie("tenant")),
+    assertSameAs(
+        "hash $cookie_tenant;",
+        HashSelectors.hash(KeyExtractor.cookie("tenant")),
         i -> request(null, Map.of("Cookie", "a=b; tenant=t" + i), "/", null));
-    assertSameAs("hash $arg_id;", HashSelectors.hash(KeyExtractor.queryParameter("id")),
+    assertSameAs(
+        "hash $arg_id;",
+        HashSelectors.hash(KeyExtractor.queryParameter("id")),
         i -> request(null, Map.of(), "/", "x=1&id=" + i));
-    assertSameAs("hash $uri;", HashSelectors.hash(KeyExtractor.path()),
+    assertSameAs(
+        "hash $uri;",
+        HashSelectors.hash(KeyExtractor.path()),
         i -> request(null, Map.of(), "/p/" + i, "q=1"));
-    assertSameAs("hash $request_uri;", HashSelectors.hash(r -> r.path() + "?" + r.query()),
+    assertSameAs(
+        "hash $request_uri;",
+        HashSelectors.hash(r -> r.path() + "?" + r.query()),
         i -> request(null, Map.of(), "/p", "id=" + i));
-    assertSameAs("hash \"$host$uri\";",
+    assertSameAs(
+        "hash \"$host$uri\";",
         HashSelectors.hash(r -> "example.com" + r.path()),
         i -> request(null, Map.of("Host", "Example.COM:8443"), "/p/" + i, null));
-    assertSameAs("hash tenant-${arg_t}-x;",
+    assertSameAs(
+        "hash tenant-${arg_t}-x;",
         HashSelectors.hash(r -> "tenant-" + r.queryParameter("t") + "-x"),
         i -> request(null, Map.of(), "/", "t=" + i));
   }
@@ -315,7 +339,9 @@ class NginxConfigTest {
     assertThatThrownBy(() -> NginxConfig.parseMethod("hash $server_name;"))
         .hasMessage(
             "load-balancing method key: \"$server_name\" ($server_name is not supported: lbkit"
-                + " cannot read it from a request; expected: " + supported + ")");
+                + " cannot read it from a request; expected: "
+                + supported
+                + ")");
     assertThatThrownBy(() -> NginxConfig.parseMethod("hash $binary_remote_addr consistent;"))
         .hasMessageContaining(
             "$binary_remote_addr is not supported: its raw address bytes are not text;"

@@ -1,9 +1,8 @@
 package dev.lbkit.config;
 
-import dev.lbkit.cookie.SessionPersistence;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Binding;
 import dev.lbkit.core.Decision;
@@ -44,7 +43,9 @@ class TrafficSplitSessionPersistenceTest {
     for (GatewayApiConfig.BackendRef ref : GatewayApiConfig.backendRefs(rule)) {
       Upstream upstream = ref.name().equals("tea-v1") ? v1 : v2;
       builder.member(
-          ref.name(), LoadBalancer.builder(upstream).affinity(sp.toAffinity()).build(), ref.weight());
+          ref.name(),
+          LoadBalancer.builder(upstream).affinity(sp.toAffinity()).build(),
+          ref.weight());
     }
     return builder.build();
   }
@@ -53,7 +54,6 @@ class TrafficSplitSessionPersistenceTest {
     String value = d.responseHeaders().get(0).value();
     return value.substring(0, value.indexOf(';'));
   }
-
 
   /** The split member that took the request, or null. */
   private static String member(Decision d) {

@@ -1,12 +1,11 @@
 package dev.lbkit.config;
 
-import dev.lbkit.cookie.CookieAttributes;
-import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.cookie.LegacyCookie;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lbkit.cookie.CookieAttributes;
+import dev.lbkit.cookie.LegacyCookie;
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.LoadBalancer;
@@ -20,18 +19,24 @@ class VirtualServerConfigTest {
   // The cafe VirtualServer of the NGINX Ingress Controller guide, as a YAML library reads it.
   private static final Map<String, Object> TEA =
       Map.of(
-          "name", "tea",
-          "service", "tea-svc",
-          "port", 80,
+          "name",
+          "tea",
+          "service",
+          "tea-svc",
+          "port",
+          80,
           "sessionCookie",
-              Map.of("enable", true, "name", "srv_id", "path", "/tea", "expires", "2h"));
+          Map.of("enable", true, "name", "srv_id", "path", "/tea", "expires", "2h"));
   private static final Map<String, Object> COFFEE =
       Map.of(
-          "name", "coffee",
-          "service", "coffee-svc",
-          "port", 80,
+          "name",
+          "coffee",
+          "service",
+          "coffee-svc",
+          "port",
+          80,
           "sessionCookie",
-              Map.of("enable", true, "name", "srv_id", "path", "/coffee", "expires", "1h"));
+          Map.of("enable", true, "name", "srv_id", "path", "/coffee", "expires", "1h"));
 
   private static SessionPersistence.CookieBuilder sticky(String name) {
     return SessionPersistence.cookie(name)
@@ -73,7 +78,8 @@ class VirtualServerConfigTest {
             .secrets("0123456789abcdef0123456789abcdef")
             .build();
     Upstream tea =
-        Upstream.of("tea", Backend.of("tea-1", "10.0.0.1", 80), Backend.of("tea-2", "10.0.0.2", 80));
+        Upstream.of(
+            "tea", Backend.of("tea-1", "10.0.0.1", 80), Backend.of("tea-2", "10.0.0.2", 80));
     LoadBalancer lb = LoadBalancer.builder(tea).affinity(sp.toAffinity()).build();
     Decision first = lb.pick(Requests.request(null, "/tea"));
     String setCookie = first.responseHeaders().get(0).value();
@@ -84,7 +90,9 @@ class VirtualServerConfigTest {
     assertThat(again.backend()).isEqualTo(first.backend());
     assertThat(again.reason()).isEqualTo(Decision.Reason.STICKY_HIT);
     // As NGINX Plus, every response renews the two hours.
-    assertThat(again.responseHeaders().get(0).value()).startsWith("srv_id=").contains("Max-Age=7200");
+    assertThat(again.responseHeaders().get(0).value())
+        .startsWith("srv_id=")
+        .contains("Max-Age=7200");
   }
 
   @Test
@@ -125,14 +133,17 @@ class VirtualServerConfigTest {
   void disabledOrAbsentMeansNoSessionPersistence() {
     assertThat(VirtualServerConfig.sessionCookie(Map.of("enable", false, "name", "a"))).isNull();
     assertThat(VirtualServerConfig.sessionCookie(Map.of("name", "a"))).isNull();
-    assertThat(VirtualServerConfig.upstream(Map.of("name", "latte", "service", "latte-svc", "port", 80))
-            .sessionPersistence())
+    assertThat(
+            VirtualServerConfig.upstream(
+                    Map.of("name", "latte", "service", "latte-svc", "port", 80))
+                .sessionPersistence())
         .isNull();
   }
 
   @Test
   void lbMethods() {
-    assertThat(VirtualServerConfig.lbMethod("round_robin")).isEqualTo(LoadBalancingMethod.roundRobin());
+    assertThat(VirtualServerConfig.lbMethod("round_robin"))
+        .isEqualTo(LoadBalancingMethod.roundRobin());
     assertThat(VirtualServerConfig.lbMethod("least_conn").directive()).isEqualTo("least_conn");
     assertThat(VirtualServerConfig.lbMethod("ip_hash").directive()).isEqualTo("ip_hash");
     assertThat(VirtualServerConfig.lbMethod("random two least_conn").directive())
@@ -154,7 +165,9 @@ class VirtualServerConfigTest {
                 .directive())
         .isEqualTo("hash $remote_addr consistent");
     assertThatThrownBy(
-            () -> VirtualServerConfig.upstream(Map.of("name", "tea", "lb-method", "least_time header")))
+            () ->
+                VirtualServerConfig.upstream(
+                    Map.of("name", "tea", "lb-method", "least_time header")))
         .hasMessageStartingWith(
             "upstream tea.lb-method: \"least_time header\" (least_time is not supported");
   }
@@ -167,26 +180,33 @@ class VirtualServerConfigTest {
     assertThatThrownBy(() -> VirtualServerConfig.sessionCookie(Map.of("enable", "yes")))
         .hasMessage("sessionCookie.enable: \"yes\" (expected: true or false)");
     assertThatThrownBy(
-            () -> VirtualServerConfig.sessionCookie(
-                Map.of("enable", true, "name", "a", "expires", "2 hours")))
-        .hasMessageStartingWith("sessionCookie.expires: \"2 hours\" (expected: max, or an nginx time");
+            () ->
+                VirtualServerConfig.sessionCookie(
+                    Map.of("enable", true, "name", "a", "expires", "2 hours")))
+        .hasMessageStartingWith(
+            "sessionCookie.expires: \"2 hours\" (expected: max, or an nginx time");
     assertThatThrownBy(
-            () -> VirtualServerConfig.sessionCookie(
-                Map.of("enable", true, "name", "a", "samesite", "none")))
+            () ->
+                VirtualServerConfig.sessionCookie(
+                    Map.of("enable", true, "name", "a", "samesite", "none")))
         .hasMessage(
             "sessionCookie.samesite: \"none\" (expected: secure: true too; browsers reject"
                 + " SameSite=None cookies that are not Secure)");
     assertThatThrownBy(
-            () -> VirtualServerConfig.sessionCookie(
-                Map.of("enable", true, "name", "a", "samesite", "always")))
+            () ->
+                VirtualServerConfig.sessionCookie(
+                    Map.of("enable", true, "name", "a", "samesite", "always")))
         .hasMessage("sessionCookie.samesite: \"always\" (expected: strict, lax or none)");
     assertThatThrownBy(
-            () -> VirtualServerConfig.sessionCookie(
-                Map.of("enable", true, "name", "a", "domain", "$host")))
-        .hasMessageStartingWith("sessionCookie.domain: \"$host\" (nginx variables are not supported");
+            () ->
+                VirtualServerConfig.sessionCookie(
+                    Map.of("enable", true, "name", "a", "domain", "$host")))
+        .hasMessageStartingWith(
+            "sessionCookie.domain: \"$host\" (nginx variables are not supported");
     assertThatThrownBy(
-            () -> VirtualServerConfig.sessionCookie(
-                Map.of("enable", true, "name", "a", "httpOnly", 1)))
+            () ->
+                VirtualServerConfig.sessionCookie(
+                    Map.of("enable", true, "name", "a", "httpOnly", 1)))
         .hasMessage("sessionCookie.httpOnly: 1 (expected: true or false)");
     assertThatThrownBy(() -> VirtualServerConfig.upstream(Map.of("service", "tea-svc")))
         .hasMessage("upstream.name: absent (expected: the upstream's name)");
@@ -195,13 +215,15 @@ class VirtualServerConfigTest {
   @Test
   void unknownKeysListTheKnownOnes() {
     assertThatThrownBy(
-            () -> VirtualServerConfig.sessionCookie(Map.of("enable", true, "name", "a", "maxAge", 1)))
+            () ->
+                VirtualServerConfig.sessionCookie(Map.of("enable", true, "name", "a", "maxAge", 1)))
         .hasMessage(
             "sessionCookie: unknown key \"maxAge\" (expected one of: enable, name, path, expires,"
                 + " domain, httpOnly, secure, samesite)");
     assertThatThrownBy(
             () -> VirtualServerConfig.upstream(Map.of("name", "tea", "lbMethod", "least_conn")))
-        .hasMessageStartingWith("upstream: unknown key \"lbMethod\" (expected one of: name, service,");
+        .hasMessageStartingWith(
+            "upstream: unknown key \"lbMethod\" (expected one of: name, service,");
   }
 
   @Test
@@ -211,6 +233,7 @@ class VirtualServerConfigTest {
     upstream.put("keepalive", 32);
     upstream.put("healthCheck", Map.of("enable", true));
     assertThat(VirtualServerConfig.upstream(upstream)).isEqualTo(VirtualServerConfig.upstream(TEA));
-    assertThat(VirtualServerConfig.upstream(TEA).toString()).startsWith("UpstreamSettings[name=tea,");
+    assertThat(VirtualServerConfig.upstream(TEA).toString())
+        .startsWith("UpstreamSettings[name=tea,");
   }
 }

@@ -1,11 +1,10 @@
 package dev.lbkit.config;
 
-import dev.lbkit.cookie.CookieAttributes;
-import dev.lbkit.cookie.SessionPersistence;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lbkit.cookie.CookieAttributes;
+import dev.lbkit.cookie.SessionPersistence;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +26,9 @@ class VoyagerConfigTest {
   void stickyIngress() {
     Map<String, String> ingress = Map.of(STICKY, "true");
     for (String service : new String[] {"s1", "s2"}) {
-      assertThat(VoyagerConfig.sessionPersistence(ingress, Map.of())).as(service).isEqualTo(SERVERID);
+      assertThat(VoyagerConfig.sessionPersistence(ingress, Map.of()))
+          .as(service)
+          .isEqualTo(SERVERID);
     }
     assertThat(VoyagerConfig.isSticky(ingress, Map.of())).isTrue();
     assertThat(VoyagerConfig.tcpMethod(ingress, Map.of()).directive())
@@ -57,7 +58,8 @@ class VoyagerConfigTest {
     // The Service's name wins.
     assertThat(
             VoyagerConfig.sessionPersistence(
-                    ingress, Map.of("ingress.appscode.com/session-cookie-name", "svc")).name())
+                    ingress, Map.of("ingress.appscode.com/session-cookie-name", "svc"))
+                .name())
         .isEqualTo("svc");
   }
 
@@ -68,7 +70,8 @@ class VoyagerConfigTest {
     assertThat(VoyagerConfig.isSticky(Map.of(STICKY, "false"), Map.of())).isFalse();
     assertThat(
             VoyagerConfig.isSticky(
-                Map.of("ingress.appscode.com/hsts", "true", "kubernetes.io/ingress.class", "voyager"),
+                Map.of(
+                    "ingress.appscode.com/hsts", "true", "kubernetes.io/ingress.class", "voyager"),
                 Map.of()))
         .isFalse();
   }
@@ -83,20 +86,25 @@ class VoyagerConfigTest {
             () -> VoyagerConfig.isSticky(Map.of("ingress.appscode.com/affinity", "ip"), Map.of()))
         .hasMessage("annotation \"ingress.appscode.com/affinity\": \"ip\" (expected: cookie)");
     assertThatThrownBy(
-            () -> VoyagerConfig.isSticky(
-                Map.of(), Map.of("ingress.appscode.com/session-cookie-hash", "crc32")))
+            () ->
+                VoyagerConfig.isSticky(
+                    Map.of(), Map.of("ingress.appscode.com/session-cookie-hash", "crc32")))
         .hasMessage(
             "annotation \"ingress.appscode.com/session-cookie-hash\": \"crc32\" (expected: md5, sha"
                 + " or index)");
     assertThatThrownBy(
-            () -> VoyagerConfig.isSticky(Map.of("ingress.appscode.com/sticky-sessions", "true"), Map.of()))
+            () ->
+                VoyagerConfig.isSticky(
+                    Map.of("ingress.appscode.com/sticky-sessions", "true"), Map.of()))
         .hasMessage(
             "annotation \"ingress.appscode.com/sticky-sessions\": unknown (expected one of:"
                 + " sticky-session, affinity, session-cookie-name, session-cookie-hash, with or"
                 + " without the prefix ingress.appscode.com/)");
     assertThatThrownBy(
-            () -> VoyagerConfig.sessionPersistence(
-                Map.of(STICKY, "true", "ingress.appscode.com/session-cookie-name", "a;b"), Map.of()))
+            () ->
+                VoyagerConfig.sessionPersistence(
+                    Map.of(STICKY, "true", "ingress.appscode.com/session-cookie-name", "a;b"),
+                    Map.of()))
         .hasMessageStartingWith("name: \"a;b\" (expected: RFC 6265 token");
   }
 }

@@ -274,10 +274,7 @@ public final class CookieAttributes {
 
     private static void checkPath(String field, String path) {
       checkArgument(
-          path.startsWith("/"),
-          "%s: %s (expected: an absolute path starting with /)",
-          field,
-          path);
+          path.startsWith("/"), "%s: %s (expected: an absolute path starting with /)", field, path);
       for (int i = 0; i < path.length(); i++) {
         char c = path.charAt(i);
         checkArgument(

@@ -83,8 +83,8 @@ public final class JvmRouteAffinity implements SessionAffinity {
   }
 
   /**
-   * Reads the route from the {@code JSESSIONID} cookie and the {@code ;jsessionid=} path
-   * parameter, writes nothing, and fails over when the route's backend is unavailable.
+   * Reads the route from the {@code JSESSIONID} cookie and the {@code ;jsessionid=} path parameter,
+   * writes nothing, and fails over when the route's backend is unavailable.
    */
   public static JvmRouteAffinity ofDefaults() {
     return builder().build();
@@ -153,8 +153,8 @@ public final class JvmRouteAffinity implements SessionAffinity {
   }
 
   /**
-   * The route cookie when lbkit writes one and the request goes to a backend other than the one
-   * its route named (a new session, a rebalance or a failover), as mod_proxy_balancer sets {@code
+   * The route cookie when lbkit writes one and the request goes to a backend other than the one its
+   * route named (a new session, a rebalance or a failover), as mod_proxy_balancer sets {@code
    * ROUTEID} when {@code BALANCER_ROUTE_CHANGED}. A backend without a route label gets none.
    */
   @Override
@@ -230,8 +230,8 @@ public final class JvmRouteAffinity implements SessionAffinity {
     /**
      * Makes lbkit write its own route cookie with this name (value {@code .route}) when a session
      * starts or moves, and read it first: for applications that do not append a route to their
-     * session id, as mod_proxy_balancer's {@code ROUTEID} recipe. {@code null} (the default)
-     * writes nothing.
+     * session id, as mod_proxy_balancer's {@code ROUTEID} recipe. {@code null} (the default) writes
+     * nothing.
      */
     public Builder routeCookie(@Nullable String name) {
       this.routeCookie = name == null ? null : checkToken("routeCookie", name);
@@ -250,8 +250,8 @@ public final class JvmRouteAffinity implements SessionAffinity {
     /**
      * Whether a session whose route's backend is down, failed or full moves to another backend
      * (true, the default), or gets no backend so that the caller answers 503 (mod_proxy_balancer
-     * {@code nofailover=On}, for applications without session replication). Off also keeps a
-     * retry after a failure on the route's backend.
+     * {@code nofailover=On}, for applications without session replication). Off also keeps a retry
+     * after a failure on the route's backend.
      */
     public Builder failover(boolean failover) {
       this.failover = failover;
@@ -261,8 +261,8 @@ public final class JvmRouteAffinity implements SessionAffinity {
     /**
      * Builds the affinity.
      *
-     * @throws IllegalArgumentException if the route cookie's name has a {@code __Secure-} or
-     *     {@code __Host-} prefix its attributes do not satisfy
+     * @throws IllegalArgumentException if the route cookie's name has a {@code __Secure-} or {@code
+     *     __Host-} prefix its attributes do not satisfy
      */
     public JvmRouteAffinity build() {
       if (routeCookie != null) {

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A sticky-cookie value format of another product that lbkit reads and re-issues in its own format,
  * so that a gateway can take over from that product without breaking the sessions it holds. Give
- * these to {@link SessionPersistence.CookieBuilder#legacyCookies}; the cookie name is the session's.
+ * these to {@link SessionPersistence.CookieBuilder#legacyCookies}; the cookie name is the
+ * session's.
  *
  * <p>A legacy value is not authenticated (the products did not sign them), so it only ever binds to
  * a backend of the current snapshot that it names exactly; anything else counts as no session. The

@@ -465,7 +465,6 @@ public final class SessionPersistence {
           "authorization",
           "www-authenticate");
 
-
   /**
    * The options cookie and header sessions share; {@link CookieBuilder} and {@link HeaderBuilder}
    * add their own. Every setter may be called in any order.
@@ -735,8 +734,8 @@ public final class SessionPersistence {
   }
 
   /**
-   * Builds a header session: the shared options only. A header has no attributes or expiry, and
-   * its name may not be a framing, routing or cookie header.
+   * Builds a header session: the shared options only. A header has no attributes or expiry, and its
+   * name may not be a framing, routing or cookie header.
    */
   public static final class HeaderBuilder extends Builder<HeaderBuilder> {
     private HeaderBuilder(String name) {

@@ -53,7 +53,9 @@ class CookieAttributesTest {
         CookieAttributes.builder().sameSite(SameSite.NONE).secure(Secure.NEVER),
         "secure: NEVER (expected: ALWAYS or WHEN_REQUEST_SECURE with sameSite NONE");
     assertError(
-        CookieAttributes.builder().sameSite(SameSite.LAX).omitSameSiteNoneForIncompatibleClients(true),
+        CookieAttributes.builder()
+            .sameSite(SameSite.LAX)
+            .omitSameSiteNoneForIncompatibleClients(true),
         "omitSameSiteNoneForIncompatibleClients: true (expected: only with sameSite NONE, got"
             + " LAX)");
   }

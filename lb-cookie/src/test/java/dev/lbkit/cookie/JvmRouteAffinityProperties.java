@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Binding;
+import dev.lbkit.core.Decision;
+import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.ResponseHeader;
 import dev.lbkit.core.Upstream;
-import dev.lbkit.core.LoadBalancer;
-import dev.lbkit.core.Decision;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

@@ -116,8 +116,10 @@ class JvmRouteAffinityTest {
 
   @Test
   void firstCookieWithAKnownRouteWins() {
-    assertThat(pick(cookie("JSESSIONID=A.stale; JSESSIONID=B.node2; JSESSIONID=C.node3"))
-            .backend().id())
+    assertThat(
+            pick(cookie("JSESSIONID=A.stale; JSESSIONID=B.node2; JSESSIONID=C.node3"))
+                .backend()
+                .id())
         .isEqualTo("b");
   }
 
@@ -125,8 +127,8 @@ class JvmRouteAffinityTest {
   void customSessionCookieName() {
     LoadBalancer custom =
         LoadBalancer.builder(upstream)
-            .affinity(JvmRouteAffinity.builder().sessionCookie("APPSESSION").pathParameter(null)
-                .build())
+            .affinity(
+                JvmRouteAffinity.builder().sessionCookie("APPSESSION").pathParameter(null).build())
             .build();
     assertThat(custom.pick(cookie("appsession=A.node3")).backend().id()).isEqualTo("c");
     assertThat(custom.pick(cookie("JSESSIONID=A.node3")).reason())
@@ -270,14 +272,23 @@ class JvmRouteAffinityTest {
   void malformedInputIsAbsent() {
     for (String header :
         List.of(
-            "", ";;;", "JSESSIONID", "JSESSIONID=", "JSESSIONID=\"", "JSESSIONID=.", "=.node1",
-            "JSESSIONID=a.node1\r\nX: y", "JSESSIONIDX=a.node1", "XJSESSIONID=a.node1")) {
+            "",
+            ";;;",
+            "JSESSIONID",
+            "JSESSIONID=",
+            "JSESSIONID=\"",
+            "JSESSIONID=.",
+            "=.node1",
+            "JSESSIONID=a.node1\r\nX: y",
+            "JSESSIONIDX=a.node1",
+            "XJSESSIONID=a.node1")) {
       Decision d = pick(cookie(header));
       assertThat(d.hasBackend()).as(header).isTrue();
       assertThat(d.reason()).as(header).isEqualTo(Decision.Reason.NEW_SESSION);
     }
     for (String path : List.of(";", ";jsessionid", ";jsessionid=", "/;jsessionid=.", "/a;=b")) {
-      assertThat(pick(request(null, path)).reason()).as(path)
+      assertThat(pick(request(null, path)).reason())
+          .as(path)
           .isEqualTo(Decision.Reason.NEW_SESSION);
     }
   }
@@ -290,11 +301,12 @@ class JvmRouteAffinityTest {
     assertThatThrownBy(() -> JvmRouteAffinity.builder().routeCookie(""))
         .hasMessage("routeCookie: \"\" (expected: an RFC 6265 cookie name token)");
     assertThatThrownBy(
-            () -> JvmRouteAffinity.builder()
-                .routeCookie("__Host-route")
-                .routeCookieAttributes(
-                    CookieAttributes.builder().secure(CookieAttributes.Secure.NEVER).build())
-                .build())
+            () ->
+                JvmRouteAffinity.builder()
+                    .routeCookie("__Host-route")
+                    .routeCookieAttributes(
+                        CookieAttributes.builder().secure(CookieAttributes.Secure.NEVER).build())
+                    .build())
         .hasMessageStartingWith(
             "routeCookieAttributes.secure: NEVER (expected: ALWAYS for a cookie named"
                 + " __Host-route");

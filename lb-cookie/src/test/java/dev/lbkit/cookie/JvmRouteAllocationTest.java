@@ -37,8 +37,7 @@ class JvmRouteAllocationTest {
   @Test
   void aRouteInTheCookieAllocatesNothing() {
     RequestContext request =
-        JvmRouteAffinityTest.cookie(
-            sixCookies("JSESSIONID=8F3A21C1B5E0D4A7C2.node2"));
+        JvmRouteAffinityTest.cookie(sixCookies("JSESSIONID=8F3A21C1B5E0D4A7C2.node2"));
     assertThat(bytesPerResolve(request, "b")).isLessThan(8);
   }
 
@@ -52,8 +51,7 @@ class JvmRouteAllocationTest {
 
   @Test
   void anUnknownRouteAllocatesNothing() {
-    RequestContext request =
-        JvmRouteAffinityTest.cookie(sixCookies("JSESSIONID=8F3A21C1.node9"));
+    RequestContext request = JvmRouteAffinityTest.cookie(sixCookies("JSESSIONID=8F3A21C1.node9"));
     assertThat(bytesPerResolve(request, null)).isLessThan(8);
   }
 

@@ -3,11 +3,11 @@ package dev.lbkit.cookie;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lbkit.cookie.CookieAttributes.SameSite;
+import dev.lbkit.cookie.CookieAttributes.Secure;
 import dev.lbkit.cookie.SessionPersistence.Lifetime;
 import dev.lbkit.cookie.SessionPersistence.Mode;
 import dev.lbkit.cookie.SessionPersistence.Refresh;
-import dev.lbkit.cookie.CookieAttributes.SameSite;
-import dev.lbkit.cookie.CookieAttributes.Secure;
 import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,8 +93,7 @@ class SessionPersistenceTest {
             + " __Secure-id");
     CookieAttributes secure = CookieAttributes.builder().secure(Secure.ALWAYS).build();
     assertError(
-        SessionPersistence.cookie("__Host-id")
-            .attributes(secure.toBuilder().path("/tea").build()),
+        SessionPersistence.cookie("__Host-id").attributes(secure.toBuilder().path("/tea").build()),
         "attributes.path and domain: /tea, null (expected: path / and no domain for a __Host-"
             + " cookie)");
     assertThat(SessionPersistence.cookie("__Host-id").attributes(secure).build().name())
@@ -116,8 +115,9 @@ class SessionPersistenceTest {
     String unset = System.getenv("LBKIT_NO_SUCH_VARIABLE_FOR_TESTS");
     assertThatThrownBy(() -> SessionPersistence.cookie("a").secrets(unset))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("secrets[0]: null (expected: a secret of at least 16 bytes; is the"
-            + " environment variable or file that should hold it set?)");
+        .hasMessageStartingWith(
+            "secrets[0]: null (expected: a secret of at least 16 bytes; is the"
+                + " environment variable or file that should hold it set?)");
     assertThatThrownBy(() -> SessionPersistence.cookie("a").secrets((String[]) null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("secrets: null (expected:");
@@ -152,8 +152,7 @@ class SessionPersistenceTest {
     assertThat(SessionPersistence.header("X-S").build().cookieAttributes()).isNull();
     assertThat(SessionPersistence.header("X-S").build().lifetime()).isEqualTo(Lifetime.SESSION);
     assertThat(
-            Arrays.stream(SessionPersistence.HeaderBuilder.class.getMethods())
-                .map(Method::getName))
+            Arrays.stream(SessionPersistence.HeaderBuilder.class.getMethods()).map(Method::getName))
         .doesNotContain("attributes", "lifetime", "legacyCookies")
         .contains("secrets", "idleTimeout", "build");
     assertThat(SessionPersistence.header("X-S").build().toBuilder())

@@ -33,7 +33,11 @@ class StickySessionProperties {
 
   /** Built once: each affinity without a secret logs its WARN. */
   private static final SessionAffinity NO_SECRET_PERSISTENT =
-      SessionPersistence.cookie("srv_id").scope("tea").insecureUnsignedTokens().build().toAffinity();
+      SessionPersistence.cookie("srv_id")
+          .scope("tea")
+          .insecureUnsignedTokens()
+          .build()
+          .toAffinity();
 
   private static final SessionAffinity NO_SECRET_BALANCED =
       SessionPersistence.cookie("srv_id")
@@ -110,7 +114,8 @@ class StickySessionProperties {
 
   @Provide
   Arbitrary<String> nameSpellings() {
-    return Arbitraries.of("srv_id", " srv_id", "\tsrv_id ", "srv_id  ", "srv_idx", "Srv_id", "xsrv_id");
+    return Arbitraries.of(
+        "srv_id", " srv_id", "\tsrv_id ", "srv_id  ", "srv_idx", "Srv_id", "xsrv_id");
   }
 
   @Provide

@@ -504,7 +504,11 @@ class StickySessionTest {
         .hasMessageStartingWith("secrets: none for session srv_id (expected: a secret of 32 random")
         .hasMessageContaining("insecureUnsignedTokens()");
     assertThatThrownBy(
-            () -> SessionPersistence.cookie("srv_id").insecureUnsignedTokens().secrets(SECRET).build())
+            () ->
+                SessionPersistence.cookie("srv_id")
+                    .insecureUnsignedTokens()
+                    .secrets(SECRET)
+                    .build())
         .hasMessage("insecureUnsignedTokens: set with 1 secrets (expected: one or the other)");
   }
 

@@ -16,7 +16,8 @@ class TokenSecretsTest {
 
   @Test
   void commasAndLineBreaksSeparateSecrets() {
-    assertThat(TokenSecrets.parse("secret", " " + NEW + " , " + OLD + ",")).containsExactly(NEW, OLD);
+    assertThat(TokenSecrets.parse("secret", " " + NEW + " , " + OLD + ","))
+        .containsExactly(NEW, OLD);
     assertThat(TokenSecrets.parse("secret", NEW + "\n" + OLD + "\r\n\n")).containsExactly(NEW, OLD);
     assertThatThrownBy(() -> TokenSecrets.parse("secret", " ,\n"))
         .isInstanceOf(IllegalArgumentException.class)
@@ -45,7 +46,9 @@ class TokenSecretsTest {
     assertThatThrownBy(() -> TokenSecrets.fromFile("secretFile", missing))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "secretFile: " + missing + " cannot be read (NoSuchFileException; expected: a readable"
+            "secretFile: "
+                + missing
+                + " cannot be read (NoSuchFileException; expected: a readable"
                 + " UTF-8 file holding one or more secrets)");
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
     assertThatThrownBy(() -> TokenSecrets.fromFile("secretFile", empty))

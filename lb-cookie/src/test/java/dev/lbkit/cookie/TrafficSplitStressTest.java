@@ -52,8 +52,7 @@ class TrafficSplitStressTest {
                     fresh.report(Outcome.SUCCESS);
                     if (fresh.hasBackend()) {
                       String route = fresh.backend().route();
-                      Decision again =
-                          split.pick(JvmRouteAffinityTest.cookie("ROUTEID=." + route));
+                      Decision again = split.pick(JvmRouteAffinityTest.cookie("ROUTEID=." + route));
                       again.report(Outcome.SUCCESS);
                       if (!fresh.backend().equals(again.backend())) {
                         throw new AssertionError(fresh + " then " + again);

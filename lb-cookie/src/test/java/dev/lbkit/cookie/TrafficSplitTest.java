@@ -44,8 +44,8 @@ class TrafficSplitTest {
   private final LoadBalancer canaryLb = routed(canary);
 
   /**
-   * Every split that draws members is seeded: the shares below are checked within tolerances, and
-   * a tolerance left to chance can be missed by chance.
+   * Every split that draws members is seeded: the shares below are checked within tolerances, and a
+   * tolerance left to chance can be missed by chance.
    */
   private static final long SEED = 20_240_601L;
 
@@ -72,7 +72,6 @@ class TrafficSplitTest {
     d.report(Outcome.SUCCESS);
     return d;
   }
-
 
   /** The split member that took the request, or null. */
   private static String member(Decision d) {
@@ -203,10 +202,14 @@ class TrafficSplitTest {
   void aSessionSeveralMembersCallGoneStartsAgainByWeight() {
     TrafficSplit split =
         TrafficSplit.builder()
-            .member("stable", LoadBalancer.builder(stable).affinity(new HeaderSession(false))
-                .build(), 1)
-            .member("canary", LoadBalancer.builder(canary).affinity(new HeaderSession(false))
-                .build(), 0)
+            .member(
+                "stable",
+                LoadBalancer.builder(stable).affinity(new HeaderSession(false)).build(),
+                1)
+            .member(
+                "canary",
+                LoadBalancer.builder(canary).affinity(new HeaderSession(false)).build(),
+                0)
             .build();
     Decision d = pickAndReport(split, withHeader("x9"));
     assertThat(member(d)).isEqualTo("stable");
@@ -289,7 +292,8 @@ class TrafficSplitTest {
         .hasMessage("weight of member a: -1 (expected: 0..1000000)");
     assertThatThrownBy(() -> TrafficSplit.builder().member("a", stableLb, 1_000_001))
         .hasMessage("weight of member a: 1000001 (expected: 0..1000000)");
-    assertThatThrownBy(() -> TrafficSplit.builder().member("a", stableLb, 1).member("a", canaryLb, 1))
+    assertThatThrownBy(
+            () -> TrafficSplit.builder().member("a", stableLb, 1).member("a", canaryLb, 1))
         .hasMessage("member: \"a\" (expected: a name not used yet)");
     assertThatThrownBy(() -> TrafficSplit.builder().member(" ", stableLb, 1))
         .hasMessage("member name: \" \" (expected: a non-blank name)");
@@ -310,8 +314,10 @@ class TrafficSplitTest {
     assertThat(split.weight("stable")).isEqualTo(90);
     assertThat(split.canaryBehavior()).isEqualTo(TrafficSplit.CanaryBehavior.STICKY);
     assertThat(split).hasToString("TrafficSplit{stable=90, canary=10}");
-    assertThat(TrafficSplit.CanaryBehavior.parse(" Legacy ")).isEqualTo(TrafficSplit.CanaryBehavior.LEGACY);
-    assertThat(TrafficSplit.CanaryBehavior.parse("STICKY")).isEqualTo(TrafficSplit.CanaryBehavior.STICKY);
+    assertThat(TrafficSplit.CanaryBehavior.parse(" Legacy "))
+        .isEqualTo(TrafficSplit.CanaryBehavior.LEGACY);
+    assertThat(TrafficSplit.CanaryBehavior.parse("STICKY"))
+        .isEqualTo(TrafficSplit.CanaryBehavior.STICKY);
   }
 
   private static String cookiePair(List<ResponseHeader> headers) {
@@ -397,7 +403,10 @@ class TrafficSplitTest {
 
     @Override
     public List<ResponseHeader> responseHeaders(
-        PoolSnapshot pool, RequestContext request, Binding binding, int chosen,
+        PoolSnapshot pool,
+        RequestContext request,
+        Binding binding,
+        int chosen,
         Decision.Reason reason) {
       if (reason == Decision.Reason.STICKY_HIT) {
         return List.of();

@@ -56,7 +56,8 @@ public final class Backend {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(host, "host");
     checkArgument(!id.isEmpty(), "id: \"\" (expected: a non-empty string)");
-    checkArgument(!host.isEmpty(), "host of backend %s: \"\" (expected: a host name or address)", id);
+    checkArgument(
+        !host.isEmpty(), "host of backend %s: \"\" (expected: a host name or address)", id);
     checkArgument(
         port >= 1 && port <= 65535, "port of backend %s: %s (expected: 1..65535)", id, port);
     return new Backend(id, host, port, 1, null, BackendState.UP, UNLIMITED);

@@ -29,6 +29,7 @@ final class BackendStats {
   private static final int HEALTHY = 0;
   private static final int OUT = 1;
   private static final int PROBING = 2;
+
   /** Was out, then quick recovery forgot its failures: not yet proven healthy. */
   private static final int FORGOTTEN = 3;
 

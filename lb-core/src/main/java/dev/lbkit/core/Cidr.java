@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
  * or a single address: an immutable value, as nginx {@code set_real_ip_from} takes it.
  *
  * <p>As nginx, an IPv4 block also contains the IPv4-mapped IPv6 form of its addresses ({@code
- * ::ffff:10.1.2.3}), which is how a dual-stack socket reports an IPv4 peer; and a block written with
- * host bits set ({@code 10.1.2.3/8}) means the block those bits belong to ({@code 10.0.0.0/8}),
- * which {@link #toString()} then shows.
+ * ::ffff:10.1.2.3}), which is how a dual-stack socket reports an IPv4 peer; and a block written
+ * with host bits set ({@code 10.1.2.3/8}) means the block those bits belong to ({@code
+ * 10.0.0.0/8}), which {@link #toString()} then shows.
  */
 public final class Cidr {
   private final IpAddress network;

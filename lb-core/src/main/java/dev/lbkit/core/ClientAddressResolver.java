@@ -3,9 +3,9 @@ package dev.lbkit.core;
 import static dev.lbkit.core.internal.Checks.checkArgument;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Arrays;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * Finds the client's address behind trusted proxies, as nginx's realip module does ({@code
  * set_real_ip_from}, {@code real_ip_header}, {@code real_ip_recursive}).
  *
- * <p>Only a peer inside one of the trusted blocks may speak for the client; a header from any
- * other peer is ignored, so that a client cannot choose its own address (and with it its {@code
- * ip_hash} backend). The header holds a list of addresses, the nearest proxy's entry last:
+ * <p>Only a peer inside one of the trusted blocks may speak for the client; a header from any other
+ * peer is ignored, so that a client cannot choose its own address (and with it its {@code ip_hash}
+ * backend). The header holds a list of addresses, the nearest proxy's entry last:
  *
  * <ul>
  *   <li>Non-recursive (the default, as nginx): the last address of the list is the client.
@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * ({@code 192.0.2.1:4711}, {@code [2001:db8::1]:4711}, or a bare IPv6 address), parsed as nginx's
  * {@code ngx_parse_addr_port} does: octets with leading zeros are decimal ({@code 010.1.2.3} is
  * 10.1.2.3), {@code 255.255.255.255} is no address, brackets need a port. {@link
- * Builder#strictAddresses} refuses entries that are not canonical literals. {@code Forwarded} is read
- * as RFC 7239: the {@code for=} parameter of each element, a token or a quoted string, IPv6 in
+ * Builder#strictAddresses} refuses entries that are not canonical literals. {@code Forwarded} is
+ * read as RFC 7239: the {@code for=} parameter of each element, a token or a quoted string, IPv6 in
  * brackets, an optional (possibly obfuscated) port. The identifiers {@code unknown} and {@code
  * _obfuscated} are no address, so they count as malformed.
  *
@@ -68,8 +68,7 @@ public final class ClientAddressResolver {
   private final boolean recursive;
   private final boolean strict;
 
-  private ClientAddressResolver(
-      Cidr[] trusted, String header, boolean recursive, boolean strict) {
+  private ClientAddressResolver(Cidr[] trusted, String header, boolean recursive, boolean strict) {
     this.trusted = trusted;
     this.header = header;
     this.forwarded = header.equalsIgnoreCase(FORWARDED);
@@ -146,7 +145,8 @@ public final class ClientAddressResolver {
 
   /**
    * As {@link #resolve(IpAddress, HeaderSource)} for a peer given as text, as a servlet container
-   * reports it ({@code 192.0.2.1}, {@code 2001:db8::1}, {@code [2001:db8::1]}, {@code fe80::1%eth0}).
+   * reports it ({@code 192.0.2.1}, {@code 2001:db8::1}, {@code [2001:db8::1]}, {@code
+   * fe80::1%eth0}).
    *
    * @return the client's address, or {@code null} if the peer is no IP address (a Unix socket)
    */
@@ -170,8 +170,8 @@ public final class ClientAddressResolver {
 
   /**
    * nginx's walk over a list separated by commas and spaces, from the right ({@code
-   * ngx_http_get_forwarded_addr_internal}), with its every quirk: the first character of the
-   * value is never taken for a separator, so {@code ",192.0.2.1"} is one malformed entry.
+   * ngx_http_get_forwarded_addr_internal}), with its every quirk: the first character of the value
+   * is never taken for a separator, so {@code ",192.0.2.1"} is one malformed entry.
    */
   private IpAddress resolveList(IpAddress peer, String value) {
     IpAddress client = peer;
@@ -473,13 +473,13 @@ public final class ClientAddressResolver {
     }
 
     /**
-     * Whether an entry of a list header must be an address literal as {@link IpAddress#parse}
-     * reads it; off unless set, so that every entry reads as nginx reads it. nginx takes octets
-     * with leading zeros as decimal ({@code 010.1.2.3} is 10.1.2.3) and an empty octet as 0,
-     * where other parsers read {@code 010} as octal 8 or refuse it: a proxy chain whose other
-     * hops disagree with nginx can be told apart by such an entry, which this refuses (the entry
-     * then counts as malformed). The separators, ports and the {@code Forwarded} header are read
-     * the same either way.
+     * Whether an entry of a list header must be an address literal as {@link IpAddress#parse} reads
+     * it; off unless set, so that every entry reads as nginx reads it. nginx takes octets with
+     * leading zeros as decimal ({@code 010.1.2.3} is 10.1.2.3) and an empty octet as 0, where other
+     * parsers read {@code 010} as octal 8 or refuse it: a proxy chain whose other hops disagree
+     * with nginx can be told apart by such an entry, which this refuses (the entry then counts as
+     * malformed). The separators, ports and the {@code Forwarded} header are read the same either
+     * way.
      */
     public Builder strictAddresses(boolean strict) {
       this.strict = strict;

@@ -33,7 +33,9 @@ public final class Decision {
     REBALANCED_FULL,
     /** A retry went to another backend than the ones already tried. */
     FAILOVER,
-    /** A retry went to the session's backend again, because the session may not change on failure. */
+    /**
+     * A retry went to the session's backend again, because the session may not change on failure.
+     */
     RETRY_SAME,
     /** No backend could take the request. */
     NO_BACKEND,
@@ -152,10 +154,10 @@ public final class Decision {
   }
 
   /**
-   * Picks again for a request whose attempt failed, within the same load balancer (behind a
-   * split, the same member, as a retry in NGINX or Envoy stays within the upstream the split
-   * chose), leaving out every backend already tried (see {@link LoadBalancer#retry}). Report this
-   * decision first, so that its failure counts for passive health.
+   * Picks again for a request whose attempt failed, within the same load balancer (behind a split,
+   * the same member, as a retry in NGINX or Envoy stays within the upstream the split chose),
+   * leaving out every backend already tried (see {@link LoadBalancer#retry}). Report this decision
+   * first, so that its failure counts for passive health.
    */
   public Decision retry() {
     return loadBalancer.retry(this);
@@ -167,8 +169,8 @@ public final class Decision {
   }
 
   /**
-   * The names of the {@link TrafficSplit} members that led to this decision, outermost split
-   * first; empty when no split was involved.
+   * The names of the {@link TrafficSplit} members that led to this decision, outermost split first;
+   * empty when no split was involved.
    */
   public List<String> members() {
     return members;

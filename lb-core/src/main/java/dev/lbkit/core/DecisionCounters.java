@@ -26,9 +26,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Register it with every load balancer of the upstream whose decisions it should count;
  * decisions of another upstream are ignored. Counting is lock-free: a {@link LongAdder} per reason
  * and per backend, found with one concurrent-map read, so a decision allocates nothing once its
- * backend has been seen. The counts of a backend that leaves the upstream are dropped when the
- * next snapshot is published (so that a pool whose members come and go does not grow without
- * bound); the totals keep them.
+ * backend has been seen. The counts of a backend that leaves the upstream are dropped when the next
+ * snapshot is published (so that a pool whose members come and go does not grow without bound); the
+ * totals keep them.
  */
 public final class DecisionCounters implements LoadBalancerListener {
   private static final Decision.Reason[] REASONS = Decision.Reason.values();

@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
  * Reads request headers for a {@link RequestContext}. An adapter implements it over its own request
  * type (a servlet request, a Netty request, a map in a test).
  *
- * <p>It should not throw. One that does reads as absent, so that the request is still answered,
- * and the first failure of each implementing class is logged at WARN under this interface's name.
+ * <p>It should not throw. One that does reads as absent, so that the request is still answered, and
+ * the first failure of each implementing class is logged at WARN under this interface's name.
  */
 @FunctionalInterface
 public interface HeaderSource {

@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reports a {@link HeaderSource} that threw: the first failure of each header source class at
- * WARN, later ones at DEBUG, under the logger {@code dev.lbkit.core.HeaderSource}.
+ * Reports a {@link HeaderSource} that threw: the first failure of each header source class at WARN,
+ * later ones at DEBUG, under the logger {@code dev.lbkit.core.HeaderSource}.
  *
  * <p>Per class rather than per instance: an adapter usually creates a header source for every
  * request (a lambda or a small class over its request object), so an instance lives as long as one

@@ -139,8 +139,8 @@ public final class IpAddress {
   }
 
   /**
-   * The canonical text: a dotted quad for IPv4, RFC 5952 for IPv6 (lowercase, no leading zeros,
-   * the longest run of two or more zero groups as {@code ::}, the first of equal runs), with an
+   * The canonical text: a dotted quad for IPv4, RFC 5952 for IPv6 (lowercase, no leading zeros, the
+   * longest run of two or more zero groups as {@code ::}, the first of equal runs), with an
    * IPv4-mapped address as {@code ::ffff:192.0.2.1} (RFC 5952 section 5). {@link #parse} reads it
    * back to an equal address.
    */

@@ -13,7 +13,9 @@ import java.util.List;
  * which nginx's per-worker counters allow too.
  */
 final class LeastConnSelector implements Selector {
-  /** Its own turns, apart from round robin's, as nginx's least_conn keeps its own current weights. */
+  /**
+   * Its own turns, apart from round robin's, as nginx's least_conn keeps its own current weights.
+   */
   private static final Precomputation<SmoothWeightedSequence> TIE_TURNS =
       SmoothWeightedSequence::of;
 

@@ -138,8 +138,8 @@ public final class LoadBalancer implements Router, AutoCloseable {
   }
 
   /**
-   * The session {@code request} carries, resolved by the affinity against {@code pool}: a
-   * malformed session, or an affinity that throws, counts as none.
+   * The session {@code request} carries, resolved by the affinity against {@code pool}: a malformed
+   * session, or an affinity that throws, counts as none.
    */
   private Binding resolve(PoolSnapshot pool, RequestContext request) {
     try {
@@ -262,7 +262,13 @@ public final class LoadBalancer implements Router, AutoCloseable {
         && pool.backend(previous.index()).state() != BackendState.DOWN) {
       return decide(
           previous.members(),
-          pool, request, binding, previous.index(), Decision.Reason.RETRY_SAME, attempt, tried);
+          pool,
+          request,
+          binding,
+          previous.index(),
+          Decision.Reason.RETRY_SAME,
+          attempt,
+          tried);
     }
     if (sticky && !affinity.rebalancesUnavailable()) {
       // Strict sessions never move, not even on a retry: the caller answers 503 instead.
@@ -338,7 +344,9 @@ public final class LoadBalancer implements Router, AutoCloseable {
     }
     if (listeners.length != 0) {
       outcomeReported(
-          decision, outcome, durationNanos < 0 ? LoadBalancerListener.UNKNOWN_DURATION : durationNanos);
+          decision,
+          outcome,
+          durationNanos < 0 ? LoadBalancerListener.UNKNOWN_DURATION : durationNanos);
     }
   }
 

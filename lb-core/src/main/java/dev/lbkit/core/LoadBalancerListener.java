@@ -2,8 +2,8 @@ package dev.lbkit.core;
 
 /**
  * Hears every {@link Decision} a {@link LoadBalancer} makes and every {@link Outcome} reported for
- * one: the source of decision counters ({@link DecisionCounters}), request timers and logs of
- * moved sessions. Registered with {@link LoadBalancer.Builder#listener}.
+ * one: the source of decision counters ({@link DecisionCounters}), request timers and logs of moved
+ * sessions. Registered with {@link LoadBalancer.Builder#listener}.
  *
  * <p>Both methods have empty defaults. They run on the request thread, inside {@code pick}, {@code
  * retry} and {@code report}, so they must be quick, thread-safe, and neither block nor allocate

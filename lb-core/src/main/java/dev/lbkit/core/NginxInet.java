@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>IPv6 may start with one extra colon ({@code :1:2:3:4:5:6:7:8}) and end with a colon after
  *       {@code ::} ({@code 1::2:} is 1::2:0); {@code ::} may not stand for a single group at the
  *       end ({@code 1:2:3:4:5:6:7::} is refused); an embedded IPv4 part reads as above.
- *   <li>A port follows after {@code :} ({@code 192.0.2.1:80}) or {@code ]:} ({@code [::1]:80}),
- *       1 to 65535 with any leading zeros; brackets without a port are refused ({@code [::1]}).
+ *   <li>A port follows after {@code :} ({@code 192.0.2.1:80}) or {@code ]:} ({@code [::1]:80}), 1
+ *       to 65535 with any leading zeros; brackets without a port are refused ({@code [::1]}).
  * </ul>
  */
 final class NginxInet {
@@ -30,8 +30,8 @@ final class NginxInet {
 
   /**
    * {@code ngx_parse_addr_port}: an address with an optional port, or {@code null}. With {@code
-   * strict}, the address must also be a literal {@link IpAddress#parse} reads (no leading zeros,
-   * no empty octets, RFC 4291 IPv6): a subset of what nginx accepts.
+   * strict}, the address must also be a literal {@link IpAddress#parse} reads (no leading zeros, no
+   * empty octets, RFC 4291 IPv6): a subset of what nginx accepts.
    */
   static @Nullable IpAddress parseAddrPort(CharSequence s, int start, int end, boolean strict) {
     IpAddress address = parseAddr(s, start, end, strict);
@@ -61,8 +61,7 @@ final class NginxInet {
     return parseAddr(s, addressStart, addressEnd, strict);
   }
 
-  private static @Nullable IpAddress parseAddr(
-      CharSequence s, int start, int end, boolean strict) {
+  private static @Nullable IpAddress parseAddr(CharSequence s, int start, int end, boolean strict) {
     IpAddress address = parseAddr(s, start, end);
     if (strict && address != null && IpAddress.parse(s, start, end) == null) {
       return null;

@@ -7,8 +7,8 @@ public enum Outcome {
   /** The backend could not be reached or answered in a way the caller counts as failure. */
   FAILURE,
   /**
-   * The request ended without a verdict on the backend (for example the client went away): only
-   * the in-flight count is released.
+   * The request ended without a verdict on the backend (for example the client went away): only the
+   * in-flight count is released.
    */
   COMPLETED
 }

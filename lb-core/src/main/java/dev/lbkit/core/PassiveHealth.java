@@ -7,10 +7,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Passive health checking as nginx {@code max_fails} and {@code fail_timeout}: a backend that
- * fails {@code maxFails} times, each failure within {@code failTimeout} of the previous one, is
- * left out of picks for {@code failTimeout}. After that, one request is let through; a success
- * clears the failures, another failure keeps the backend out for another {@code failTimeout}.
+ * Passive health checking as nginx {@code max_fails} and {@code fail_timeout}: a backend that fails
+ * {@code maxFails} times, each failure within {@code failTimeout} of the previous one, is left out
+ * of picks for {@code failTimeout}. After that, one request is let through; a success clears the
+ * failures, another failure keeps the backend out for another {@code failTimeout}.
  *
  * <p>Failures are whatever the caller reports as {@link Outcome#FAILURE}.
  */
@@ -46,7 +46,8 @@ public final class PassiveHealth {
    */
   public static PassiveHealth of(int maxFails, Duration failTimeout) {
     Objects.requireNonNull(failTimeout, "failTimeout");
-    checkArgument(maxFails >= 0, "maxFails: %s (expected: >= 0, 0 turns passive health off)", maxFails);
+    checkArgument(
+        maxFails >= 0, "maxFails: %s (expected: >= 0, 0 turns passive health off)", maxFails);
     checkArgument(
         !failTimeout.isNegative() && !failTimeout.isZero(),
         "failTimeout: %s (expected: > 0)",

@@ -108,8 +108,8 @@ public final class PoolSnapshot {
   }
 
   /**
-   * The passive-health failures counted for the backend at {@code index} (nginx's {@code fails}):
-   * 0 once a request succeeded after a probe, or when passive health is off.
+   * The passive-health failures counted for the backend at {@code index} (nginx's {@code fails}): 0
+   * once a request succeeded after a probe, or when passive health is off.
    */
   public int failures(int index) {
     return stats[index].fails();
@@ -120,8 +120,8 @@ public final class PoolSnapshot {
    *
    * <p>Found in O(1): by the instance's identity when it was registered, else by value.
    *
-   * @throws IllegalStateException if neither it nor an equal precomputation is registered with
-   *     the upstream (a selector or affinity that forgot to declare it, or a closed load balancer)
+   * @throws IllegalStateException if neither it nor an equal precomputation is registered with the
+   *     upstream (a selector or affinity that forgot to declare it, or a closed load balancer)
    */
   @SuppressWarnings("unchecked")
   public <T> T precomputed(Precomputation<T> precomputation) {

@@ -6,9 +6,9 @@ import java.util.List;
  * Something derived from a backend set once, when the set changes, and held in every {@link
  * PoolSnapshot} of that set: a hash ring, a Maglev table, a weight table, a round-robin sequence.
  *
- * <p>{@link Selector}s and {@link SessionAffinity} implementations declare the precomputations
- * they read; the {@link Upstream} computes each of them whenever it publishes a new snapshot, so
- * that no request ever pays for building one. A request reads the result with {@link
+ * <p>{@link Selector}s and {@link SessionAffinity} implementations declare the precomputations they
+ * read; the {@link Upstream} computes each of them whenever it publishes a new snapshot, so that no
+ * request ever pays for building one. A request reads the result with {@link
  * PoolSnapshot#precomputed(Precomputation)}.
  *
  * <p>Precomputations are values: two equal ones ({@code equals}) are computed once per snapshot and
@@ -25,8 +25,8 @@ public interface Precomputation<T> {
    * Computes the value for a backend set, in the snapshot's order. Called on the thread that
    * changes the upstream, never on a request thread.
    *
-   * @param backends every backend of the new snapshot, including {@code DOWN} and {@code
-   *     DRAINING} ones, indexed as in the snapshot
+   * @param backends every backend of the new snapshot, including {@code DOWN} and {@code DRAINING}
+   *     ones, indexed as in the snapshot
    */
   T compute(List<Backend> backends);
 }

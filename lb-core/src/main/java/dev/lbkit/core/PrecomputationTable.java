@@ -10,8 +10,7 @@ import org.jspecify.annotations.Nullable;
  * held in one slot, however many selectors and affinities declared an equal one. Every registered
  * instance maps to its value's slot through an open-addressing table keyed by the instance's
  * identity, so that a lookup is one identity hash and, almost always, one comparison; an equal
- * instance that was never registered itself is still found, by value, on a slower path.
- * Immutable.
+ * instance that was never registered itself is still found, by value, on a slower path. Immutable.
  */
 final class PrecomputationTable {
   static final PrecomputationTable EMPTY =

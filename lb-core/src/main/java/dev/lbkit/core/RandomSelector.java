@@ -6,17 +6,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * nginx {@code random} and {@code random two least_conn}. A weighted random pick reads a
- * cumulative weight table of the {@code UP} backends, computed once per set, with a binary search.
- * With {@code two}, two distinct candidates are drawn and the one with fewer requests in flight
- * relative to weight wins (the power of two choices).
+ * nginx {@code random} and {@code random two least_conn}. A weighted random pick reads a cumulative
+ * weight table of the {@code UP} backends, computed once per set, with a binary search. With {@code
+ * two}, two distinct candidates are drawn and the one with fewer requests in flight relative to
+ * weight wins (the power of two choices).
  *
  * <p>As nginx, a draw that lands on a backend that cannot be picked is drawn again, 20 times at
- * most; then, where nginx falls back to round robin, the table is walked from a random start.
- * On a tie between the two candidates the first one is kept. nginx keeps the second, which is
- * drawn conditioned on being different from the first and so, at equal load, favours the lighter
- * backends (with weights 9:1 and no load the lighter one would get about 9 picks in 10); keeping
- * the first makes an idle pool follow the weights, as the method's documentation promises.
+ * most; then, where nginx falls back to round robin, the table is walked from a random start. On a
+ * tie between the two candidates the first one is kept. nginx keeps the second, which is drawn
+ * conditioned on being different from the first and so, at equal load, favours the lighter backends
+ * (with weights 9:1 and no load the lighter one would get about 9 picks in 10); keeping the first
+ * makes an idle pool follow the weights, as the method's documentation promises.
  *
  * <p>Draws come from the picking thread's {@link ThreadLocalRandom}, or from one seeded {@link
  * Random} shared by all threads when a test or a simulation asks for reproducible picks.
@@ -71,8 +71,10 @@ final class RandomSelector implements Selector {
   }
 
   private final boolean two;
+
   /** The seeded generator of reproducible picks, or {@code null} for each thread's own. */
   private final @Nullable Random seeded;
+
   /** One instance for every random selector: one table per snapshot. */
   private static final Precomputation<Table> TABLE = Table::new;
 

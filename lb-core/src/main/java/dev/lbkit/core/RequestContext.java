@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Cheap to create: nothing is parsed up front. Headers are read through the adapter's {@link
  * HeaderSource} when asked for, and cookies are scanned from the raw {@code Cookie} header on each
- * lookup, allocating only the value found. A plain TCP user builds one from a client address
- * alone with {@link #ofClient}.
+ * lookup, allocating only the value found. A plain TCP user builds one from a client address alone
+ * with {@link #ofClient}.
  *
  * <pre>{@code
  * RequestContext request = RequestContext.builder()
@@ -111,8 +111,8 @@ public final class RequestContext {
   }
 
   /**
-   * The raw (not percent-decoded) value of the first query parameter with this name, {@code ""}
-   * for a parameter without {@code =}, or {@code null} if absent.
+   * The raw (not percent-decoded) value of the first query parameter with this name, {@code ""} for
+   * a parameter without {@code =}, or {@code null} if absent.
    */
   public @Nullable String queryParameter(String name) {
     String q = query;
@@ -148,7 +148,12 @@ public final class RequestContext {
 
   @Override
   public String toString() {
-    return "RequestContext{client=" + clientAddress + ", path=" + path + (secure ? ", secure" : "") + '}';
+    return "RequestContext{client="
+        + clientAddress
+        + ", path="
+        + path
+        + (secure ? ", secure" : "")
+        + '}';
   }
 
   /** Builds a {@link RequestContext}. */

@@ -10,9 +10,11 @@ import java.util.function.Supplier;
  */
 public final class ResolvedSession {
   private static final ResolvedSession NONE =
-      new ResolvedSession(Binding.Kind.NONE, () -> {
-        throw new IllegalStateException("no session to decide on");
-      });
+      new ResolvedSession(
+          Binding.Kind.NONE,
+          () -> {
+            throw new IllegalStateException("no session to decide on");
+          });
 
   private final Binding.Kind kind;
   private final Supplier<Decision> decide;
@@ -41,8 +43,8 @@ public final class ResolvedSession {
   }
 
   /**
-   * Decides the request with this session, as the router's {@code pick} would have: a sticky hit,
-   * a rebalance, or a refusal of a strict session. Each call is a new decision.
+   * Decides the request with this session, as the router's {@code pick} would have: a sticky hit, a
+   * rebalance, or a refusal of a strict session. Each call is a new decision.
    *
    * @throws IllegalStateException for {@link #none()}
    */

@@ -19,10 +19,7 @@ public record ResponseHeader(String name, String value) {
   public ResponseHeader {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(value, "value");
-    checkArgument(
-        isToken(name),
-        "header name: \"%s\" (expected: an RFC 9110 token)",
-        name);
+    checkArgument(isToken(name), "header name: \"%s\" (expected: an RFC 9110 token)", name);
     checkArgument(
         isFieldValue(value),
         "value of header %s: contains a control character (expected: visible characters, spaces"

@@ -3,8 +3,8 @@ package dev.lbkit.core;
 import java.util.List;
 
 /**
- * nginx's smooth weighted round robin (see {@link SmoothWeightedSequence}): the default method.
- * A backend that cannot take a pick when its turn comes loses that turn, so the others keep their
+ * nginx's smooth weighted round robin (see {@link SmoothWeightedSequence}): the default method. A
+ * backend that cannot take a pick when its turn comes loses that turn, so the others keep their
  * relative weights, as nginx leaves a failed or full peer out of its loop.
  *
  * <p>The sequence and its cursor are precomputed per backend set. The precomputation is shared by

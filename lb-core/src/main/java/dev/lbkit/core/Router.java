@@ -29,11 +29,11 @@ public sealed interface Router permits LoadBalancer, TrafficSplit {
   Decision pick(RequestContext request);
 
   /**
-   * The session {@code request} carries as this router sees it, resolved (its token verified)
-   * once: {@link ResolvedSession#none()} when it carries none of this router's, else a session
-   * bound to a backend or naming one that is gone, which {@link ResolvedSession#pick()} decides on
-   * as {@link #pick} would. A traffic split asks its members before it draws one. Never throws on
-   * client input.
+   * The session {@code request} carries as this router sees it, resolved (its token verified) once:
+   * {@link ResolvedSession#none()} when it carries none of this router's, else a session bound to a
+   * backend or naming one that is gone, which {@link ResolvedSession#pick()} decides on as {@link
+   * #pick} would. A traffic split asks its members before it draws one. Never throws on client
+   * input.
    */
   ResolvedSession resolveSession(RequestContext request);
 }

@@ -6,11 +6,11 @@ import java.util.Random;
 /**
  * Picks a backend from a snapshot for a request: the load-balancing method.
  *
- * <p>This is the SPI a new method implements. A selector is called on every request that no
- * session decides, so {@link #select} must not allocate, block or take a lock; whatever it needs
- * beyond the request (a ring, a weight table, a sequence) it declares in {@link
- * #precomputations()} and reads with {@link PoolSnapshot#precomputed}. The built-in methods are
- * the static factories here; {@code lb-hash} adds the hash-based ones.
+ * <p>This is the SPI a new method implements. A selector is called on every request that no session
+ * decides, so {@link #select} must not allocate, block or take a lock; whatever it needs beyond the
+ * request (a ring, a weight table, a sequence) it declares in {@link #precomputations()} and reads
+ * with {@link PoolSnapshot#precomputed}. The built-in methods are the static factories here; {@code
+ * lb-hash} adds the hash-based ones.
  */
 public interface Selector {
   /** Returned by {@link #select} when no eligible backend exists. */
@@ -38,8 +38,8 @@ public interface Selector {
   }
 
   /**
-   * {@link #random()} drawing from a {@link Random} seeded with {@code seed}, for tests
-   * and simulations: the same picks, made in the same order, draw the same backends. The draws of
+   * {@link #random()} drawing from a {@link Random} seeded with {@code seed}, for tests and
+   * simulations: the same picks, made in the same order, draw the same backends. The draws of
    * concurrent picks interleave in no fixed order and contend on the one generator, so production
    * traffic is better served by {@link #random()}, which draws from each thread's own generator.
    */
@@ -56,8 +56,8 @@ public interface Selector {
   }
 
   /**
-   * {@link #randomTwoLeastConn()} drawing from a {@link Random} seeded with {@code
-   * seed}: reproducible for tests and simulations, as {@link #random(long)} is.
+   * {@link #randomTwoLeastConn()} drawing from a {@link Random} seeded with {@code seed}:
+   * reproducible for tests and simulations, as {@link #random(long)} is.
    */
   static Selector randomTwoLeastConn(long seed) {
     return new RandomSelector(true, new Random(seed));

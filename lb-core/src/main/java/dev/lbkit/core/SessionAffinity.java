@@ -3,8 +3,8 @@ package dev.lbkit.core;
 import java.util.List;
 
 /**
- * Session persistence: resolves the session a request carries to a backend, and says what to
- * write back to the client when a session starts, moves or is refreshed.
+ * Session persistence: resolves the session a request carries to a backend, and says what to write
+ * back to the client when a session starts, moves or is refreshed.
  *
  * <p>This is the SPI {@code lb-cookie} implements (cookies, header sessions, JSESSIONID routes);
  * {@code lb-core} ships only {@link #none()}. The {@link LoadBalancer} does the rest, the same way
@@ -20,9 +20,9 @@ public interface SessionAffinity {
 
   /**
    * Whether this affinity keeps sessions at all: true for every real one, false for {@link
-   * #none()}. A request with no session then counts as {@link Decision.Reason#NEW_SESSION}
-   * rather than {@link Decision.Reason#BALANCED}, and a traffic split looks for sessions only in
-   * members that keep them.
+   * #none()}. A request with no session then counts as {@link Decision.Reason#NEW_SESSION} rather
+   * than {@link Decision.Reason#BALANCED}, and a traffic split looks for sessions only in members
+   * that keep them.
    */
   default boolean persistsSessions() {
     return true;

@@ -31,8 +31,8 @@ import org.jspecify.annotations.Nullable;
  *       across its workers.
  * </ul>
  *
- * <p>A backend that cannot take a pick when its turn comes does not keep its turn: in sequence
- * mode its slot is consumed and the next slot is tried, so that the remaining backends keep their
+ * <p>A backend that cannot take a pick when its turn comes does not keep its turn: in sequence mode
+ * its slot is consumed and the next slot is tried, so that the remaining backends keep their
  * relative weights (nginx leaves a failed peer out of the loop, which has the same effect). In live
  * mode a passed-over peer is charged a turn once its credit exceeds one round, so that it does not
  * come back from a failure with a burst of saved-up picks.
@@ -42,8 +42,8 @@ final class SmoothWeightedSequence {
   static final int MAX_PERIOD = 1 << 20;
 
   /**
-   * Slots a sequence pick consumes before it falls back to scanning the backends. A smooth
-   * sequence holds every backend whose share is above 1/16 within any 16 consecutive slots.
+   * Slots a sequence pick consumes before it falls back to scanning the backends. A smooth sequence
+   * holds every backend whose share is above 1/16 within any 16 consecutive slots.
    */
   private static final int SLOT_TRIES = 16;
 
@@ -238,7 +238,10 @@ final class SmoothWeightedSequence {
     int[] sequence = order;
     return sequence != null
         ? "SmoothWeightedSequence" + Arrays.toString(sequence)
-        : "SmoothWeightedSequence{live, period " + total + ", members " + Arrays.toString(members)
+        : "SmoothWeightedSequence{live, period "
+            + total
+            + ", members "
+            + Arrays.toString(members)
             + '}';
   }
 }

@@ -94,11 +94,15 @@ public final class TrafficSplit implements Router {
 
   private final String[] names;
   private final Router[] members;
+
   /** Where a decision without a member comes from: the first load balancer inside the split. */
   private final LoadBalancer firstLoadBalancer;
+
   private final CanaryBehavior behavior;
+
   /** The seeded generator of reproducible draws ({@link Builder#seed}), or {@code null}. */
   private final @Nullable Random seeded;
+
   private final Object writeLock = new Object();
   private volatile int[] weights;
 
@@ -166,8 +170,8 @@ public final class TrafficSplit implements Router {
   }
 
   /**
-   * Decides which member and which backend a request goes to: the member whose session the
-   * request carries, else one drawn by weight. Never throws on client input.
+   * Decides which member and which backend a request goes to: the member whose session the request
+   * carries, else one drawn by weight. Never throws on client input.
    */
   @Override
   public Decision pick(RequestContext request) {
@@ -179,11 +183,11 @@ public final class TrafficSplit implements Router {
   }
 
   /**
-   * The member whose session the request carries (none in {@link CanaryBehavior#LEGACY} mode):
-   * the first that binds it, else the one member whose session names a backend that is gone (two
-   * such make it nobody's). Each member's session is resolved once, and its pick decides on what
-   * was resolved; should that member have no backend at all, the request is drawn by weight among
-   * the others.
+   * The member whose session the request carries (none in {@link CanaryBehavior#LEGACY} mode): the
+   * first that binds it, else the one member whose session names a backend that is gone (two such
+   * make it nobody's). Each member's session is resolved once, and its pick decides on what was
+   * resolved; should that member have no backend at all, the request is drawn by weight among the
+   * others.
    */
   @Override
   public ResolvedSession resolveSession(RequestContext request) {
@@ -325,9 +329,9 @@ public final class TrafficSplit implements Router {
     private Builder() {}
 
     /**
-     * Adds a member: an upstream's load balancer (or a nested split) and its share of new
-     * sessions (a Gateway API {@code backendRef} weight, 0..{@value #MAX_WEIGHT}; 0 takes no new
-     * sessions but keeps its sessions).
+     * Adds a member: an upstream's load balancer (or a nested split) and its share of new sessions
+     * (a Gateway API {@code backendRef} weight, 0..{@value #MAX_WEIGHT}; 0 takes no new sessions
+     * but keeps its sessions).
      */
     public Builder member(String name, Router router, int weight) {
       Objects.requireNonNull(name, "name");
@@ -354,8 +358,8 @@ public final class TrafficSplit implements Router {
     /**
      * Draws the members of new sessions from a {@link Random} seeded with {@code seed}, for tests
      * and simulations: the same requests, in the same order, go to the same members. Unset (the
-     * default), each thread draws from its own {@link ThreadLocalRandom}, which concurrent picks
-     * do not contend on; a seeded split's draws of concurrent picks interleave in no fixed order.
+     * default), each thread draws from its own {@link ThreadLocalRandom}, which concurrent picks do
+     * not contend on; a seeded split's draws of concurrent picks interleave in no fixed order.
      */
     public Builder seed(long seed) {
       this.seed = seed;

@@ -12,9 +12,9 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -55,8 +55,10 @@ public final class Upstream {
 
   // Guarded by writeLock.
   private final Map<String, BackendStats> statsById = new HashMap<>();
+
   /** Each distinct precomputation value (by equals), first registered instance as key. */
   private final Map<Precomputation<?>, Registration> byValue = new LinkedHashMap<>();
+
   /** Every registered instance and how many registrations hold it. */
   private final IdentityHashMap<Precomputation<?>, int[]> byInstance = new IdentityHashMap<>();
 
@@ -124,9 +126,9 @@ public final class Upstream {
   }
 
   /**
-   * Adds a listener that hears every snapshot published and every health change from now on (it
-   * is not told about the current snapshot: read {@link #snapshot()}). Adding the same instance
-   * twice makes it hear everything twice.
+   * Adds a listener that hears every snapshot published and every health change from now on (it is
+   * not told about the current snapshot: read {@link #snapshot()}). Adding the same instance twice
+   * makes it hear everything twice.
    */
   public void addListener(UpstreamListener listener) {
     Objects.requireNonNull(listener, "listener");
@@ -247,10 +249,10 @@ public final class Upstream {
   }
 
   /**
-   * Makes every snapshot from now on carry these precomputations, republishing the current set
-   * when the registrations changed: only values not computed yet are computed (an equal value
-   * registered before is shared). Called by {@link LoadBalancer} for its selector and affinity;
-   * each call is undone by one {@link #unregister} of the same list.
+   * Makes every snapshot from now on carry these precomputations, republishing the current set when
+   * the registrations changed: only values not computed yet are computed (an equal value registered
+   * before is shared). Called by {@link LoadBalancer} for its selector and affinity; each call is
+   * undone by one {@link #unregister} of the same list.
    */
   void register(Collection<? extends Precomputation<?>> toRegister) {
     synchronized (writeLock) {
@@ -270,8 +272,8 @@ public final class Upstream {
   }
 
   /**
-   * Undoes one {@link #register} of these precomputations: a value no registered instance holds
-   * any more is no longer computed, and snapshots from now on drop it.
+   * Undoes one {@link #register} of these precomputations: a value no registered instance holds any
+   * more is no longer computed, and snapshots from now on drop it.
    */
   void unregister(Collection<? extends Precomputation<?>> toRemove) {
     synchronized (writeLock) {
@@ -348,7 +350,8 @@ public final class Upstream {
       return;
     }
     if (previous.backends().equals(current.backends())) {
-      logger.debug("upstream {}: version {} published, backends unchanged", name, current.version());
+      logger.debug(
+          "upstream {}: version {} published, backends unchanged", name, current.version());
       return;
     }
     if (!logger.isInfoEnabled()) {
@@ -534,8 +537,8 @@ public final class Upstream {
   }
 
   /**
-   * The table of every registered value for {@code backends}: a value {@code reuse} holds
-   * (computed for the same backends) is taken from it, any other computed now.
+   * The table of every registered value for {@code backends}: a value {@code reuse} holds (computed
+   * for the same backends) is taken from it, any other computed now.
    */
   private PrecomputationTable precomputations(
       List<Backend> backends, @Nullable PrecomputationTable reuse) {
@@ -656,8 +659,8 @@ public final class Upstream {
     }
 
     /**
-     * Adds a listener that hears every snapshot from the first one on and every health change;
-     * more can be added later with {@link Upstream#addListener}.
+     * Adds a listener that hears every snapshot from the first one on and every health change; more
+     * can be added later with {@link Upstream#addListener}.
      */
     public Builder listener(UpstreamListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));

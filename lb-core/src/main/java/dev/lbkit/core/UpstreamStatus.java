@@ -167,8 +167,8 @@ public final class UpstreamStatus {
     }
 
     /**
-     * How long passive health keeps it out before a request may probe it: zero unless it is
-     * {@link Availability#FAILED}.
+     * How long passive health keeps it out before a request may probe it: zero unless it is {@link
+     * Availability#FAILED}.
      */
     public Duration untilProbe() {
       return untilProbe;

@@ -12,9 +12,10 @@
  *
  * <p>Also here: the client address behind trusted proxies ({@link
  * dev.lbkit.core.ClientAddressResolver}, with {@link dev.lbkit.core.Cidr} blocks), addresses as
- * bytes ({@link dev.lbkit.core.IpAddress}) and cookie lookup in a raw header ({@link dev.lbkit.core.CookieHeader}). A {@link
- * dev.lbkit.core.Router} is what a gateway holds: a {@link dev.lbkit.core.LoadBalancer}, or a
- * {@link dev.lbkit.core.TrafficSplit} across several (which may nest).
+ * bytes ({@link dev.lbkit.core.IpAddress}) and cookie lookup in a raw header ({@link
+ * dev.lbkit.core.CookieHeader}). A {@link dev.lbkit.core.Router} is what a gateway holds: a {@link
+ * dev.lbkit.core.LoadBalancer}, or a {@link dev.lbkit.core.TrafficSplit} across several (which may
+ * nest).
  *
  * <p>Everything on the request path is lock-free and allocation-light; anything derived from the
  * backend set is a {@link dev.lbkit.core.Precomputation}, built when the set changes.

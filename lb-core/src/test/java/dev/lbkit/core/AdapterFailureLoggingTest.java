@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A header source or a session affinity that throws is treated as absent, so that the request is
- * still answered; but it is a bug that turns stickiness off, so its first failure is logged at
- * WARN with the stack trace, and later ones at DEBUG only. A client's malformed value is no bug
- * and never reaches WARN.
+ * still answered; but it is a bug that turns stickiness off, so its first failure is logged at WARN
+ * with the stack trace, and later ones at DEBUG only. A client's malformed value is no bug and
+ * never reaches WARN.
  *
  * <p>Header sources warn once per class: every test here throws from a lambda of its own (a class
  * of its own), so that no test sees another's first failure.
@@ -72,7 +72,10 @@ class AdapterFailureLoggingTest {
   @Test
   void theClientAddressResolverKeepsThePeerAndWarnsOnceWhenTheHeaderSourceThrows() {
     ClientAddressResolver resolver =
-        ClientAddressResolver.builder().trustedProxies("10.0.0.0/8").header("X-Forwarded-For").build();
+        ClientAddressResolver.builder()
+            .trustedProxies("10.0.0.0/8")
+            .header("X-Forwarded-For")
+            .build();
     IpAddress proxy = IpAddress.parse("10.0.0.1");
     HeaderSource broken =
         name -> {

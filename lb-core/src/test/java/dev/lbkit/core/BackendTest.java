@@ -23,7 +23,10 @@ class BackendTest {
   @Test
   void withersCopyOrReturnThis() {
     Backend changed =
-        tea.withWeight(3).withRoute("node1").withState(BackendState.DRAINING).withMaxConnections(10);
+        tea.withWeight(3)
+            .withRoute("node1")
+            .withState(BackendState.DRAINING)
+            .withMaxConnections(10);
     assertThat(changed.weight()).isEqualTo(3);
     assertThat(changed.route()).isEqualTo("node1");
     assertThat(changed.state()).isEqualTo(BackendState.DRAINING);
@@ -49,8 +52,12 @@ class BackendTest {
     assertThat(tea).isNotEqualTo(Backend.of("tea-1", "10.0.0.5", 8081));
     assertThat(tea).isNotEqualTo("tea-1");
     assertThat(tea.toString()).isEqualTo("Backend{tea-1, 10.0.0.5:8080}");
-    assertThat(tea.withWeight(2).withRoute("n1").withState(BackendState.DRAINING).withMaxConnections(5)
-            .toString())
+    assertThat(
+            tea.withWeight(2)
+                .withRoute("n1")
+                .withState(BackendState.DRAINING)
+                .withMaxConnections(5)
+                .toString())
         .isEqualTo("Backend{tea-1, 10.0.0.5:8080, weight=2, route=n1, DRAINING, maxConnections=5}");
   }
 

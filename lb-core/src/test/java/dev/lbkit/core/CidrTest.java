@@ -3,10 +3,10 @@ package dev.lbkit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class CidrTest {
 
@@ -53,8 +53,21 @@ class CidrTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "/8", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/1000", "10.0.0.0/8/8",
-      "10.0.0.0/x", "2001:db8::/129", "all", "unix:", "10.0.0.0 /8", "localhost"})
+  @ValueSource(
+      strings = {
+        "",
+        "/8",
+        "10.0.0.0/",
+        "10.0.0.0/-1",
+        "10.0.0.0/1000",
+        "10.0.0.0/8/8",
+        "10.0.0.0/x",
+        "2001:db8::/129",
+        "all",
+        "unix:",
+        "10.0.0.0 /8",
+        "localhost"
+      })
   void invalidBlocksAreRefusedWithTheValueNamed(String text) {
     assertThatThrownBy(() -> Cidr.parse(text))
         .isInstanceOf(IllegalArgumentException.class)

@@ -153,7 +153,10 @@ class ClientAddressResolverTest {
   @Test
   void anyHeaderNameIsReadAsAList() {
     ClientAddressResolver resolver =
-        ClientAddressResolver.builder().trustedProxies("10.0.0.1").header("CF-Connecting-IP").build();
+        ClientAddressResolver.builder()
+            .trustedProxies("10.0.0.1")
+            .header("CF-Connecting-IP")
+            .build();
     assertThat(resolver.resolve(PROXY, header("cf-connecting-ip", "198.51.100.7")).toString())
         .isEqualTo("198.51.100.7");
   }
@@ -237,18 +240,24 @@ class ClientAddressResolverTest {
     assertThat(ClientAddressResolver.direct().resolve(PROXY, header("X-Real-IP", "198.51.100.7")))
         .isEqualTo(PROXY);
     assertThat(ClientAddressResolver.direct().trustedProxies()).isEmpty();
-    assertThat(ClientAddressResolver.builder().header("X-Forwarded-For").build().resolve(PROXY,
-        header("X-Forwarded-For", "198.51.100.7"))).isEqualTo(PROXY);
+    assertThat(
+            ClientAddressResolver.builder()
+                .header("X-Forwarded-For")
+                .build()
+                .resolve(PROXY, header("X-Forwarded-For", "198.51.100.7")))
+        .isEqualTo(PROXY);
   }
 
   @Test
   void configurationErrorsNameTheValue() {
     assertThatThrownBy(() -> ClientAddressResolver.builder().trustedProxies("10.0.0.0/33"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("trusted proxy: \"10.0.0.0/33\" (expected: a prefix length of 0..32 after '/')");
+        .hasMessage(
+            "trusted proxy: \"10.0.0.0/33\" (expected: a prefix length of 0..32 after '/')");
     assertThatThrownBy(() -> ClientAddressResolver.builder().trustedProxies(List.of("proxy.local")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("trusted proxy: \"proxy.local\" (expected: an IPv4 or IPv6 address");
+        .hasMessageStartingWith(
+            "trusted proxy: \"proxy.local\" (expected: an IPv4 or IPv6 address");
     assertThatThrownBy(() -> ClientAddressResolver.builder().header("X Forwarded"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("header: \"X Forwarded\" (expected: a header name");

@@ -21,7 +21,8 @@ class CookieHeaderProperties {
   }
 
   @Property(tries = 1000)
-  void neverThrowsAndAgreesWithItself(@ForAll("garbage") String header, @ForAll("garbage") String name) {
+  void neverThrowsAndAgreesWithItself(
+      @ForAll("garbage") String header, @ForAll("garbage") String name) {
     List<String> all = CookieHeader.all(header, name);
     String first = CookieHeader.first(header, name);
     assertThat(first).isEqualTo(all.isEmpty() ? null : all.get(0));
@@ -78,8 +79,8 @@ class CookieHeaderProperties {
   }
 
   /**
-   * The allocation-free scan finds, value by value, what parsing the whole header finds, for
-   * exact and case-blind names; the oracle is {@link CookieHeader#parse}, which walks every pair.
+   * The allocation-free scan finds, value by value, what parsing the whole header finds, for exact
+   * and case-blind names; the oracle is {@link CookieHeader#parse}, which walks every pair.
    */
   @Property(tries = 1000)
   void nextValueFindsEveryValueParseFinds(

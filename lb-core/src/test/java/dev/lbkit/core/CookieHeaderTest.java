@@ -28,7 +28,9 @@ class CookieHeaderTest {
     assertThat(CookieHeader.all(header, "route")).containsExactly("a", "b", "c");
     assertThat(CookieHeader.parse(header))
         .containsExactly(
-            Map.entry("route", "a"), Map.entry("other", "1"), Map.entry("route", "b"),
+            Map.entry("route", "a"),
+            Map.entry("other", "1"),
+            Map.entry("route", "b"),
             Map.entry("route", "c"));
   }
 
@@ -68,9 +70,11 @@ class CookieHeaderTest {
     long second = CookieHeader.nextValue(header, "srv_id", CookieHeader.valueEnd(first));
     assertThat(header.substring(CookieHeader.valueStart(second), CookieHeader.valueEnd(second)))
         .isEqualTo("def");
-    assertThat(CookieHeader.nextValue(header, "srv_id", CookieHeader.valueEnd(second))).isEqualTo(-1);
+    assertThat(CookieHeader.nextValue(header, "srv_id", CookieHeader.valueEnd(second)))
+        .isEqualTo(-1);
 
-    long upper = CookieHeader.nextValueIgnoringCase(header, "srv_id", CookieHeader.valueEnd(second));
+    long upper =
+        CookieHeader.nextValueIgnoringCase(header, "srv_id", CookieHeader.valueEnd(second));
     assertThat(header.substring(CookieHeader.valueStart(upper), CookieHeader.valueEnd(upper)))
         .isEqualTo("up");
     assertThat(CookieHeader.nextValue(null, "a", 0)).isEqualTo(-1);

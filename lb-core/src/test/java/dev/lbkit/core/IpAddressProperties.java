@@ -20,8 +20,8 @@ class IpAddressProperties {
 
   /** Sparse addresses exercise the zero-run compression; the JDK's parser is the referee. */
   @Property(tries = 500)
-  void agreesWithTheJdkOnIpv6(@ForAll @Size(8) boolean[] zeroGroups, @ForAll @Size(8) short[] groups)
-      throws Exception {
+  void agreesWithTheJdkOnIpv6(
+      @ForAll @Size(8) boolean[] zeroGroups, @ForAll @Size(8) short[] groups) throws Exception {
     StringBuilder full = new StringBuilder();
     for (int i = 0; i < 8; i++) {
       if (i > 0) {

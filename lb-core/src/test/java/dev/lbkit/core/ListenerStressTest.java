@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Three threads pick, retry and report (a fifth of requests fail, so passive health keeps taking
  * backends out and probing them) while a fourth keeps changing weights and states, for a few
- * seconds. Every decision and every report is heard exactly once, and each backend's health
- * changes are heard once each: taken out and recovered alternate, so their counts differ by the
- * one change still open at the end.
+ * seconds. Every decision and every report is heard exactly once, and each backend's health changes
+ * are heard once each: taken out and recovered alternate, so their counts differ by the one change
+ * still open at the end.
  */
 class ListenerStressTest {
   private static final long RUN_NANOS = Duration.ofSeconds(3).toNanos();
@@ -41,8 +41,8 @@ class ListenerStressTest {
           public void onSnapshotPublished(@Nullable PoolSnapshot previous, PoolSnapshot current) {
             snapshots.increment();
             long expected = previous == null ? 1 : previous.version() + 1;
-            if (current.version() != expected || lastVersion.getAndSet(current.version()) + 1
-                != current.version()) {
+            if (current.version() != expected
+                || lastVersion.getAndSet(current.version()) + 1 != current.version()) {
               violations.add("snapshot out of order: " + previous + " -> " + current);
             }
           }
@@ -82,7 +82,8 @@ class ListenerStressTest {
             .build();
     DecisionCounters counters = DecisionCounters.of(upstream);
     List<LoadBalancer> balancers = new ArrayList<>();
-    for (Selector selector : List.of(Selector.roundRobin(), Selector.leastConn(), Selector.random())) {
+    for (Selector selector :
+        List.of(Selector.roundRobin(), Selector.leastConn(), Selector.random())) {
       balancers.add(
           LoadBalancer.builder(upstream)
               .selector(selector)

@@ -18,8 +18,12 @@ class ListenerTest {
 
     @Override
     public synchronized void onDecision(Decision d) {
-      events.add("decision " + (d.hasBackend() ? d.backend().id() : "-") + " " + d.reason()
-          + (d.attempt() > 1 ? " attempt " + d.attempt() : ""));
+      events.add(
+          "decision "
+              + (d.hasBackend() ? d.backend().id() : "-")
+              + " "
+              + d.reason()
+              + (d.attempt() > 1 ? " attempt " + d.attempt() : ""));
     }
 
     @Override
@@ -30,8 +34,13 @@ class ListenerTest {
     @Override
     public synchronized void onSnapshotPublished(
         @Nullable PoolSnapshot previous, PoolSnapshot current) {
-      events.add("snapshot " + (previous == null ? "-" : "v" + previous.version()) + " -> v"
-          + current.version() + " " + current.size());
+      events.add(
+          "snapshot "
+              + (previous == null ? "-" : "v" + previous.version())
+              + " -> v"
+              + current.version()
+              + " "
+              + current.size());
     }
 
     @Override
@@ -183,7 +192,9 @@ class ListenerTest {
     Upstream upstream = upstream(PassiveHealth.defaults());
     assertThat(recorder.take()).containsExactly("snapshot - -> v1 3");
     LoadBalancer lb = LoadBalancer.builder(upstream).selector(Selector.random()).build();
-    assertThat(recorder.take()).as("a registration republishes").containsExactly("snapshot v1 -> v2 3");
+    assertThat(recorder.take())
+        .as("a registration republishes")
+        .containsExactly("snapshot v1 -> v2 3");
     upstream.remove("c");
     upstream.setWeight("a", 1); // unchanged: nothing published
     upstream.add(Backend.of("d", "10.0.0.4", 80));

@@ -22,7 +22,8 @@ class LoadBalancerStressTest {
 
   @Test
   void picksStayInPublishedSnapshotsAndInFlightReturnsToZero() throws Exception {
-    Set<Backend> published = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    Set<Backend> published =
+        Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     Set<BackendStats> allStats =
         Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     List<Backend> initial = generation(0);
@@ -34,7 +35,10 @@ class LoadBalancerStressTest {
             .build();
     List<LoadBalancer> balancers = new ArrayList<>();
     for (Selector selector :
-        List.of(Selector.roundRobin(), Selector.leastConn(), Selector.random(),
+        List.of(
+            Selector.roundRobin(),
+            Selector.leastConn(),
+            Selector.random(),
             Selector.randomTwoLeastConn())) {
       balancers.add(LoadBalancer.builder(upstream).selector(selector).maxTries(3).build());
     }
@@ -63,7 +67,8 @@ class LoadBalancerStressTest {
                 violations.add("picked " + backend);
               }
               int roll = random.nextInt(10);
-              Outcome outcome = roll == 0 ? Outcome.FAILURE : roll == 1 ? Outcome.COMPLETED : Outcome.SUCCESS;
+              Outcome outcome =
+                  roll == 0 ? Outcome.FAILURE : roll == 1 ? Outcome.COMPLETED : Outcome.SUCCESS;
               lb.report(d, outcome);
               if (outcome != Outcome.FAILURE) {
                 break;
@@ -97,13 +102,15 @@ class LoadBalancerStressTest {
     // and checked to be what they claim, one line per change of the one upstream.
     try (CapturedLog log = CapturedLog.start()) {
       for (Runnable r : List.of(picker, picker, writer)) {
-        Thread t = new Thread(() -> {
-          try {
-            r.run();
-          } catch (Throwable e) {
-            errors.add(e);
-          }
-        });
+        Thread t =
+            new Thread(
+                () -> {
+                  try {
+                    r.run();
+                  } catch (Throwable e) {
+                    errors.add(e);
+                  }
+                });
         threads.add(t);
         t.start();
       }
@@ -135,7 +142,8 @@ class LoadBalancerStressTest {
         continue;
       }
       BackendState state =
-          random.nextInt(6) == 0 ? BackendState.DRAINING
+          random.nextInt(6) == 0
+              ? BackendState.DRAINING
               : random.nextInt(8) == 0 ? BackendState.DOWN : BackendState.UP;
       backends.add(
           Backend.of("s" + i, "10.9.0." + (i + 1), 8080)

@@ -68,7 +68,8 @@ class LoadBalancerTest {
             return List.of();
           }
         };
-    Decision d = LoadBalancer.builder(upstream).affinity(passThrough).build().pick(RequestContext.empty());
+    Decision d =
+        LoadBalancer.builder(upstream).affinity(passThrough).build().pick(RequestContext.empty());
     assertThat(d.reason()).isEqualTo(Decision.Reason.BALANCED);
     assertThat(TestAffinity.lenient().persistsSessions()).isTrue();
   }
@@ -138,7 +139,8 @@ class LoadBalancerTest {
     assertThat(next.backend().id()).isNotEqualTo("b");
     assertThat(next.reason()).isEqualTo(Decision.Reason.REBALANCED_FULL);
     lb.report(holding, Outcome.SUCCESS);
-    assertThat(lb.pick(TestAffinity.requestFor("b")).reason()).isEqualTo(Decision.Reason.STICKY_HIT);
+    assertThat(lb.pick(TestAffinity.requestFor("b")).reason())
+        .isEqualTo(Decision.Reason.STICKY_HIT);
   }
 
   @Test
@@ -162,7 +164,8 @@ class LoadBalancerTest {
     assertThat(d.responseHeaders()).isEmpty();
     // A draining backend is still available to its sessions, strict or not.
     upstream.setState("b", BackendState.DRAINING);
-    assertThat(lb.pick(TestAffinity.requestFor("b")).reason()).isEqualTo(Decision.Reason.STICKY_HIT);
+    assertThat(lb.pick(TestAffinity.requestFor("b")).reason())
+        .isEqualTo(Decision.Reason.STICKY_HIT);
   }
 
   @Test
@@ -377,7 +380,10 @@ class LoadBalancerTest {
 
           @Override
           public List<ResponseHeader> responseHeaders(
-              PoolSnapshot pool, RequestContext request, Binding binding, int chosen,
+              PoolSnapshot pool,
+              RequestContext request,
+              Binding binding,
+              int chosen,
               Decision.Reason reason) {
             throw new IllegalStateException("bug");
           }
@@ -405,7 +411,10 @@ class LoadBalancerTest {
 
           @Override
           public List<ResponseHeader> responseHeaders(
-              PoolSnapshot pool, RequestContext request, Binding binding, int chosen,
+              PoolSnapshot pool,
+              RequestContext request,
+              Binding binding,
+              int chosen,
               Decision.Reason reason) {
             return List.of();
           }
@@ -440,7 +449,8 @@ class LoadBalancerTest {
     Decision moved = lb.pick(TestAffinity.requestFor("c"));
     assertThat(moved.toString())
         .startsWith("Decision{" + moved.backend().id() + ", REBALANCED_DOWN, [ResponseHeader[");
-    assertThat(lb.toString()).isEqualTo("LoadBalancer{tea, round_robin, affinity=" + lb.affinity() + "}");
+    assertThat(lb.toString())
+        .isEqualTo("LoadBalancer{tea, round_robin, affinity=" + lb.affinity() + "}");
   }
 
   @Test

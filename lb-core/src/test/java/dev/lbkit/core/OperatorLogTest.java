@@ -14,22 +14,21 @@ class OperatorLogTest {
   private final MutableClock clock = new MutableClock(1_700_000_000_000L);
 
   private Upstream upstream(PassiveHealth health, Backend... backends) {
-    return Upstream.builder("tea")
-        .backends(backends)
-        .passiveHealth(health)
-        .clock(clock)
-        .build();
+    return Upstream.builder("tea").backends(backends).passiveHealth(health).clock(clock).build();
   }
 
   private static List<Backend> abc() {
     return List.of(
-        Backend.of("a", "10.0.0.1", 80), Backend.of("b", "10.0.0.2", 80), Backend.of("c", "10.0.0.3", 80));
+        Backend.of("a", "10.0.0.1", 80),
+        Backend.of("b", "10.0.0.2", 80),
+        Backend.of("c", "10.0.0.3", 80));
   }
 
   @Test
   void aBackendTakenOutWarnsOnceAndItsRecoveryIsInfoOnce() {
     try (CapturedLog log = CapturedLog.start()) {
-      Upstream upstream = upstream(PassiveHealth.of(1, Duration.ofSeconds(10)), abc().toArray(new Backend[0]));
+      Upstream upstream =
+          upstream(PassiveHealth.of(1, Duration.ofSeconds(10)), abc().toArray(new Backend[0]));
       LoadBalancer lb = LoadBalancer.of(upstream);
       fail(lb, "a");
       for (int i = 0; i < 20; i++) {
@@ -67,7 +66,8 @@ class OperatorLogTest {
   @Test
   void anOutageWarnsAtMostOnceEveryTenSecondsAndCountsWhatItDidNotSay() {
     try (CapturedLog log = CapturedLog.start()) {
-      Upstream upstream = upstream(PassiveHealth.of(1, Duration.ofSeconds(10)), abc().toArray(new Backend[0]));
+      Upstream upstream =
+          upstream(PassiveHealth.of(1, Duration.ofSeconds(10)), abc().toArray(new Backend[0]));
       LoadBalancer lb = LoadBalancer.of(upstream);
       upstream.setState("a", BackendState.DOWN);
       upstream.setState("b", BackendState.DRAINING);
@@ -128,7 +128,8 @@ class OperatorLogTest {
           .satisfies(
               e ->
                   assertThat(e.message())
-                      .startsWith("upstream big: version 1 published with 25 backends: [n0 10.1.0.0:80 UP,")
+                      .startsWith(
+                          "upstream big: version 1 published with 25 backends: [n0 10.1.0.0:80 UP,")
                       .endsWith("n9 10.1.0.9:80 UP, and 15 more]"));
     }
   }

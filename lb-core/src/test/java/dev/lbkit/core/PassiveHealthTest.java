@@ -66,7 +66,9 @@ class PassiveHealthTest {
     assertThat(pickIds(lb, 5)).containsOnly("b");
 
     clock.advance(Duration.ofSeconds(10));
-    assertThat(availability(lb, "a")).as("still out at exactly fail_timeout").isEqualTo(Availability.FAILED);
+    assertThat(availability(lb, "a"))
+        .as("still out at exactly fail_timeout")
+        .isEqualTo(Availability.FAILED);
     clock.advance(Duration.ofMillis(1));
     assertThat(availability(lb, "a")).isEqualTo(Availability.AVAILABLE);
   }

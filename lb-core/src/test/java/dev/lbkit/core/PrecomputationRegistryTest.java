@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11: precomputations are keyed by value, shared, and removable. A gateway that rebuilds
- * its load balancers over a long-lived upstream (a configuration reload) must not leak rings and
+ * Issue 11: precomputations are keyed by value, shared, and removable. A gateway that rebuilds its
+ * load balancers over a long-lived upstream (a configuration reload) must not leak rings and
  * tables, nor make every later change of the backends compute more.
  */
 class PrecomputationRegistryTest {

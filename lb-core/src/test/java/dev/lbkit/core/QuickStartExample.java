@@ -25,7 +25,14 @@ public final class QuickStartExample {
     System.out.println("round_robin, weights 5:1:1 (nginx gives a a b a c a a):");
     for (int i = 0; i < 7; i++) {
       Decision d = lb.pick(RequestContext.empty());
-      System.out.println("  request " + (i + 1) + " -> " + d.backend().id() + " (" + d.backend().authority() + ")");
+      System.out.println(
+          "  request "
+              + (i + 1)
+              + " -> "
+              + d.backend().id()
+              + " ("
+              + d.backend().authority()
+              + ")");
       d.report(Outcome.SUCCESS);
     }
 
@@ -37,9 +44,16 @@ public final class QuickStartExample {
     first.report(Outcome.FAILURE); // say the connection was refused
     Decision retry = first.retry();
     System.out.println(
-        "a failure on " + first.backend().id() + ": the retry goes to " + retry.backend().id()
-            + " (" + retry.reason() + "), and " + first.backend().id()
-            + " sits out fail_timeout: next picks " + pickIds(lb, 4));
+        "a failure on "
+            + first.backend().id()
+            + ": the retry goes to "
+            + retry.backend().id()
+            + " ("
+            + retry.reason()
+            + "), and "
+            + first.backend().id()
+            + " sits out fail_timeout: next picks "
+            + pickIds(lb, 4));
     retry.report(Outcome.SUCCESS);
 
     ClientAddressResolver realIp =
@@ -50,7 +64,9 @@ public final class QuickStartExample {
             .build();
     Map<String, String> headers = Map.of("x-forwarded-for", "198.51.100.7, 10.1.2.3");
     IpAddress client =
-        realIp.resolve(IpAddress.parse("10.0.0.1"), name -> headers.get(name.toLowerCase(java.util.Locale.ROOT)));
+        realIp.resolve(
+            IpAddress.parse("10.0.0.1"),
+            name -> headers.get(name.toLowerCase(java.util.Locale.ROOT)));
     System.out.println("client behind two trusted proxies: " + client);
   }
 

@@ -25,13 +25,14 @@ class RequestContextTest {
     AtomicInteger reads = new AtomicInteger();
     RequestContext request =
         RequestContext.builder()
-            .headers(name -> {
-              if (name.equalsIgnoreCase("Cookie")) {
-                reads.incrementAndGet();
-                return "srv_id=1; route=a; route=b";
-              }
-              return null;
-            })
+            .headers(
+                name -> {
+                  if (name.equalsIgnoreCase("Cookie")) {
+                    reads.incrementAndGet();
+                    return "srv_id=1; route=a; route=b";
+                  }
+                  return null;
+                })
             .build();
     assertThat(request.cookie("srv_id")).isEqualTo("1");
     assertThat(request.cookies("route")).containsExactly("a", "b");
@@ -43,7 +44,13 @@ class RequestContextTest {
   void anAbsentCookieHeaderIsAlsoReadOnce() {
     AtomicInteger reads = new AtomicInteger();
     RequestContext request =
-        RequestContext.builder().headers(name -> { reads.incrementAndGet(); return null; }).build();
+        RequestContext.builder()
+            .headers(
+                name -> {
+                  reads.incrementAndGet();
+                  return null;
+                })
+            .build();
     assertThat(request.cookie("a")).isNull();
     assertThat(request.cookies("a")).isEmpty();
     assertThat(reads.get()).isEqualTo(1);
@@ -52,7 +59,12 @@ class RequestContextTest {
   @Test
   void aFailingHeaderSourceReadsAsAbsent() {
     RequestContext request =
-        RequestContext.builder().headers(name -> { throw new IllegalStateException("gone"); }).build();
+        RequestContext.builder()
+            .headers(
+                name -> {
+                  throw new IllegalStateException("gone");
+                })
+            .build();
     try (CapturedLog log = CapturedLog.start()) { // how it is logged: AdapterFailureLoggingTest
       assertThat(request.header("X-Anything")).isNull();
       assertThat(request.cookie("a")).isNull();
@@ -65,7 +77,11 @@ class RequestContextTest {
   @Test
   void queryParameters() {
     RequestContext request =
-        RequestContext.builder().path("/tea").query("a=1&flag&b=&a=2&c=x%20y&=v").secure(true).build();
+        RequestContext.builder()
+            .path("/tea")
+            .query("a=1&flag&b=&a=2&c=x%20y&=v")
+            .secure(true)
+            .build();
     assertThat(request.queryParameter("a")).isEqualTo("1");
     assertThat(request.queryParameter("flag")).isEmpty();
     assertThat(request.queryParameter("b")).isEmpty();

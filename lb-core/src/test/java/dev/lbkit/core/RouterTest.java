@@ -7,8 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11: one routing interface. A decision reports and retries itself through the load
- * balancer that made it, carries the split members that led to it, and splits nest.
+ * Issue 11: one routing interface. A decision reports and retries itself through the load balancer
+ * that made it, carries the split members that led to it, and splits nest.
  */
 class RouterTest {
   private final Upstream stable =
@@ -28,7 +28,11 @@ class RouterTest {
   /** Seeded, so that every run draws the same members: the counts below are not left to chance. */
   private TrafficSplit nested(int stableWeight, int canaryWeight) {
     TrafficSplit canary =
-        TrafficSplit.builder().member("blue", blueLb, 1).member("green", greenLb, 1).seed(2).build();
+        TrafficSplit.builder()
+            .member("blue", blueLb, 1)
+            .member("green", greenLb, 1)
+            .seed(2)
+            .build();
     return TrafficSplit.builder()
         .member("stable", stableLb, stableWeight)
         .member("canary", canary, canaryWeight)

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The seeded random selectors and traffic splits, which tests and simulations use to make their
- * random picks reproducible: the same seed and the same picks give the same backends, and the
- * seed changes nothing else about the method.
+ * random picks reproducible: the same seed and the same picks give the same backends, and the seed
+ * changes nothing else about the method.
  */
 class SeededRandomnessTest {
   private final Upstream upstream =

@@ -32,7 +32,8 @@ class SelectorAllocationTest {
     java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
     assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
-    assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+    assumeTrue(
+        threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
 
     boolean live = c == Case.ROUND_ROBIN_LIVE || c == Case.LEAST_CONN_LIVE;
     List<Backend> backends = new ArrayList<>();

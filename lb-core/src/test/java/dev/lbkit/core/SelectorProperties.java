@@ -126,7 +126,11 @@ class SelectorProperties {
     final boolean excluded;
 
     Situation(
-        BackendState state, int weight, int maxConnections, int inFlight, boolean failed,
+        BackendState state,
+        int weight,
+        int maxConnections,
+        int inFlight,
+        boolean failed,
         boolean excluded) {
       this.state = state;
       this.weight = weight;
@@ -138,8 +142,15 @@ class SelectorProperties {
 
     @Override
     public String toString() {
-      return state + " w" + weight + " max" + maxConnections + " in" + inFlight
-          + (failed ? " failed" : "") + (excluded ? " excluded" : "");
+      return state
+          + " w"
+          + weight
+          + " max"
+          + maxConnections
+          + " in"
+          + inFlight
+          + (failed ? " failed" : "")
+          + (excluded ? " excluded" : "");
     }
   }
 
@@ -158,9 +169,9 @@ class SelectorProperties {
   }
 
   /**
-   * Whatever the states, limits, failures and exclusions, a method returns an index of the
-   * snapshot that is eligible and {@code UP}, and returns none only when no such backend exists.
-   * The random methods draw from the try's seed, so that a failing try replays exactly.
+   * Whatever the states, limits, failures and exclusions, a method returns an index of the snapshot
+   * that is eligible and {@code UP}, and returns none only when no such backend exists. The random
+   * methods draw from the try's seed, so that a failing try replays exactly.
    */
   @Property(tries = 300)
   void neverReturnsAnIneligibleBackend(

@@ -12,8 +12,9 @@ class SmoothWeightedRoundRobinTest {
   private static List<Backend> weighted(int... weights) {
     List<Backend> backends = new ArrayList<>();
     for (int i = 0; i < weights.length; i++) {
-      backends.add(Backend.of(String.valueOf((char) ('a' + i)), "10.0.0." + (i + 1), 80)
-          .withWeight(weights[i]));
+      backends.add(
+          Backend.of(String.valueOf((char) ('a' + i)), "10.0.0." + (i + 1), 80)
+              .withWeight(weights[i]));
     }
     return backends;
   }
@@ -36,7 +37,8 @@ class SmoothWeightedRoundRobinTest {
 
   @Test
   void weights511GiveNginxSequence() {
-    assertThat(picks(weighted(5, 1, 1), Selector.roundRobin(), 14)).isEqualTo("aabacaa" + "aabacaa");
+    assertThat(picks(weighted(5, 1, 1), Selector.roundRobin(), 14))
+        .isEqualTo("aabacaa" + "aabacaa");
   }
 
   @Test
@@ -110,8 +112,12 @@ class SmoothWeightedRoundRobinTest {
   void noUpBackendMeansNone() {
     List<Backend> backends = weighted(1, 1);
     backends.replaceAll(b -> b.withState(BackendState.DOWN));
-    for (Selector selector : List.of(
-        Selector.roundRobin(), Selector.leastConn(), Selector.random(), Selector.randomTwoLeastConn())) {
+    for (Selector selector :
+        List.of(
+            Selector.roundRobin(),
+            Selector.leastConn(),
+            Selector.random(),
+            Selector.randomTwoLeastConn())) {
       assertThat(picks(backends, selector, 3)).isEqualTo("---");
     }
     assertThat(picks(List.of(), Selector.roundRobin(), 2)).isEqualTo("--");

@@ -52,7 +52,11 @@ final class TestAffinity implements SessionAffinity {
 
   @Override
   public List<ResponseHeader> responseHeaders(
-      PoolSnapshot pool, RequestContext request, Binding binding, int chosen, Decision.Reason reason) {
+      PoolSnapshot pool,
+      RequestContext request,
+      Binding binding,
+      int chosen,
+      Decision.Reason reason) {
     if (reason == Decision.Reason.STICKY_HIT || reason == Decision.Reason.RETRY_SAME) {
       return List.of();
     }

@@ -70,7 +70,8 @@ class UpstreamStatusTest {
     assertThat(moved.backend().id()).isNotEqualTo("c");
 
     clock.advance(Duration.ofMillis(6_001));
-    assertThat(upstream.status().backends().get(2).availability()).isEqualTo(Availability.AVAILABLE);
+    assertThat(upstream.status().backends().get(2).availability())
+        .isEqualTo(Availability.AVAILABLE);
     assertThat(upstream.status().backends().get(2).untilProbe()).isZero();
     assertThat(upstream.status().decisions()).isEmpty();
     held.report(Outcome.SUCCESS);

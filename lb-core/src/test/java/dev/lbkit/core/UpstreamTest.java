@@ -25,7 +25,9 @@ class UpstreamTest {
     PoolSnapshot second = upstream.snapshot();
     assertThat(second.version()).isGreaterThan(first.version());
     assertThat(second.backend(0).state()).isEqualTo(BackendState.DRAINING);
-    assertThat(first.backend(0).state()).as("old snapshots never change").isEqualTo(BackendState.UP);
+    assertThat(first.backend(0).state())
+        .as("old snapshots never change")
+        .isEqualTo(BackendState.UP);
 
     assertThat(upstream.setWeight("b", 5)).isTrue();
     assertThat(upstream.snapshot().backend(1).weight()).isEqualTo(5);
@@ -73,7 +75,8 @@ class UpstreamTest {
         .hasMessage("id: z (expected: the id of the updated backend, a)");
     assertThatThrownBy(() -> upstream.replaceAll(List.of(a, a)))
         .hasMessage("backends of upstream tea: duplicate id a (expected: unique ids)");
-    assertThat(upstream.snapshot().backends()).as("a refused change publishes nothing")
+    assertThat(upstream.snapshot().backends())
+        .as("a refused change publishes nothing")
         .containsExactly(a, b);
   }
 
@@ -84,24 +87,30 @@ class UpstreamTest {
     assertThatThrownBy(() -> upstream.snapshot().precomputed(unregistered))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("is not registered with upstream tea");
-    LoadBalancer.builder(upstream).affinity(new SessionAffinity() {
-      @Override
-      public List<Precomputation<?>> precomputations() {
-        return List.of(unregistered);
-      }
+    LoadBalancer.builder(upstream)
+        .affinity(
+            new SessionAffinity() {
+              @Override
+              public List<Precomputation<?>> precomputations() {
+                return List.of(unregistered);
+              }
 
-      @Override
-      public Binding resolve(PoolSnapshot pool, RequestContext request) {
-        return Binding.none();
-      }
+              @Override
+              public Binding resolve(PoolSnapshot pool, RequestContext request) {
+                return Binding.none();
+              }
 
-      @Override
-      public List<ResponseHeader> responseHeaders(
-          PoolSnapshot pool, RequestContext request, Binding binding, int chosen,
-          Decision.Reason reason) {
-        return List.of();
-      }
-    }).build();
+              @Override
+              public List<ResponseHeader> responseHeaders(
+                  PoolSnapshot pool,
+                  RequestContext request,
+                  Binding binding,
+                  int chosen,
+                  Decision.Reason reason) {
+                return List.of();
+              }
+            })
+        .build();
     assertThat(upstream.snapshot().precomputed(unregistered)).isEqualTo("x");
   }
 
@@ -110,6 +119,7 @@ class UpstreamTest {
     Upstream upstream = Upstream.of("tea", a);
     assertThat(upstream.toString()).isEqualTo("Upstream{tea, [Backend{a, 10.0.0.1:80}]}");
     assertThat(upstream.snapshot().toString())
-        .isEqualTo("PoolSnapshot{tea v" + upstream.snapshot().version() + ", [Backend{a, 10.0.0.1:80}]}");
+        .isEqualTo(
+            "PoolSnapshot{tea v" + upstream.snapshot().version() + ", [Backend{a, 10.0.0.1:80}]}");
   }
 }

@@ -13,7 +13,8 @@ class ValuesTest {
     ResponseHeader header = new ResponseHeader("Set-Cookie", "srv_id=abc; Path=/");
     assertThat(header.name()).isEqualTo("Set-Cookie");
     assertThat(header).isEqualTo(new ResponseHeader("Set-Cookie", "srv_id=abc; Path=/"));
-    assertThat(header.toString()).isEqualTo("ResponseHeader[name=Set-Cookie, value=srv_id=abc; Path=/]");
+    assertThat(header.toString())
+        .isEqualTo("ResponseHeader[name=Set-Cookie, value=srv_id=abc; Path=/]");
     assertThatThrownBy(() -> new ResponseHeader("Set-Cookie", "a\r\nX-Evil: 1"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
@@ -21,8 +22,10 @@ class ValuesTest {
                 + " spaces or tabs)");
     assertThatThrownBy(() -> new ResponseHeader("Set Cookie", "a"))
         .hasMessage("header name: \"Set Cookie\" (expected: an RFC 9110 token)");
-    assertThatThrownBy(() -> new ResponseHeader("", "a")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ResponseHeader("X", "\u0000")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ResponseHeader("", "a"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ResponseHeader("X", "\u0000"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(new ResponseHeader("X", "tab\tok").value()).isEqualTo("tab\tok");
   }
 
@@ -35,8 +38,7 @@ class ValuesTest {
     assertThat(Binding.gone("s").kind()).isEqualTo(Binding.Kind.GONE);
     assertThat(Binding.bound(2, null).toString()).isEqualTo("Binding{BOUND 2}");
     assertThat(Binding.gone(null).toString()).isEqualTo("Binding{GONE}");
-    assertThatThrownBy(() -> Binding.bound(-1, null))
-        .hasMessage("index: -1 (expected: >= 0)");
+    assertThatThrownBy(() -> Binding.bound(-1, null)).hasMessage("index: -1 (expected: >= 0)");
   }
 
   @Test

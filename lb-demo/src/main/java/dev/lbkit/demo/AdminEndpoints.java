@@ -18,9 +18,9 @@ import org.jspecify.annotations.Nullable;
  * port: {@code /lbkit/metrics} in Prometheus's text format, {@code /lbkit/status} (an HTML page
  * that refreshes itself; {@code ?format=json} for JSON) and {@code /lbkit/status.json}.
  *
- * <p>Only a client connected from a loopback address (127.0.0.0/8, ::1) gets them: the TCP peer
- * is checked, never a forwarded header, so no client can claim to be local. Anyone else gets a
- * 403, and the paths never reach a route.
+ * <p>Only a client connected from a loopback address (127.0.0.0/8, ::1) gets them: the TCP peer is
+ * checked, never a forwarded header, so no client can claim to be local. Anyone else gets a 403,
+ * and the paths never reach a route.
  */
 final class AdminEndpoints {
   static final String PREFIX = "/lbkit/";
@@ -40,20 +40,32 @@ final class AdminEndpoints {
 
   void handle(Request request, Response response, Callback callback) {
     if (!fromLoopback(request)) {
-      answer(response, callback, HttpStatus.FORBIDDEN_403, "text/plain;charset=utf-8",
+      answer(
+          response,
+          callback,
+          HttpStatus.FORBIDDEN_403,
+          "text/plain;charset=utf-8",
           "403 Forbidden: the lbkit pages answer local clients only\n");
       return;
     }
     if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-      answer(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "text/plain;charset=utf-8",
+      answer(
+          response,
+          callback,
+          HttpStatus.METHOD_NOT_ALLOWED_405,
+          "text/plain;charset=utf-8",
           "405 Method Not Allowed\n");
       return;
     }
     String path = Request.getPathInContext(request);
     switch (path) {
       case "/lbkit/metrics" ->
-          answer(response, callback, HttpStatus.OK_200, "text/plain;version=0.0.4;charset=utf-8",
+          answer(
+              response,
+              callback,
+              HttpStatus.OK_200,
+              "text/plain;version=0.0.4;charset=utf-8",
               registry.scrape());
       case "/lbkit/status" -> {
         if (wantsJson(request.getHttpURI().getQuery())) {
@@ -65,7 +77,11 @@ final class AdminEndpoints {
       case "/lbkit/status.json" ->
           answer(response, callback, HttpStatus.OK_200, "application/json", status.json());
       default ->
-          answer(response, callback, HttpStatus.NOT_FOUND_404, "text/plain;charset=utf-8",
+          answer(
+              response,
+              callback,
+              HttpStatus.NOT_FOUND_404,
+              "text/plain;charset=utf-8",
               "404 Not Found: the lbkit pages are /lbkit/status, /lbkit/status.json and"
                   + " /lbkit/metrics\n");
     }

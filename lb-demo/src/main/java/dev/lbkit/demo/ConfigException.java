@@ -19,8 +19,7 @@ final class ConfigException extends RuntimeException {
     this(file, line, field, problem, null);
   }
 
-  ConfigException(
-      String file, int line, String field, String problem, @Nullable Throwable cause) {
+  ConfigException(String file, int line, String field, String problem, @Nullable Throwable cause) {
     super(format(file, line, field, problem), cause);
     this.file = file;
     this.line = line;

@@ -6,15 +6,15 @@ import dev.lbkit.core.DecisionCounters;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
 import dev.lbkit.core.Router;
-import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.SessionAffinity;
+import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.Upstream;
 import dev.lbkit.demo.GatewayConfig.BackendRef;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
 import dev.lbkit.demo.GatewayConfig.TrustedProxies;
 import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
-import dev.lbkit.servlet.LoadBalancingFilter;
 import dev.lbkit.micrometer.UpstreamMetrics;
+import dev.lbkit.servlet.LoadBalancingFilter;
 import dev.lbkit.servlet.LoadBalancingProxyServlet;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -43,10 +43,10 @@ import org.eclipse.jetty.util.Callback;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The gateway: one Jetty 12 server whose requests are routed by host and path ({@link RouteTable}) to
- * one servlet context per route, where lb-servlet's {@link LoadBalancingFilter} picks the backend
- * with the route's {@link LoadBalancer} (or, for a route across several upstreams, its {@link
- * TrafficSplit} and then the chosen upstream's load balancer) and a {@link
+ * The gateway: one Jetty 12 server whose requests are routed by host and path ({@link RouteTable})
+ * to one servlet context per route, where lb-servlet's {@link LoadBalancingFilter} picks the
+ * backend with the route's {@link LoadBalancer} (or, for a route across several upstreams, its
+ * {@link TrafficSplit} and then the chosen upstream's load balancer) and a {@link
  * LoadBalancingProxyServlet} forwards to it.
  *
  * <p>Every load balancer counts its decisions ({@link DecisionCounters}) and feeds Micrometer

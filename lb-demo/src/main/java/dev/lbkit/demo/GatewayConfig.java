@@ -2,8 +2,8 @@ package dev.lbkit.demo;
 
 import dev.lbkit.config.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.Backend;
+import dev.lbkit.core.TrafficSplit;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

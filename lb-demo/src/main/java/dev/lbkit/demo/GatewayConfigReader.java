@@ -1,13 +1,13 @@
 package dev.lbkit.demo;
 
+import dev.lbkit.config.Durations;
 import dev.lbkit.config.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.cookie.TokenSecrets;
-import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
 import dev.lbkit.core.Cidr;
-import dev.lbkit.config.Durations;
+import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.demo.GatewayConfig.BackendRef;
 import dev.lbkit.demo.GatewayConfig.HostPort;
 import dev.lbkit.demo.GatewayConfig.PathMatch;
@@ -239,7 +239,8 @@ final class GatewayConfigReader {
     ConfigNode insecureNode = root.get("insecureUnsignedTokens");
     boolean insecure = insecureNode.bool(false);
     if (given.size() > 1) {
-      throw given.get(1)
+      throw given
+          .get(1)
           .error(
               "set together with %s (expected: one of tokenSecrets, tokenSecretEnv,"
                   + " tokenSecretFile)",

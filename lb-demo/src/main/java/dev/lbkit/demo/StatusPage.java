@@ -12,11 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What {@code /lbkit/status} shows: each route and where it goes (an upstream, or a split's
- * members and weights), and each upstream's backends with their state, weight, availability,
- * requests in flight, failures, time until probe, sticky hits and new sessions. As HTML (a plain
- * table that reloads itself every {@value #REFRESH_SECONDS} seconds) or JSON. Everything is read
- * when the page is asked for, from {@link DecisionCounters#status()}.
+ * What {@code /lbkit/status} shows: each route and where it goes (an upstream, or a split's members
+ * and weights), and each upstream's backends with their state, weight, availability, requests in
+ * flight, failures, time until probe, sticky hits and new sessions. As HTML (a plain table that
+ * reloads itself every {@value #REFRESH_SECONDS} seconds) or JSON. Everything is read when the page
+ * is asked for, from {@link DecisionCounters#status()}.
  */
 final class StatusPage {
   static final int REFRESH_SECONDS = 5;
@@ -56,13 +56,19 @@ final class StatusPage {
       Router router = route.getValue();
       if (router instanceof TrafficSplit split) {
         for (String member : split.members()) {
-          h.append("<tr><td class=\"l\">").append(escape(route.getKey()))
-              .append("</td><td class=\"l\">").append(escape(upstreamOf(split.member(member))))
-              .append("</td><td>").append(split.weight(member)).append("</td></tr>\n");
+          h.append("<tr><td class=\"l\">")
+              .append(escape(route.getKey()))
+              .append("</td><td class=\"l\">")
+              .append(escape(upstreamOf(split.member(member))))
+              .append("</td><td>")
+              .append(split.weight(member))
+              .append("</td></tr>\n");
         }
       } else {
-        h.append("<tr><td class=\"l\">").append(escape(route.getKey()))
-            .append("</td><td class=\"l\">").append(escape(upstreamOf(router)))
+        h.append("<tr><td class=\"l\">")
+            .append(escape(route.getKey()))
+            .append("</td><td class=\"l\">")
+            .append(escape(upstreamOf(router)))
             .append("</td><td></td></tr>\n");
       }
     }
@@ -70,32 +76,54 @@ final class StatusPage {
 
     for (DecisionCounters c : counters.values()) {
       UpstreamStatus s = c.status();
-      h.append("<h2 id=\"upstream-").append(escape(s.upstreamName())).append("\">Upstream ")
-          .append(escape(s.upstreamName())).append("</h2>\n<p>")
-          .append(s.available()).append(" of ").append(s.backends().size())
-          .append(" backends available; version ").append(s.version())
+      h.append("<h2 id=\"upstream-")
+          .append(escape(s.upstreamName()))
+          .append("\">Upstream ")
+          .append(escape(s.upstreamName()))
+          .append("</h2>\n<p>")
+          .append(s.available())
+          .append(" of ")
+          .append(s.backends().size())
+          .append(" backends available; version ")
+          .append(s.version())
           .append("; requests without a backend: ")
-          .append(s.decisions(Decision.Reason.NO_BACKEND)
-              + s.decisions(Decision.Reason.REFUSED_UNAVAILABLE)
-              + s.decisions(Decision.Reason.TRIES_EXHAUSTED))
+          .append(
+              s.decisions(Decision.Reason.NO_BACKEND)
+                  + s.decisions(Decision.Reason.REFUSED_UNAVAILABLE)
+                  + s.decisions(Decision.Reason.TRIES_EXHAUSTED))
           .append(".</p>\n<table class=\"backends\"><tr><th class=\"l\">backend</th>")
           .append("<th class=\"l\">address</th><th class=\"l\">state</th><th>weight</th>")
           .append("<th>in flight</th><th>failures</th><th>probe in</th><th>sticky hits</th>")
-          .append("<th>new sessions</th><th>balanced</th><th>rebalanced</th><th>failovers</th></tr>\n");
+          .append(
+              "<th>new sessions</th><th>balanced</th><th>rebalanced</th><th>failovers</th></tr>\n");
       for (UpstreamStatus.BackendStatus b : s.backends()) {
         String state = lower(b.availability());
-        h.append("<tr><td class=\"l\">").append(escape(b.backend().id()))
-            .append("</td><td class=\"l\">").append(escape(b.backend().authority()))
-            .append("</td><td class=\"l ").append(state).append("\">").append(state)
-            .append("</td><td>").append(b.backend().weight())
-            .append("</td><td>").append(b.inFlight())
-            .append("</td><td>").append(b.failures())
-            .append("</td><td>").append(b.untilProbe().isZero() ? "" : b.untilProbe().toMillis() + " ms")
-            .append("</td><td>").append(b.decisions(Decision.Reason.STICKY_HIT))
-            .append("</td><td>").append(b.decisions(Decision.Reason.NEW_SESSION))
-            .append("</td><td>").append(b.decisions(Decision.Reason.BALANCED))
-            .append("</td><td>").append(rebalanced(b.decisions()))
-            .append("</td><td>").append(b.decisions(Decision.Reason.FAILOVER))
+        h.append("<tr><td class=\"l\">")
+            .append(escape(b.backend().id()))
+            .append("</td><td class=\"l\">")
+            .append(escape(b.backend().authority()))
+            .append("</td><td class=\"l ")
+            .append(state)
+            .append("\">")
+            .append(state)
+            .append("</td><td>")
+            .append(b.backend().weight())
+            .append("</td><td>")
+            .append(b.inFlight())
+            .append("</td><td>")
+            .append(b.failures())
+            .append("</td><td>")
+            .append(b.untilProbe().isZero() ? "" : b.untilProbe().toMillis() + " ms")
+            .append("</td><td>")
+            .append(b.decisions(Decision.Reason.STICKY_HIT))
+            .append("</td><td>")
+            .append(b.decisions(Decision.Reason.NEW_SESSION))
+            .append("</td><td>")
+            .append(b.decisions(Decision.Reason.BALANCED))
+            .append("</td><td>")
+            .append(rebalanced(b.decisions()))
+            .append("</td><td>")
+            .append(b.decisions(Decision.Reason.FAILOVER))
             .append("</td></tr>\n");
       }
       h.append("</table>\n");
@@ -108,16 +136,21 @@ final class StatusPage {
     j.append("{\"routes\":[");
     boolean firstRoute = true;
     for (Map.Entry<String, Router> route : routers.entrySet()) {
-      j.append(firstRoute ? "" : ",").append("{\"name\":").append(quote(route.getKey()))
+      j.append(firstRoute ? "" : ",")
+          .append("{\"name\":")
+          .append(quote(route.getKey()))
           .append(",\"upstreams\":[");
       firstRoute = false;
       Router router = route.getValue();
       if (router instanceof TrafficSplit split) {
         List<String> members = split.members();
         for (int i = 0; i < members.size(); i++) {
-          j.append(i == 0 ? "" : ",").append("{\"upstream\":")
+          j.append(i == 0 ? "" : ",")
+              .append("{\"upstream\":")
               .append(quote(upstreamOf(split.member(members.get(i)))))
-              .append(",\"weight\":").append(split.weight(members.get(i))).append('}');
+              .append(",\"weight\":")
+              .append(split.weight(members.get(i)))
+              .append('}');
         }
       } else {
         j.append("{\"upstream\":").append(quote(upstreamOf(router))).append('}');
@@ -128,9 +161,13 @@ final class StatusPage {
     boolean firstUpstream = true;
     for (DecisionCounters c : counters.values()) {
       UpstreamStatus s = c.status();
-      j.append(firstUpstream ? "" : ",").append("{\"name\":").append(quote(s.upstreamName()))
-          .append(",\"version\":").append(s.version())
-          .append(",\"available\":").append(s.available())
+      j.append(firstUpstream ? "" : ",")
+          .append("{\"name\":")
+          .append(quote(s.upstreamName()))
+          .append(",\"version\":")
+          .append(s.version())
+          .append(",\"available\":")
+          .append(s.available())
           .append(",\"decisions\":");
       firstUpstream = false;
       decisions(j, s.decisions());
@@ -138,16 +175,27 @@ final class StatusPage {
       for (int i = 0; i < s.backends().size(); i++) {
         UpstreamStatus.BackendStatus b = s.backends().get(i);
         Backend backend = b.backend();
-        j.append(i == 0 ? "" : ",").append("{\"id\":").append(quote(backend.id()))
-            .append(",\"address\":").append(quote(backend.authority()))
-            .append(",\"state\":").append(quote(lower(backend.state())))
-            .append(",\"availability\":").append(quote(lower(b.availability())))
-            .append(",\"weight\":").append(backend.weight())
-            .append(",\"inFlight\":").append(b.inFlight())
-            .append(",\"failures\":").append(b.failures())
-            .append(",\"untilProbeMillis\":").append(b.untilProbe().toMillis())
-            .append(",\"stickyHits\":").append(b.decisions(Decision.Reason.STICKY_HIT))
-            .append(",\"newSessions\":").append(b.decisions(Decision.Reason.NEW_SESSION))
+        j.append(i == 0 ? "" : ",")
+            .append("{\"id\":")
+            .append(quote(backend.id()))
+            .append(",\"address\":")
+            .append(quote(backend.authority()))
+            .append(",\"state\":")
+            .append(quote(lower(backend.state())))
+            .append(",\"availability\":")
+            .append(quote(lower(b.availability())))
+            .append(",\"weight\":")
+            .append(backend.weight())
+            .append(",\"inFlight\":")
+            .append(b.inFlight())
+            .append(",\"failures\":")
+            .append(b.failures())
+            .append(",\"untilProbeMillis\":")
+            .append(b.untilProbe().toMillis())
+            .append(",\"stickyHits\":")
+            .append(b.decisions(Decision.Reason.STICKY_HIT))
+            .append(",\"newSessions\":")
+            .append(b.decisions(Decision.Reason.NEW_SESSION))
             .append(",\"decisions\":");
         decisions(j, b.decisions());
         j.append('}');

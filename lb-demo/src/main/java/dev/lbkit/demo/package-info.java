@@ -6,9 +6,9 @@
  * <p>{@link dev.lbkit.demo.Main} reads the file ({@link dev.lbkit.demo.GatewayConfigReader} into a
  * {@link dev.lbkit.demo.GatewayConfig}), starts the plain-text {@link dev.lbkit.demo.DemoBackends}
  * it lists, and starts the {@link dev.lbkit.demo.Gateway}: one route per host and path (matched by
- * {@link dev.lbkit.demo.RouteTable} as a Gateway API implementation does), each a servlet context with
- * lb-servlet's filter and proxy servlet over one {@link dev.lbkit.core.LoadBalancer}, or, for a
- * route across several weighted upstreams (a canary), over lb-cookie's {@link
+ * {@link dev.lbkit.demo.RouteTable} as a Gateway API implementation does), each a servlet context
+ * with lb-servlet's filter and proxy servlet over one {@link dev.lbkit.core.LoadBalancer}, or, for
+ * a route across several weighted upstreams (a canary), over lb-cookie's {@link
  * dev.lbkit.core.TrafficSplit}. The file format and a walkthrough are in {@code docs/demo.md}.
  */
 @NullMarked

@@ -53,11 +53,15 @@ class AdminEndpointsTest {
     assertThat(json.header("Cache-Control")).isEqualTo("no-store");
     assertThat(json.body())
         .startsWith("{\"routes\":[{\"name\":\"coffee\",\"upstreams\":[{\"upstream\":\"coffee\"}]}")
-        .contains("{\"name\":\"canary\",\"upstreams\":[{\"upstream\":\"espresso-v1\",\"weight\":90},"
-            + "{\"upstream\":\"espresso-v2\",\"weight\":10}]}")
-        .containsPattern(backendJson(backend, "\"state\":\"up\",\"availability\":\"available\","
-            + "\"weight\":1,\"inFlight\":0,\"failures\":0,\"untilProbeMillis\":0,"
-            + "\"stickyHits\":3,\"newSessions\":1,"))
+        .contains(
+            "{\"name\":\"canary\",\"upstreams\":[{\"upstream\":\"espresso-v1\",\"weight\":90},"
+                + "{\"upstream\":\"espresso-v2\",\"weight\":10}]}")
+        .containsPattern(
+            backendJson(
+                backend,
+                "\"state\":\"up\",\"availability\":\"available\","
+                    + "\"weight\":1,\"inFlight\":0,\"failures\":0,\"untilProbeMillis\":0,"
+                    + "\"stickyHits\":3,\"newSessions\":1,"))
         .containsPattern(backendJson(other, "\"stickyHits\":0,\"newSessions\":0,"));
     assertThat(Http.get(port, "localhost", "/lbkit/status?format=json").body())
         .isEqualTo(json.body());
@@ -79,7 +83,9 @@ class AdminEndpointsTest {
         .contains("<td class=\"l draining\">draining</td>")
         .containsPattern(
             Pattern.compile(
-                "<td class=\"l\">" + backend + "</td><td class=\"l\">127\\.0\\.0\\.1:\\d+</td>"
+                "<td class=\"l\">"
+                    + backend
+                    + "</td><td class=\"l\">127\\.0\\.0\\.1:\\d+</td>"
                     + "<td class=\"l available\">available</td><td>1</td><td>0</td><td>0</td>"
                     + "<td></td><td>3</td><td>1</td>"));
   }
@@ -95,14 +101,22 @@ class AdminEndpointsTest {
     assertThat(metrics.header("Content-Type")).startsWith("text/plain;version=0.0.4");
     assertThat(metrics.body())
         .contains("# TYPE lbkit_decisions_total counter")
-        .contains("lbkit_decisions_total{backend=\"" + backend
-            + "\",reason=\"sticky_hit\",upstream=\"tea\"} 3.0")
-        .contains("lbkit_decisions_total{backend=\"" + backend
-            + "\",reason=\"new_session\",upstream=\"tea\"} 1.0")
-        .contains("lbkit_outcomes_total{backend=\"" + backend
-            + "\",outcome=\"success\",upstream=\"tea\"} 4.0")
-        .contains("lbkit_requests_seconds_count{backend=\"" + backend
-            + "\",outcome=\"success\",upstream=\"tea\"} 4")
+        .contains(
+            "lbkit_decisions_total{backend=\""
+                + backend
+                + "\",reason=\"sticky_hit\",upstream=\"tea\"} 3.0")
+        .contains(
+            "lbkit_decisions_total{backend=\""
+                + backend
+                + "\",reason=\"new_session\",upstream=\"tea\"} 1.0")
+        .contains(
+            "lbkit_outcomes_total{backend=\""
+                + backend
+                + "\",outcome=\"success\",upstream=\"tea\"} 4.0")
+        .contains(
+            "lbkit_requests_seconds_count{backend=\""
+                + backend
+                + "\",outcome=\"success\",upstream=\"tea\"} 4")
         .contains("lbkit_backend_in_flight{backend=\"" + backend + "\",upstream=\"tea\"} 0.0")
         .contains("lbkit_upstream_backends{availability=\"available\",upstream=\"coffee\"} 2.0");
   }
@@ -147,7 +161,9 @@ class AdminEndpointsTest {
 
   private static Pattern backendJson(String id, String fields) {
     return Pattern.compile(
-        "\\{\"id\":\"" + Pattern.quote(id) + "\",\"address\":\"127\\.0\\.0\\.1:\\d+\",[^{}]*"
+        "\\{\"id\":\""
+            + Pattern.quote(id)
+            + "\",\"address\":\"127\\.0\\.0\\.1:\\d+\",[^{}]*"
             + Pattern.quote(fields));
   }
 

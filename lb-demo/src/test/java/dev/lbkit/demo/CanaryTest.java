@@ -57,10 +57,10 @@ class CanaryTest {
   }
 
   /**
-   * The file's weights reach the split, and each version's share of new sessions is what its
-   * weight says: all of them at 100, none at 0. How a 90/10 split spreads its draws is the
-   * split's own (seeded) test in lb-cookie and lb-servlet; counted here over 400 unseeded draws it
-   * would fail now and then by chance.
+   * The file's weights reach the split, and each version's share of new sessions is what its weight
+   * says: all of them at 100, none at 0. How a 90/10 split spreads its draws is the split's own
+   * (seeded) test in lb-cookie and lb-servlet; counted here over 400 unseeded draws it would fail
+   * now and then by chance.
    */
   @Test
   void newSessionsFollowTheWeights() throws Exception {

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lbkit.config.LoadBalancingMethod;
 import dev.lbkit.cookie.SessionPersistence;
-import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
+import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.demo.GatewayConfig.BackendRef;
 import dev.lbkit.demo.GatewayConfig.PathMatch;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
@@ -447,7 +447,9 @@ class GatewayConfigReaderTest {
     GatewayConfig refuse =
         GatewayConfigReader.read(
             "strict.yaml",
-            MINIMAL + "    sessionPersistence: {sessionName: a}\n    onUnavailable: refuse\n" + UNSIGNED);
+            MINIMAL
+                + "    sessionPersistence: {sessionName: a}\n    onUnavailable: refuse\n"
+                + UNSIGNED);
     assertThat(refuse.routes().get(0).session().onUnavailable())
         .isEqualTo(SessionPersistence.OnUnavailable.STRICT);
     GatewayConfig rebalance =

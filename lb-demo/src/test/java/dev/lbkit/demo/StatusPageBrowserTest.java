@@ -60,7 +60,9 @@ class StatusPageBrowserTest {
         .contains("<h2 id=\"upstream-tea\">Upstream tea</h2>")
         .contains("<td class=\"l down\">down</td>")
         .containsPattern(
-            "<td class=\"l\">" + backend + "</td><td class=\"l\">127\\.0\\.0\\.1:\\d+</td>"
+            "<td class=\"l\">"
+                + backend
+                + "</td><td class=\"l\">127\\.0\\.0\\.1:\\d+</td>"
                 + "<td class=\"l available\">available</td><td>1</td><td>0</td><td>0</td>"
                 + "<td></td><td>3</td><td>1</td>");
 
@@ -96,7 +98,8 @@ class StatusPageBrowserTest {
       throw new AssertionError(
           "chromium did not finish in " + BROWSER_TIMEOUT_SECONDS + " s: " + Files.readString(err));
     }
-    assertThat(process.exitValue()).as("chromium's exit status; stderr: %s", Files.readString(err))
+    assertThat(process.exitValue())
+        .as("chromium's exit status; stderr: %s", Files.readString(err))
         .isZero();
     return Files.readString(out, StandardCharsets.UTF_8);
   }

@@ -21,9 +21,9 @@ public interface BackendKey {
   }
 
   /**
-   * The backend's {@linkplain Backend#authority() authority}, {@code host:port} ({@code
-   * [v6]:port} for IPv6 literals): memcached clients' {@code "127.0.0.1:11211"} and nginx's
-   * {@code server 127.0.0.1:9001;} when the config names servers by address and port.
+   * The backend's {@linkplain Backend#authority() authority}, {@code host:port} ({@code [v6]:port}
+   * for IPv6 literals): memcached clients' {@code "127.0.0.1:11211"} and nginx's {@code server
+   * 127.0.0.1:9001;} when the config names servers by address and port.
    */
   static BackendKey authority() {
     return BackendKeys.AUTHORITY;

@@ -4,11 +4,11 @@ import dev.lbkit.core.Eligibility;
 import dev.lbkit.core.PoolSnapshot;
 
 /**
- * Consistent hashing with bounded loads (Mirrokni, Thorup and Zadimoghaddam, 2018; HAProxy's
- * {@code hash-balance-factor}): a backend may take a request only if its requests in flight, this
- * one included, stay within {@code ceil(c x average)}. The average counts this request and is
- * weighted: backend {@code i} may hold {@code ceil(c x (inFlight + 1) x w_i / W)}, where {@code
- * inFlight} and {@code W} sum over the eligible backends.
+ * Consistent hashing with bounded loads (Mirrokni, Thorup and Zadimoghaddam, 2018; HAProxy's {@code
+ * hash-balance-factor}): a backend may take a request only if its requests in flight, this one
+ * included, stay within {@code ceil(c x average)}. The average counts this request and is weighted:
+ * backend {@code i} may hold {@code ceil(c x (inFlight + 1) x w_i / W)}, where {@code inFlight} and
+ * {@code W} sum over the eligible backends.
  *
  * <p>Some eligible backend always has room: if none had, their loads would add up to at least
  * {@code c x (inFlight + 1) > inFlight}, more than there are. So a walk along the ring always ends.

@@ -9,14 +9,14 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds the default ring: {@code weight x pointsPerWeight} 64-bit points per backend, derived
- * from the hash of its placement string, so that a backend's points depend on nothing but its own
- * string and weight.
+ * Builds the default ring: {@code weight x pointsPerWeight} 64-bit points per backend, derived from
+ * the hash of its placement string, so that a backend's points depend on nothing but its own string
+ * and weight.
  *
  * <p>Ties: points are generated in the order of the backends' placement strings (then ids) and
  * sorted stably, so equal points (vanishingly rare with 64 bits, certain when two backends share a
- * placement string) are ordered by placement string, then id, whatever the listing order. The
- * first of them owns the key; the walk past it reaches the others.
+ * placement string) are ordered by placement string, then id, whatever the listing order. The first
+ * of them owns the key; the walk past it reaches the others.
  */
 final class DefaultRingBuilder implements Precomputation<ConsistentRing> {
   /** The most points one ring may hold: 16 Mi points are 192 MiB of arrays already. */
@@ -32,7 +32,9 @@ final class DefaultRingBuilder implements Precomputation<ConsistentRing> {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof DefaultRingBuilder && pointsPerWeight == ((DefaultRingBuilder) o).pointsPerWeight && key.equals(((DefaultRingBuilder) o).key);
+    return o instanceof DefaultRingBuilder
+        && pointsPerWeight == ((DefaultRingBuilder) o).pointsPerWeight
+        && key.equals(((DefaultRingBuilder) o).key);
   }
 
   @Override

@@ -11,13 +11,14 @@ package dev.lbkit.hash;
  *
  * <p>Four 16-bit code units form one 64-bit block, mixed as Murmur3's x64 body mixes each half of
  * its 128-bit state; the length and Murmur3's 64-bit finalizer (fmix64) close it. Hashing code
- * units instead of UTF-8 bytes keeps it allocation-free; it gives the same value for equal
- * strings, which is all a ring needs.
+ * units instead of UTF-8 bytes keeps it allocation-free; it gives the same value for equal strings,
+ * which is all a ring needs.
  */
 final class Hash64 {
   private static final long C1 = 0x87c37b91114253d5L;
   private static final long C2 = 0x4cf5ad432745937fL;
   private static final long SEED = 0x6c626b6974L; // "lbkit"
+
   /** The golden-ratio increment (Weyl sequence) that spreads a backend's successive points. */
   static final long GOLDEN = 0x9e3779b97f4a7c15L;
 

@@ -74,8 +74,8 @@ public final class HashOptions {
 
   /**
    * Points per unit of weight: on the default ring and nginx's ring, each backend gets {@code
-   * weight x pointsPerWeight} points; Ketama reads it as spymemcached's node repetitions (points per
-   * server at the average weight). nginx and libketama fix it at 160.
+   * weight x pointsPerWeight} points; Ketama reads it as spymemcached's node repetitions (points
+   * per server at the average weight). nginx and libketama fix it at 160.
    */
   public int pointsPerWeight() {
     return pointsPerWeight;
@@ -98,7 +98,8 @@ public final class HashOptions {
    *
    * @throws IllegalArgumentException naming the option, its value and the method
    */
-  void checkReadBy(String method, boolean readsPoints, boolean readsTableSize, boolean readsWeighting) {
+  void checkReadBy(
+      String method, boolean readsPoints, boolean readsTableSize, boolean readsWeighting) {
     checkArgument(
         readsPoints || pointsPerWeight == DEFAULTS.pointsPerWeight,
         "pointsPerWeight: %s (expected: the default, %s; %s does not read it)",
@@ -178,8 +179,8 @@ public final class HashOptions {
     }
 
     /**
-     * The string that places each backend: its id by default; {@link BackendKey#authority()} or
-     * a function of your own to reproduce nginx's or a memcached client's placement.
+     * The string that places each backend: its id by default; {@link BackendKey#authority()} or a
+     * function of your own to reproduce nginx's or a memcached client's placement.
      */
     public Builder backendKey(BackendKey backendKey) {
       this.backendKey = Objects.requireNonNull(backendKey, "backendKey");
@@ -251,7 +252,10 @@ public final class HashOptions {
       return true;
     }
 
-    /** When Ketama applies spymemcached's weighted point counts; {@link KetamaWeighting#AUTO} by default. */
+    /**
+     * When Ketama applies spymemcached's weighted point counts; {@link KetamaWeighting#AUTO} by
+     * default.
+     */
     public Builder ketamaWeighting(KetamaWeighting ketamaWeighting) {
       this.ketamaWeighting = Objects.requireNonNull(ketamaWeighting, "ketamaWeighting");
       return this;

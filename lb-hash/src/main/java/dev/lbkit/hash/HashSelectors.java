@@ -47,7 +47,9 @@ public final class HashSelectors {
     return new IpHashSelector(false);
   }
 
-  /** nginx {@code ip_hash}, with IPv4-mapped IPv6 addresses hashed as the IPv4 address they carry. */
+  /**
+   * nginx {@code ip_hash}, with IPv4-mapped IPv6 addresses hashed as the IPv4 address they carry.
+   */
   public static Selector ipHash(MappedIpv4 mappedAddresses) {
     Objects.requireNonNull(mappedAddresses, "mappedAddresses");
     return new IpHashSelector(mappedAddresses == MappedIpv4.AS_IPV4);
@@ -55,8 +57,8 @@ public final class HashSelectors {
 
   /**
    * nginx {@code hash $key} (Cache::Memcached compatible): CRC-32 of the key, modulo the total
-   * weight, rehashed on an unavailable pick; round robin after 20 rehashes or for an empty key.
-   * Not consistent: adding or removing a backend moves most keys.
+   * weight, rehashed on an unavailable pick; round robin after 20 rehashes or for an empty key. Not
+   * consistent: adding or removing a backend moves most keys.
    */
   public static Selector hash(KeyExtractor key) {
     return new NginxHashSelector(Objects.requireNonNull(key, "key"));
@@ -87,9 +89,8 @@ public final class HashSelectors {
   /**
    * Ketama as libketama and spymemcached: 160 MD5 points per server, weighted as spymemcached's
    * {@code KetamaNodeLocator} (see {@link HashOptions#ketamaWeighting()}); an unavailable server's
-   * keys go to the next server on the ring. To
-   * agree with a memcached client, place backends by its server string, for spymemcached {@code
-   * BackendKey.authority()} ({@code "10.0.0.5:11211"}).
+   * keys go to the next server on the ring. To agree with a memcached client, place backends by its
+   * server string, for spymemcached {@code BackendKey.authority()} ({@code "10.0.0.5:11211"}).
    */
   public static Selector ketama(KeyExtractor key, HashOptions options) {
     Objects.requireNonNull(options, "options").checkReadBy("ketama", true, false, true);
@@ -108,8 +109,8 @@ public final class HashSelectors {
 
   /**
    * The default consistent ring: no compatibility to honour, so a fast 64-bit hash, {@code
-   * pointsPerWeight} points per unit of weight, and ties broken independently of the listing
-   * order. The method to choose when nothing outside this process must agree with it.
+   * pointsPerWeight} points per unit of weight, and ties broken independently of the listing order.
+   * The method to choose when nothing outside this process must agree with it.
    */
   public static Selector ring(KeyExtractor key, HashOptions options) {
     Objects.requireNonNull(options, "options").checkReadBy("ring", true, false, false);

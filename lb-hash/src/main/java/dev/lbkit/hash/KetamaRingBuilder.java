@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>For server string {@code S} and {@code i = 0 .. points/4 - 1}, {@code md5(S + "-" + i)}
- *       gives four points: the digest's bytes {@code 4h..4h+3} read little-endian, {@code h = 0..3}.
+ *       gives four points: the digest's bytes {@code 4h..4h+3} read little-endian, {@code h =
+ *       0..3}.
  *   <li>Points per server: 160 ({@code pointsPerWeight}) unweighted; weighted (see {@link
  *       KetamaWeighting}), spymemcached's formula in its float arithmetic, {@code floor(weight /
  *       totalWeight x 160 / 4 x servers) x 4} (weights 1, 2, 3, 5 give 56, 116, 172 and 288).
@@ -45,12 +46,17 @@ final class KetamaRingBuilder implements Precomputation<ConsistentRing> {
       return numReps / 4 * 4;
     }
     float percent = (float) weight / (float) totalWeight;
-    return (int) ((Math.floor((float) (percent * (float) numReps / 4 * (float) servers + 0.0000000001))) * 4);
+    return (int)
+        ((Math.floor((float) (percent * (float) numReps / 4 * (float) servers + 0.0000000001)))
+            * 4);
   }
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof KetamaRingBuilder && pointsPerServer == ((KetamaRingBuilder) o).pointsPerServer && key.equals(((KetamaRingBuilder) o).key) && weighting == ((KetamaRingBuilder) o).weighting;
+    return o instanceof KetamaRingBuilder
+        && pointsPerServer == ((KetamaRingBuilder) o).pointsPerServer
+        && key.equals(((KetamaRingBuilder) o).key)
+        && weighting == ((KetamaRingBuilder) o).weighting;
   }
 
   @Override
@@ -112,8 +118,7 @@ final class KetamaRingBuilder implements Precomputation<ConsistentRing> {
         owners[m++] = owners[j];
       }
     }
-    return new IntPointRing(
-        Arrays.copyOf(points, m), Arrays.copyOf(owners, m), n, "KetamaRing");
+    return new IntPointRing(Arrays.copyOf(points, m), Arrays.copyOf(owners, m), n, "KetamaRing");
   }
 
   private static MessageDigest md5() {

@@ -24,8 +24,8 @@ public interface KeyExtractor {
   @Nullable CharSequence key(RequestContext request);
 
   /**
-   * The client's address (after lb-core's trusted-proxy resolution) as text: a dotted quad, or
-   * IPv6 in its compressed form ({@link IpAddress#toString()}). nginx's {@code $remote_addr}.
+   * The client's address (after lb-core's trusted-proxy resolution) as text: a dotted quad, or IPv6
+   * in its compressed form ({@link IpAddress#toString()}). nginx's {@code $remote_addr}.
    */
   static KeyExtractor clientAddress() {
     return KeyExtractors.CLIENT_ADDRESS;

@@ -93,9 +93,9 @@ final class KeyExtractors {
   /**
    * Runs a user's extractor, treating an exception as a missing key, so that the request is still
    * answered. A key the request lacks, or that is malformed, is {@code null}, not an exception (the
-   * built-in extractors never throw): an exception is the extractor's bug, and since the missing key
-   * drops the affinity with it, it is logged through {@code failures}, the selector's record of its
-   * extractor: the first at WARN, later ones at DEBUG.
+   * built-in extractors never throw): an exception is the extractor's bug, and since the missing
+   * key drops the affinity with it, it is logged through {@code failures}, the selector's record of
+   * its extractor: the first at WARN, later ones at DEBUG.
    */
   static @Nullable CharSequence safeKey(
       KeyExtractor extractor, FirstFailureWarning failures, RequestContext request) {

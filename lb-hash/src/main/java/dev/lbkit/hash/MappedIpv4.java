@@ -1,6 +1,9 @@
 package dev.lbkit.hash;
 
-/** How {@link HashSelectors#ipHash(MappedIpv4)} hashes an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}). */
+/**
+ * How {@link HashSelectors#ipHash(MappedIpv4)} hashes an IPv4-mapped IPv6 address ({@code
+ * ::ffff:a.b.c.d}).
+ */
 public enum MappedIpv4 {
   /** All sixteen bytes, as nginx does: the client lands where it would over IPv6. */
   AS_IPV6,

@@ -22,8 +22,10 @@ final class NginxConsistentSelector implements Selector {
   private static final int TRIES = 21;
 
   private final KeyExtractor key;
+
   /** This selector's record of its extractor's failures: warns once, then logs at DEBUG. */
   private final FirstFailureWarning keyFailures = new FirstFailureWarning();
+
   private final HashOptions options;
   private final Precomputation<NginxRing> ring;
   private final Selector roundRobin = Selector.roundRobin();

@@ -29,8 +29,10 @@ final class NginxHashSelector implements Selector {
   private static final int TRIES = 21;
 
   private final KeyExtractor key;
+
   /** This selector's record of its extractor's failures: warns once, then logs at DEBUG. */
   private final FirstFailureWarning keyFailures = new FirstFailureWarning();
+
   private final Precomputation<NginxWeights> weights = NginxWeights.precomputation();
   private final Selector roundRobin = Selector.roundRobin();
 

@@ -9,9 +9,9 @@ import dev.lbkit.core.internal.FirstFailureWarning;
 import java.util.List;
 
 /**
- * A key hashed onto a precomputed ring or table: the default ring, Ketama, or Maglev. A missing
- * key hashes as the empty string. With bounded load on, backends without room are passed over
- * like ineligible ones.
+ * A key hashed onto a precomputed ring or table: the default ring, Ketama, or Maglev. A missing key
+ * hashes as the empty string. With bounded load on, backends without room are passed over like
+ * ineligible ones.
  */
 final class RingSelector implements Selector {
   /** How a key becomes the ring's hash; constants, so that selecting captures nothing. */
@@ -36,8 +36,10 @@ final class RingSelector implements Selector {
 
   private final String name;
   private final KeyExtractor key;
+
   /** This selector's record of its extractor's failures: warns once, then logs at DEBUG. */
   private final FirstFailureWarning keyFailures = new FirstFailureWarning();
+
   private final KeyHash keyHash;
   private final Precomputation<ConsistentRing> ring;
   private final HashOptions options;

@@ -70,9 +70,9 @@ public final class Rings {
   }
 
   /**
-   * A Ketama ring as libketama and spymemcached build it (see {@link HashSelectors#ketama}),
-   * {@code pointsPerServer} points per server ({@value #DEFAULT_POINTS_PER_WEIGHT} in both),
-   * placed by {@code key}. Look keys up with {@link #ketamaHash}.
+   * A Ketama ring as libketama and spymemcached build it (see {@link HashSelectors#ketama}), {@code
+   * pointsPerServer} points per server ({@value #DEFAULT_POINTS_PER_WEIGHT} in both), placed by
+   * {@code key}. Look keys up with {@link #ketamaHash}.
    *
    * @throws IllegalArgumentException unless {@code pointsPerServer} is in 1..{@value
    *     #MAX_POINTS_PER_WEIGHT}
@@ -106,8 +106,8 @@ public final class Rings {
   }
 
   /**
-   * A Maglev table of {@code tableSize} entries (a prime; see {@link HashSelectors#maglev}),
-   * placed by {@code key}. Look keys up with {@link #hashKey}.
+   * A Maglev table of {@code tableSize} entries (a prime; see {@link HashSelectors#maglev}), placed
+   * by {@code key}. Look keys up with {@link #hashKey}.
    *
    * @throws IllegalArgumentException if {@code tableSize} is not a prime in 3..{@value
    *     HashOptions#MAX_TABLE_SIZE}

@@ -23,7 +23,8 @@ class BadInputProperties {
     return Arbitraries.oneOf(
         Arbitraries.strings().all().ofMaxLength(300),
         Arbitraries.strings().withChars("=;&?%:[]., \t\"\\").ofMaxLength(40),
-        Arbitraries.of("", " ", "=", "k=", "k", "&&", "::ffff:1.2.3.4", "[::1]", "300.1.1.1", "\uD800"));
+        Arbitraries.of(
+            "", " ", "=", "k=", "k", "&&", "::ffff:1.2.3.4", "[::1]", "300.1.1.1", "\uD800"));
   }
 
   static List<Selector> all(HashOptions options) {
@@ -60,7 +61,8 @@ class BadInputProperties {
     if (n > 2) {
       backends.set(1, backends.get(1).withState(BackendState.DOWN));
     }
-    HashOptions options = bounded ? HashOptions.builder().boundedLoad(1.1).build() : HashOptions.ofDefaults();
+    HashOptions options =
+        bounded ? HashOptions.builder().boundedLoad(1.1).build() : HashOptions.ofDefaults();
     RequestContext request =
         RequestContext.builder()
             .clientAddress(IpAddress.parse(address))

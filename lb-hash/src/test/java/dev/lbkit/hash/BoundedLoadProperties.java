@@ -7,7 +7,6 @@ import dev.lbkit.core.Decision;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.Outcome;
 import dev.lbkit.core.PoolSnapshot;
-import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.Selector;
 import dev.lbkit.core.Upstream;
 import java.util.ArrayList;
@@ -50,12 +49,14 @@ class BoundedLoadProperties {
     Random random = new Random(seed);
     List<Backend> backends = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      backends.add(Backend.of("b" + i, "10.0.0." + (i + 1), 80).withWeight(weighted ? 1 + i % 3 : 1));
+      backends.add(
+          Backend.of("b" + i, "10.0.0." + (i + 1), 80).withWeight(weighted ? 1 + i % 3 : 1));
     }
     long totalWeight = backends.stream().mapToLong(Backend::weight).sum();
     Upstream upstream = Upstream.of("sim", backends);
     Selector selector =
-        method.factory.apply(KeyExtractor.header("K"), HashOptions.builder().boundedLoad(factor).build());
+        method.factory.apply(
+            KeyExtractor.header("K"), HashOptions.builder().boundedLoad(factor).build());
     LoadBalancer lb = LoadBalancer.builder(upstream).selector(selector).build();
     List<Decision> inFlight = new ArrayList<>();
     for (int step = 0; step < 3000; step++) {
@@ -75,8 +76,11 @@ class BoundedLoadProperties {
       }
       assertThat(total).isEqualTo(inFlight.size());
       if (arrive) {
-        int picked = inFlight.get(inFlight.size() - 1).snapshot().indexOf(
-            inFlight.get(inFlight.size() - 1).backend().id());
+        int picked =
+            inFlight
+                .get(inFlight.size() - 1)
+                .snapshot()
+                .indexOf(inFlight.get(inFlight.size() - 1).backend().id());
         assertBound(method, step, pool, backends, picked, total, totalWeight, factor);
       }
       if (step < 300) { // requests only arrive here: every backend stays within the bound
@@ -88,8 +92,14 @@ class BoundedLoadProperties {
   }
 
   private static void assertBound(
-      Method method, int step, PoolSnapshot pool, List<Backend> backends, int i, long total,
-      long totalWeight, double factor) {
+      Method method,
+      int step,
+      PoolSnapshot pool,
+      List<Backend> backends,
+      int i,
+      long total,
+      long totalWeight,
+      double factor) {
     double fair = (double) total * backends.get(i).weight() / totalWeight;
     assertThat((double) pool.inFlight(i))
         .as("%s, step %s, backend %s of %s in flight", method, step, i, total)
@@ -100,7 +110,9 @@ class BoundedLoadProperties {
   void withoutBoundedLoadTheHotKeyPilesUp(@ForAll Method method, @ForAll long seed) {
     Upstream upstream = Upstream.of("sim", RingsTest.backends(8));
     LoadBalancer lb =
-        LoadBalancer.builder(upstream).selector(method.factory.apply(KeyExtractor.header("K"), HashOptions.ofDefaults())).build();
+        LoadBalancer.builder(upstream)
+            .selector(method.factory.apply(KeyExtractor.header("K"), HashOptions.ofDefaults()))
+            .build();
     for (int i = 0; i < 100; i++) {
       lb.pick(Fixture.header("K", "hot"));
     }
@@ -117,7 +129,9 @@ class BoundedLoadProperties {
     Upstream upstream = Upstream.of("sim", RingsTest.backends(8));
     LoadBalancer lb =
         LoadBalancer.builder(upstream)
-            .selector(method.factory.apply(KeyExtractor.header("K"), HashOptions.builder().boundedLoad(1.25).build()))
+            .selector(
+                method.factory.apply(
+                    KeyExtractor.header("K"), HashOptions.builder().boundedLoad(1.25).build()))
             .build();
     for (int i = 0; i < 100; i++) {
       lb.pick(Fixture.header("K", "hot"));

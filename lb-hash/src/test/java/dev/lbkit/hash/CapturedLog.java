@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * What slf4j-simple, the tests' SLF4J binding, writes while this is open. slf4j-simple looks up
  * {@code System.err} for every record (its default output, not cached), so replacing the stream
- * captures everything logged in between; closing puts the old stream back. A copy of lb-core's,
- * so that each module's tests stand alone.
+ * captures everything logged in between; closing puts the old stream back. A copy of lb-core's, so
+ * that each module's tests stand alone.
  *
  * <pre>{@code
  * try (CapturedLog log = CapturedLog.start()) {

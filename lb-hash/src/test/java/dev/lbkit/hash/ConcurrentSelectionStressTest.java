@@ -18,9 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Readers select from snapshots while a writer adds, removes and marks backends down: every pick
- * is an UP backend of the snapshot it was made from, and nothing throws. Bounded to about a
- * second.
+ * Readers select from snapshots while a writer adds, removes and marks backends down: every pick is
+ * an UP backend of the snapshot it was made from, and nothing throws. Bounded to about a second.
  */
 class ConcurrentSelectionStressTest {
   @Test
@@ -46,45 +45,51 @@ class ConcurrentSelectionStressTest {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 2; t++) {
       int seed = t;
-      threads.add(new Thread(() -> {
-        try {
-          long k = seed;
-          while (System.nanoTime() < deadline) {
-            PoolSnapshot pool = upstream.snapshot();
-            String value = "k" + (k++ % 5000);
-            RequestContext request =
-                RequestContext.builder()
-                    .clientAddress(IpAddress.ofBytes(new byte[] {10, (byte) k, (byte) (k >> 8), 1}))
-                    .headers(name -> value)
-                    .build();
-            for (Selector s : selectors) {
-              int index = s.select(pool, request, pool.newPicks());
-              if (index != Selector.NONE) {
-                assertThat(pool.backend(index).state()).isEqualTo(BackendState.UP);
-              }
-              picks.incrementAndGet();
-            }
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-      }));
+      threads.add(
+          new Thread(
+              () -> {
+                try {
+                  long k = seed;
+                  while (System.nanoTime() < deadline) {
+                    PoolSnapshot pool = upstream.snapshot();
+                    String value = "k" + (k++ % 5000);
+                    RequestContext request =
+                        RequestContext.builder()
+                            .clientAddress(
+                                IpAddress.ofBytes(new byte[] {10, (byte) k, (byte) (k >> 8), 1}))
+                            .headers(name -> value)
+                            .build();
+                    for (Selector s : selectors) {
+                      int index = s.select(pool, request, pool.newPicks());
+                      if (index != Selector.NONE) {
+                        assertThat(pool.backend(index).state()).isEqualTo(BackendState.UP);
+                      }
+                      picks.incrementAndGet();
+                    }
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              }));
     }
-    threads.add(new Thread(() -> {
-      try {
-        int round = 0;
-        while (System.nanoTime() < deadline) {
-          round++;
-          upstream.add(Backend.of("x" + round, "10.9.0." + (round % 250 + 1), 80));
-          upstream.setState("b" + (round % 12 + 1), round % 2 == 0 ? BackendState.DOWN : BackendState.UP);
-          if (round > 3) {
-            upstream.remove("x" + (round - 3));
-          }
-        }
-      } catch (Throwable e) {
-        failure.compareAndSet(null, e);
-      }
-    }));
+    threads.add(
+        new Thread(
+            () -> {
+              try {
+                int round = 0;
+                while (System.nanoTime() < deadline) {
+                  round++;
+                  upstream.add(Backend.of("x" + round, "10.9.0." + (round % 250 + 1), 80));
+                  upstream.setState(
+                      "b" + (round % 12 + 1), round % 2 == 0 ? BackendState.DOWN : BackendState.UP);
+                  if (round > 3) {
+                    upstream.remove("x" + (round - 3));
+                  }
+                }
+              } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+              }
+            }));
     threads.forEach(Thread::start);
     for (Thread thread : threads) {
       thread.join(TimeUnit.SECONDS.toMillis(10));

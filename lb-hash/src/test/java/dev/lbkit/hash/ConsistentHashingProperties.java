@@ -27,7 +27,8 @@ class ConsistentHashingProperties {
   private static final Eligibility ALL = i -> true;
 
   /** The backend id owning {@code key}, computed the way each method's selector does. */
-  static String owner(Method method, List<Backend> backends, Object ring, String key, Eligibility eligible) {
+  static String owner(
+      Method method, List<Backend> backends, Object ring, String key, Eligibility eligible) {
     int index;
     switch (method) {
       case RING:
@@ -158,7 +159,9 @@ class ConsistentHashingProperties {
     }
   }
 
-  /** Ketama's and nginx's ties depend on the listing order, as in their peers (see KetamaTieTest). */
+  /**
+   * Ketama's and nginx's ties depend on the listing order, as in their peers (see KetamaTieTest).
+   */
   @Property(tries = 30)
   void theRingDoesNotDependOnListingOrder(
       @ForAll @IntRange(min = 1, max = 80) int n, @ForAll long seed, @ForAll boolean maglev) {
@@ -169,17 +172,20 @@ class ConsistentHashingProperties {
     Object a = build(method, backends);
     Object b = build(method, shuffled);
     for (String key : keys(seed, 1000)) {
-      assertThat(owner(method, shuffled, b, key, ALL)).isEqualTo(owner(method, backends, a, key, ALL));
+      assertThat(owner(method, shuffled, b, key, ALL))
+          .isEqualTo(owner(method, backends, a, key, ALL));
     }
   }
 
   /**
-   * 160 points per unit of weight keep every share within [0.7, 1.35] of fair. The backends
-   * depend only on N, so each N gives one ring; DistributionReport checks every N in 2..200.
+   * 160 points per unit of weight keep every share within [0.7, 1.35] of fair. The backends depend
+   * only on N, so each N gives one ring; DistributionReport checks every N in 2..200.
    */
   @Property(tries = 25)
   void sharesStayNearFair(
-      @ForAll Method method, @ForAll @IntRange(min = 2, max = 200) int n, @ForAll boolean weighted) {
+      @ForAll Method method,
+      @ForAll @IntRange(min = 2, max = 200) int n,
+      @ForAll boolean weighted) {
     // Weighted Ketama rounds points down to spymemcached's multiples of four, and nginx's CRC
     // chain is lumpier with weights; both are their peers' behaviour, measured in the docs.
     boolean useWeights = weighted && (method == Method.RING || method == Method.MAGLEV);

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * Prints the disruption numbers of docs/hashing.md: the share of 100,000 keys (or clients) that
  * change backend when one of N equal backends is removed or one is added, per method, and how long
  * building each ring takes for 1,000 backends (a rough single-shot timing for the docs; the JMH
- * numbers are in docs/benchmarks.md). Run with {@code java -cp ... dev.lbkit.hash.DisruptionReport}.
+ * numbers are in docs/benchmarks.md). Run with {@code java -cp ...
+ * dev.lbkit.hash.DisruptionReport}.
  */
 public final class DisruptionReport {
   private static final int KEYS = 100_000;
@@ -37,12 +38,19 @@ public final class DisruptionReport {
       byte[] address = new byte[4];
       random.nextBytes(address);
       String k = Long.toHexString(random.nextLong());
-      requests.add(RequestContext.builder().clientAddress(IpAddress.ofBytes(address))
-          .headers(name -> name.equals("K") ? k : null).build());
+      requests.add(
+          RequestContext.builder()
+              .clientAddress(IpAddress.ofBytes(address))
+              .headers(name -> name.equals("K") ? k : null)
+              .build());
     }
     for (int n : new int[] {10, 100}) {
-      System.out.println("N = " + n + ": moved on removal of one backend / on addition of one (fair share " 
-          + String.format(Locale.ROOT, "%.1f%% / %.1f%%", 100.0 / n, 100.0 / (n + 1)) + ")");
+      System.out.println(
+          "N = "
+              + n
+              + ": moved on removal of one backend / on addition of one (fair share "
+              + String.format(Locale.ROOT, "%.1f%% / %.1f%%", 100.0 / n, 100.0 / (n + 1))
+              + ")");
       List<Backend> base = DistributionReport.backends(n);
       List<Backend> removed = new ArrayList<>(base);
       removed.remove(n / 2);
@@ -58,20 +66,28 @@ public final class DisruptionReport {
         double fair = (double) KEYS / n;
         int min = counts.values().stream().mapToInt(Integer::intValue).min().orElse(0);
         int max = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-        System.out.println(String.format(Locale.ROOT,
-            "  %-16s moved %6.2f%% %6.2f%%   sampled share min %.2f max %.2f of fair", names.get(m),
-            moved(before, afterRemoval), moved(before, afterAddition), min / fair, max / fair));
+        System.out.println(
+            String.format(
+                Locale.ROOT,
+                "  %-16s moved %6.2f%% %6.2f%%   sampled share min %.2f max %.2f of fair",
+                names.get(m),
+                moved(before, afterRemoval),
+                moved(before, afterAddition),
+                min / fair,
+                max / fair));
       }
     }
     List<Backend> thousand = DistributionReport.backends(1000);
     for (int round = 0; round < Integer.getInteger("rounds", 3); round++) {
-      System.out.println(String.format(Locale.ROOT,
-          "build 1000 x 160 (round %d): ring %.1f ms, ketama %.1f ms, nginx %.1f ms, maglev(65537) %.1f ms",
-          round,
-          time(() -> Rings.defaultRing().compute(thousand)),
-          time(() -> Rings.ketama(160, BackendKey.authority()).compute(thousand)),
-          time(() -> NginxRing.of(thousand, 160, BackendKey.authority())),
-          time(() -> Rings.maglev(65537, BackendKey.id()).compute(thousand))));
+      System.out.println(
+          String.format(
+              Locale.ROOT,
+              "build 1000 x 160 (round %d): ring %.1f ms, ketama %.1f ms, nginx %.1f ms, maglev(65537) %.1f ms",
+              round,
+              time(() -> Rings.defaultRing().compute(thousand)),
+              time(() -> Rings.ketama(160, BackendKey.authority()).compute(thousand)),
+              time(() -> NginxRing.of(thousand, 160, BackendKey.authority())),
+              time(() -> Rings.maglev(65537, BackendKey.id()).compute(thousand))));
     }
   }
 
@@ -81,7 +97,8 @@ public final class DisruptionReport {
     return (System.nanoTime() - start) / 1e6;
   }
 
-  private static String[] owners(Selector selector, List<Backend> backends, List<RequestContext> requests) {
+  private static String[] owners(
+      Selector selector, List<Backend> backends, List<RequestContext> requests) {
     Fixture f = Fixture.of(selector, backends);
     String[] owners = new String[requests.size()];
     for (int i = 0; i < owners.length; i++) {

@@ -6,15 +6,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Prints the measured balance numbers of docs/hashing.md: for N = 2..200 equal backends
- * b1..bN at 10.0.0.x:8080, the smallest and largest share relative to fair, per method. Run with
- * {@code java -cp ... dev.lbkit.hash.DistributionReport}.
+ * Prints the measured balance numbers of docs/hashing.md: for N = 2..200 equal backends b1..bN at
+ * 10.0.0.x:8080, the smallest and largest share relative to fair, per method. Run with {@code java
+ * -cp ... dev.lbkit.hash.DistributionReport}.
  */
 public final class DistributionReport {
   public static void main(String[] args) {
     int from = args.length > 0 ? Integer.parseInt(args[0]) : 2;
     int to = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-    String[] names = {"ring", "ketama", "nginx", "maglev", "ring-w123", "ketama-w123", "nginx-w123", "maglev-w123"};
+    String[] names = {
+      "ring", "ketama", "nginx", "maglev", "ring-w123", "ketama-w123", "nginx-w123", "maglev-w123"
+    };
     for (String name : names) {
       boolean weighted = name.endsWith("-w123");
       String method = weighted ? name.substring(0, name.length() - 5) : name;
@@ -37,7 +39,9 @@ public final class DistributionReport {
           }
         }
       }
-      System.out.println(String.format(Locale.ROOT, "%-12s min %.3f (N=%d) max %.3f (N=%d)", name, min, minN, max, maxN));
+      System.out.println(
+          String.format(
+              Locale.ROOT, "%-12s min %.3f (N=%d) max %.3f (N=%d)", name, min, minN, max, maxN));
     }
   }
 

@@ -25,7 +25,9 @@ class HashFunctionsTest {
 
   @Test
   void crc32MatchesTheJdkOnUtf8() {
-    String[] samples = {"", "a", "127.0.0.1", "ключ", "\uD83D\uDE00 emoji", "lone \uD800 surrogate", "end \uDC00"};
+    String[] samples = {
+      "", "a", "127.0.0.1", "ключ", "\uD83D\uDE00 emoji", "lone \uD800 surrogate", "end \uDC00"
+    };
     for (String s : samples) {
       CRC32 jdk = new CRC32();
       jdk.update(s.getBytes(StandardCharsets.UTF_8));

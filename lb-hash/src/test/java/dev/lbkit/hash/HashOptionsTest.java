@@ -41,7 +41,8 @@ class HashOptionsTest {
 
   @Test
   void valueSemantics() {
-    HashOptions a = HashOptions.builder().boundedLoad(1.25).backendKey(BackendKey.authority()).build();
+    HashOptions a =
+        HashOptions.builder().boundedLoad(1.25).backendKey(BackendKey.authority()).build();
     HashOptions b = a.toBuilder().build();
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(HashOptions.ofDefaults());
     assertThat(a.toBuilder().noBoundedLoad().backendKey(BackendKey.id()).build())

@@ -30,13 +30,18 @@ class HashSelectorsTest {
       assertThat(a).isNotSameAs(b);
       assertThat(b.precomputations()).isEqualTo(a.precomputations());
       for (dev.lbkit.core.Precomputation<?> p : a.precomputations()) {
-        assertThat(b.precomputations()).anySatisfy(q -> assertThat(q.hashCode()).isEqualTo(p.hashCode()));
+        assertThat(b.precomputations())
+            .anySatisfy(q -> assertThat(q.hashCode()).isEqualTo(p.hashCode()));
       }
     }
-    assertThat(Rings.defaultRing(100)).isEqualTo(Rings.defaultRing(100)).isNotEqualTo(Rings.defaultRing(160));
-    assertThat(Rings.ketama(160, BackendKey.id())).isEqualTo(Rings.ketama(160, BackendKey.id()))
+    assertThat(Rings.defaultRing(100))
+        .isEqualTo(Rings.defaultRing(100))
+        .isNotEqualTo(Rings.defaultRing(160));
+    assertThat(Rings.ketama(160, BackendKey.id()))
+        .isEqualTo(Rings.ketama(160, BackendKey.id()))
         .isNotEqualTo(Rings.ketama(160, BackendKey.authority()));
-    assertThat(Rings.maglev(65537, BackendKey.id())).isEqualTo(Rings.maglev(65537, BackendKey.id()))
+    assertThat(Rings.maglev(65537, BackendKey.id()))
+        .isEqualTo(Rings.maglev(65537, BackendKey.id()))
         .isNotEqualTo(Rings.maglev(251, BackendKey.id()));
   }
 
@@ -45,11 +50,14 @@ class HashSelectorsTest {
   void optionsAMethodDoesNotReadAreRefused() {
     HashOptions table = HashOptions.builder().tableSize(251).build();
     HashOptions points = HashOptions.builder().pointsPerWeight(40).build();
-    HashOptions weighting = HashOptions.builder().ketamaWeighting(KetamaWeighting.values()[1]).build();
+    HashOptions weighting =
+        HashOptions.builder().ketamaWeighting(KetamaWeighting.values()[1]).build();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> HashSelectors.ring(KEY, table))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("tableSize: 251 (expected: the default, 65537; only maglev reads it, not ring)");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> HashSelectors.hashConsistent(KEY, table))
+        .hasMessage(
+            "tableSize: 251 (expected: the default, 65537; only maglev reads it, not ring)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> HashSelectors.hashConsistent(KEY, table))
         .hasMessageStartingWith("tableSize: 251");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> HashSelectors.maglev(KEY, points))
         .hasMessage("pointsPerWeight: 40 (expected: the default, 160; maglev does not read it)");
@@ -92,8 +100,7 @@ class HashSelectorsTest {
   @Test
   void nginxMethodsRoundRobinAnEmptyOrMissingKeyAsNginxDoes() {
     List<Backend> backends = RingsTest.backends(4);
-    for (Selector selector :
-        List.of(HashSelectors.hash(KEY), HashSelectors.hashConsistent(KEY))) {
+    for (Selector selector : List.of(HashSelectors.hash(KEY), HashSelectors.hashConsistent(KEY))) {
       Fixture f = Fixture.of(selector, backends);
       Set<String> missing = new HashSet<>();
       for (int i = 0; i < 4; i++) {
@@ -173,7 +180,8 @@ class HashSelectorsTest {
   void aBackendPlacedByAuthorityKeepsItsPlaceWhenItsIdChanges() {
     HashOptions byAuthority = HashOptions.builder().backendKey(BackendKey.authority()).build();
     List<Backend> a = List.of(Backend.of("a", "10.0.0.1", 80), Backend.of("b", "10.0.0.2", 80));
-    List<Backend> renamed = List.of(Backend.of("x", "10.0.0.1", 80), Backend.of("y", "10.0.0.2", 80));
+    List<Backend> renamed =
+        List.of(Backend.of("x", "10.0.0.1", 80), Backend.of("y", "10.0.0.2", 80));
     Fixture before = Fixture.of(HashSelectors.ring(KEY, byAuthority), a);
     Fixture after = Fixture.of(HashSelectors.ring(KEY, byAuthority), renamed);
     for (int i = 0; i < 200; i++) {
@@ -184,7 +192,8 @@ class HashSelectorsTest {
 
   @Test
   void describeThemselves() {
-    assertThat(HashSelectors.hash(KeyExtractor.queryParameter("k"))).hasToString("hash queryParameter(k)");
+    assertThat(HashSelectors.hash(KeyExtractor.queryParameter("k")))
+        .hasToString("hash queryParameter(k)");
     assertThat(HashSelectors.ring(KeyExtractor.clientAddress()).toString())
         .startsWith("ring $remote_addr HashOptions{backendKey=BackendKey.id()");
   }

@@ -68,7 +68,9 @@ class IpHashTest {
     List<Backend> three = RingsTest.backends(3);
     Fixture up = Fixture.of(HashSelectors.ipHash(), three);
     Fixture b2Down =
-        Fixture.of(HashSelectors.ipHash(), List.of(three.get(0), three.get(1).withState(BackendState.DOWN), three.get(2)));
+        Fixture.of(
+            HashSelectors.ipHash(),
+            List.of(three.get(0), three.get(1).withState(BackendState.DOWN), three.get(2)));
     for (int i = 0; i < 500; i++) {
       String address = (i % 223 + 1) + "." + (i * 7 % 256) + "." + (i * 13 % 256) + ".9";
       String before = up.pick(client(address));
@@ -98,6 +100,7 @@ class IpHashTest {
   @Test
   void describesItself() {
     assertThat(HashSelectors.ipHash()).hasToString("ip_hash");
-    assertThat(HashSelectors.ipHash(MappedIpv4.AS_IPV4)).hasToString("ip_hash (IPv4-mapped as IPv4)");
+    assertThat(HashSelectors.ipHash(MappedIpv4.AS_IPV4))
+        .hasToString("ip_hash (IPv4-mapped as IPv4)");
   }
 }

@@ -38,13 +38,13 @@ class KetamaCompatibilityTest {
   void pointCountsMatchTheHeader() {
     for (String caseName : V.cases.keySet()) {
       List<Backend> nodes = nodes(caseName);
-      IntPointRing ring =
-          (IntPointRing) Rings.ketama(160, BackendKey.authority()).compute(nodes);
+      IntPointRing ring = (IntPointRing) Rings.ketama(160, BackendKey.authority()).compute(nodes);
       int expected = 0;
       for (Vectors.Server s : V.cases.get(caseName)) {
         expected += s.points();
         int owned = 0;
-        int index = nodes.indexOf(nodes.stream().filter(b -> b.id().equals(s.name())).findFirst().get());
+        int index =
+            nodes.indexOf(nodes.stream().filter(b -> b.id().equals(s.name())).findFirst().get());
         for (int owner : ring.owners) {
           owned += owner == index ? 1 : 0;
         }
@@ -52,7 +52,8 @@ class KetamaCompatibilityTest {
       }
       assertThat(ring.pointCount()).as(caseName).isEqualTo(expected);
     }
-    assertThat(V.cases.get("k4_w1235").stream().mapToInt(Vectors.Server::points).sum()).isEqualTo(632);
+    assertThat(V.cases.get("k4_w1235").stream().mapToInt(Vectors.Server::points).sum())
+        .isEqualTo(632);
   }
 
   @Test
@@ -62,7 +63,8 @@ class KetamaCompatibilityTest {
     KeyExtractor key = KeyExtractor.header("X-Key");
     for (String caseName : V.cases.keySet()) {
       Selector selector =
-          HashSelectors.ketama(key, HashOptions.builder().backendKey(BackendKey.authority()).build());
+          HashSelectors.ketama(
+              key, HashOptions.builder().backendKey(BackendKey.authority()).build());
       Upstream upstream = Upstream.of(caseName, nodes(caseName));
       LoadBalancer.builder(upstream).selector(selector).build();
       PoolSnapshot pool = upstream.snapshot();
@@ -71,11 +73,14 @@ class KetamaCompatibilityTest {
           continue;
         }
         RequestContext request =
-            RequestContext.builder().headers(name -> name.equals("X-Key") ? row.input() : null).build();
+            RequestContext.builder()
+                .headers(name -> name.equals("X-Key") ? row.input() : null)
+                .build();
         int index = selector.select(pool, request, pool.newPicks());
         String actual = pool.backend(index).id();
         if (!actual.equals(row.expected())) {
-          mismatches.add(caseName + " " + row.input() + ": expected " + row.expected() + ", got " + actual);
+          mismatches.add(
+              caseName + " " + row.input() + ": expected " + row.expected() + ", got " + actual);
         }
         checked++;
       }

@@ -34,15 +34,20 @@ class KetamaReferenceProperties {
       int reps = 160;
       if (weighted) {
         float percent = (float) node.weight() / (float) totalWeight;
-        reps = (int) ((Math.floor((float) (percent * (float) 160 / 4 * (float) nodes.size() + 0.0000000001))) * 4);
+        reps =
+            (int)
+                ((Math.floor(
+                        (float) (percent * (float) 160 / 4 * (float) nodes.size() + 0.0000000001)))
+                    * 4);
       }
       for (int i = 0; i < reps / 4; i++) {
         byte[] d = md5.digest((node.authority() + "-" + i).getBytes(StandardCharsets.UTF_8));
         for (int h = 0; h < 4; h++) {
-          long k = ((long) (d[3 + h * 4] & 0xFF) << 24)
-              | ((long) (d[2 + h * 4] & 0xFF) << 16)
-              | ((long) (d[1 + h * 4] & 0xFF) << 8)
-              | (d[h * 4] & 0xFF);
+          long k =
+              ((long) (d[3 + h * 4] & 0xFF) << 24)
+                  | ((long) (d[2 + h * 4] & 0xFF) << 16)
+                  | ((long) (d[1 + h * 4] & 0xFF) << 8)
+                  | (d[h * 4] & 0xFF);
           map.put(k, n);
         }
       }
@@ -52,7 +57,10 @@ class KetamaReferenceProperties {
 
   static long keyHash(String key) throws Exception {
     byte[] d = MessageDigest.getInstance("MD5").digest(key.getBytes(StandardCharsets.UTF_8));
-    return ((long) (d[3] & 0xFF) << 24) | ((long) (d[2] & 0xFF) << 16) | ((long) (d[1] & 0xFF) << 8) | (d[0] & 0xFF);
+    return ((long) (d[3] & 0xFF) << 24)
+        | ((long) (d[2] & 0xFF) << 16)
+        | ((long) (d[1] & 0xFF) << 8)
+        | (d[0] & 0xFF);
   }
 
   @Property(tries = 30)
@@ -62,13 +70,18 @@ class KetamaReferenceProperties {
     Random random = new Random(seed);
     List<Backend> nodes = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      nodes.add(Backend.of("n" + i, "10.0." + random.nextInt(4) + "." + (i + 1), 11211 + random.nextInt(3))
-          .withWeight(weighted ? 1 + random.nextInt(5) : 1));
+      nodes.add(
+          Backend.of(
+                  "n" + i, "10.0." + random.nextInt(4) + "." + (i + 1), 11211 + random.nextInt(3))
+              .withWeight(weighted ? 1 + random.nextInt(5) : 1));
     }
     // A client built with a weights map is weighted even when the weights are equal.
     TreeMap<Long, Integer> reference = spymemcachedContinuum(nodes, weighted);
     ConsistentRing ring =
-        Rings.ketama(160, BackendKey.authority(), weighted ? KetamaWeighting.ALWAYS : KetamaWeighting.NEVER)
+        Rings.ketama(
+                160,
+                BackendKey.authority(),
+                weighted ? KetamaWeighting.ALWAYS : KetamaWeighting.NEVER)
             .compute(nodes);
     assertThat(((IntPointRing) ring).pointCount()).isEqualTo(reference.size());
     for (int k = 0; k < 500; k++) {
@@ -76,7 +89,9 @@ class KetamaReferenceProperties {
       long hash = keyHash(key);
       Map.Entry<Long, Integer> e = reference.ceilingEntry(hash);
       int expected = (e == null ? reference.firstEntry() : e).getValue();
-      assertThat(ring.locate(Rings.ketamaHash(key), i -> true)).as("key %s", key).isEqualTo(expected);
+      assertThat(ring.locate(Rings.ketamaHash(key), i -> true))
+          .as("key %s", key)
+          .isEqualTo(expected);
     }
   }
 
@@ -87,12 +102,16 @@ class KetamaReferenceProperties {
   }
 
   @Property(tries = 100)
-  void keyHashAcrossBlockBoundaries(@ForAll @IntRange(min = 0, max = 200) int length, @ForAll long seed)
-      throws Exception {
+  void keyHashAcrossBlockBoundaries(
+      @ForAll @IntRange(min = 0, max = 200) int length, @ForAll long seed) throws Exception {
     Random random = new Random(seed);
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < length; i++) {
-      sb.append((char) (random.nextInt(10) == 0 ? 0x80 + random.nextInt(0x700) : 0x20 + random.nextInt(0x5f)));
+      sb.append(
+          (char)
+              (random.nextInt(10) == 0
+                  ? 0x80 + random.nextInt(0x700)
+                  : 0x20 + random.nextInt(0x5f)));
     }
     assertThat(Rings.ketamaHash(sb)).isEqualTo(keyHash(sb.toString()));
   }

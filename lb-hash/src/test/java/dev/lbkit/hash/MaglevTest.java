@@ -36,7 +36,8 @@ class MaglevTest {
       counts[t.entry(s)]++;
     }
     for (int i = 0; i < 4; i++) {
-      assertThat((double) counts[i]).isCloseTo(65537.0 * weights[i] / 11, org.assertj.core.data.Offset.offset(5.0));
+      assertThat((double) counts[i])
+          .isCloseTo(65537.0 * weights[i] / 11, org.assertj.core.data.Offset.offset(5.0));
     }
   }
 
@@ -58,8 +59,10 @@ class MaglevTest {
 
   @Test
   void aTableOfOneBackendOrNoneAndTinyTables() {
-    assertThat(MaglevTable.of(List.of(), 13, BackendKey.id()).locate(1, i -> true)).isEqualTo(Selector.NONE);
-    MaglevTable tiny = MaglevTable.of(RingsTest.backends(20), 13, BackendKey.id()); // more backends than entries
+    assertThat(MaglevTable.of(List.of(), 13, BackendKey.id()).locate(1, i -> true))
+        .isEqualTo(Selector.NONE);
+    MaglevTable tiny =
+        MaglevTable.of(RingsTest.backends(20), 13, BackendKey.id()); // more backends than entries
     for (int s = 0; s < tiny.size(); s++) {
       assertThat(tiny.entry(s)).isBetween(0, 19);
     }

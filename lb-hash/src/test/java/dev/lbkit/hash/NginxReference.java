@@ -29,7 +29,7 @@ final class NginxReference {
     }
     int hash = 89;
     int tries = 0;
-    for (;;) {
+    for (; ; ) {
       for (int i = 0; i < addrlen; i++) {
         hash = (hash * 113 + (addr[i] & 0xff)) % 6271;
       }
@@ -68,7 +68,7 @@ final class NginxReference {
     long hash = 0; // uint32_t in nginx; 21 tries of at most 0x7fff cannot overflow it
     int rehash = 0;
     int tries = 0;
-    for (;;) {
+    for (; ; ) {
       long crc =
           rehash > 0
               ? crc32(Integer.toString(rehash).getBytes(StandardCharsets.US_ASCII), k)
@@ -105,16 +105,17 @@ final class NginxReference {
         host = server.substring(0, colon);
         port = server.substring(colon + 1);
       }
-      byte[] base =
-          (host + "\0" + port).getBytes(StandardCharsets.UTF_8);
+      byte[] base = (host + "\0" + port).getBytes(StandardCharsets.UTF_8);
       byte[] prev = new byte[4];
       for (int j = 0; j < peers.get(i).weight() * 160; j++) {
         long hash = crc32(base, prev);
         points.add(new Point(hash, server));
-        prev = new byte[] {(byte) hash, (byte) (hash >> 8), (byte) (hash >> 16), (byte) (hash >> 24)};
+        prev =
+            new byte[] {(byte) hash, (byte) (hash >> 8), (byte) (hash >> 16), (byte) (hash >> 24)};
       }
     }
-    points.sort(Comparator.comparingLong(Point::hash)); // List.sort is stable, as glibc's qsort here
+    points.sort(
+        Comparator.comparingLong(Point::hash)); // List.sort is stable, as glibc's qsort here
     List<Point> distinct = new ArrayList<>();
     for (Point p : points) {
       if (distinct.isEmpty() || distinct.get(distinct.size() - 1).hash() != p.hash()) {
@@ -125,7 +126,12 @@ final class NginxReference {
   }
 
   /** For distinct server strings only (the group round robin is not modelled here). */
-  static int chash(List<Backend> peers, List<String> servers, List<Point> points, String key, IntPredicate usable) {
+  static int chash(
+      List<Backend> peers,
+      List<String> servers,
+      List<Point> points,
+      String key,
+      IntPredicate usable) {
     if (peers.size() < 2 || key.isEmpty()) {
       return -1;
     }

@@ -24,7 +24,8 @@ class NginxReferenceProperties {
     List<Backend> peers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Backend b =
-          Backend.of("b" + (i + 1), "127.0.0.1", 9001 + i).withWeight(1 + random.nextInt(random.nextBoolean() ? 1 : 10));
+          Backend.of("b" + (i + 1), "127.0.0.1", 9001 + i)
+              .withWeight(1 + random.nextInt(random.nextBoolean() ? 1 : 10));
       if (someDown && random.nextInt(3) == 0) {
         b = b.withState(BackendState.DOWN);
       }
@@ -62,7 +63,8 @@ class NginxReferenceProperties {
         tried[random.nextInt(n)] = true;
       }
       int expected = NginxReference.ipHash(peers, addr, i -> !tried[i]);
-      int actual = f.select(RequestContext.ofClient(IpAddress.ofBytes(addr)), eligibility(peers, tried));
+      int actual =
+          f.select(RequestContext.ofClient(IpAddress.ofBytes(addr)), eligibility(peers, tried));
       if (expected >= 0) {
         assertThat(actual).as("client %s", IpAddress.ofBytes(addr)).isEqualTo(expected);
       } else {

@@ -31,9 +31,12 @@ class RingStructureTest {
     for (int p = 1; p < ring.pointCount(); p++) {
       assertThat(ring.pointAt(p)).isGreaterThanOrEqualTo(ring.pointAt(p - 1));
     }
-    assertThat(((IntPointRing) Rings.ketama(160, BackendKey.authority()).compute(backends)).pointCount())
+    assertThat(
+            ((IntPointRing) Rings.ketama(160, BackendKey.authority()).compute(backends))
+                .pointCount())
         .isBetween(159_990, 160_000);
-    assertThat(NginxRing.of(backends, 160, BackendKey.authority()).pointCount()).isBetween(159_990, 160_000);
+    assertThat(NginxRing.of(backends, 160, BackendKey.authority()).pointCount())
+        .isBetween(159_990, 160_000);
   }
 
   @Test
@@ -55,9 +58,14 @@ class RingStructureTest {
     Map<Long, Integer> count = new HashMap<>();
     for (int i = 0; i < backends.size(); i++) {
       for (int rep = 0; rep < 40; rep++) {
-        byte[] d = md5.digest((backends.get(i).authority() + "-" + rep).getBytes(StandardCharsets.UTF_8));
+        byte[] d =
+            md5.digest((backends.get(i).authority() + "-" + rep).getBytes(StandardCharsets.UTF_8));
         for (int h = 0; h < 4; h++) {
-          long point = (d[4 * h] & 0xffL) | (d[4 * h + 1] & 0xffL) << 8 | (d[4 * h + 2] & 0xffL) << 16 | (d[4 * h + 3] & 0xffL) << 24;
+          long point =
+              (d[4 * h] & 0xffL)
+                  | (d[4 * h + 1] & 0xffL) << 8
+                  | (d[4 * h + 2] & 0xffL) << 16
+                  | (d[4 * h + 3] & 0xffL) << 24;
           lastOwner.put(point, i);
           count.merge(point, 1, Integer::sum);
         }
@@ -66,7 +74,8 @@ class RingStructureTest {
     ConsistentRing ring = Rings.ketama(160, BackendKey.authority()).compute(backends);
     int ties = 0;
     for (Map.Entry<Long, Integer> e : count.entrySet()) {
-      if (e.getValue() > 1 && lastOwner.get(e.getKey()) != lastOwner.get(e.getKey()).intValue() - 1) {
+      if (e.getValue() > 1
+          && lastOwner.get(e.getKey()) != lastOwner.get(e.getKey()).intValue() - 1) {
         ties++;
         assertThat(ring.locate(e.getKey(), i -> true)).isEqualTo(lastOwner.get(e.getKey()));
       }
@@ -90,7 +99,8 @@ class RingStructureTest {
         long hash = crc.getValue();
         firstOwner.putIfAbsent(hash, i);
         count.merge(hash, 1, Integer::sum);
-        prev = new byte[] {(byte) hash, (byte) (hash >> 8), (byte) (hash >> 16), (byte) (hash >> 24)};
+        prev =
+            new byte[] {(byte) hash, (byte) (hash >> 8), (byte) (hash >> 16), (byte) (hash >> 24)};
       }
     }
     NginxRing ring = NginxRing.of(backends, 160, BackendKey.authority());
@@ -108,14 +118,22 @@ class RingStructureTest {
 
   @Test
   void nginxServerStringsSplitAsNginxDoes() {
-    assertThat(new String(NginxRing.hostZeroPort("127.0.0.1:9001"), StandardCharsets.UTF_8)).isEqualTo("127.0.0.1\u00009001");
-    assertThat(new String(NginxRing.hostZeroPort("backend.example"), StandardCharsets.UTF_8)).isEqualTo("backend.example\u0000");
-    assertThat(new String(NginxRing.hostZeroPort("[::1]:80"), StandardCharsets.UTF_8)).isEqualTo("[::1]\u000080");
-    assertThat(new String(NginxRing.hostZeroPort("[::1]"), StandardCharsets.UTF_8)).isEqualTo("[::1]\u0000");
-    assertThat(new String(NginxRing.hostZeroPort("unix:/tmp/app.sock"), StandardCharsets.UTF_8)).isEqualTo("/tmp/app.sock\u0000");
+    assertThat(new String(NginxRing.hostZeroPort("127.0.0.1:9001"), StandardCharsets.UTF_8))
+        .isEqualTo("127.0.0.1\u00009001");
+    assertThat(new String(NginxRing.hostZeroPort("backend.example"), StandardCharsets.UTF_8))
+        .isEqualTo("backend.example\u0000");
+    assertThat(new String(NginxRing.hostZeroPort("[::1]:80"), StandardCharsets.UTF_8))
+        .isEqualTo("[::1]\u000080");
+    assertThat(new String(NginxRing.hostZeroPort("[::1]"), StandardCharsets.UTF_8))
+        .isEqualTo("[::1]\u0000");
+    assertThat(new String(NginxRing.hostZeroPort("unix:/tmp/app.sock"), StandardCharsets.UTF_8))
+        .isEqualTo("/tmp/app.sock\u0000");
   }
 
-  /** One nginx server string for several backends (a name with several addresses): they share its points. */
+  /**
+   * One nginx server string for several backends (a name with several addresses): they share its
+   * points.
+   */
   @Test
   void backendsSharingAServerStringTakeTurnsOnItsPoints() {
     List<Backend> backends =
@@ -126,7 +144,8 @@ class RingStructureTest {
     BackendKey serverString = b -> b.id().startsWith("a") ? "app.internal:80" : b.authority();
     Fixture f =
         Fixture.of(
-            HashSelectors.hashConsistent(KeyExtractor.header("K"), HashOptions.builder().backendKey(serverString).build()),
+            HashSelectors.hashConsistent(
+                KeyExtractor.header("K"), HashOptions.builder().backendKey(serverString).build()),
             backends);
     Random random = new Random(3);
     int a1 = 0;
@@ -210,7 +229,9 @@ class RingStructureTest {
   @Test
   void aBackendWithoutPointsIsStillReachedWhenNothingElseIsEligible() {
     List<Backend> backends = new ArrayList<>(memcached(3));
-    backends.set(0, backends.get(0).withWeight(10_000)); // the others get 0 points from spymemcached's formula
+    backends.set(
+        0,
+        backends.get(0).withWeight(10_000)); // the others get 0 points from spymemcached's formula
     IntPointRing ring = (IntPointRing) Rings.ketama(160, BackendKey.authority()).compute(backends);
     for (int owner : ring.owners) {
       assertThat(owner).isZero();
@@ -222,13 +243,22 @@ class RingStructureTest {
   @Test
   void ketamaWeightingChoosesTheFormula() {
     List<Backend> equal = memcached(25);
-    assertThat(((IntPointRing) Rings.ketama(160, BackendKey.authority()).compute(equal)).pointCount())
+    assertThat(
+            ((IntPointRing) Rings.ketama(160, BackendKey.authority()).compute(equal)).pointCount())
         .isEqualTo(25 * 160);
-    assertThat(((IntPointRing) Rings.ketama(160, BackendKey.authority(), KetamaWeighting.ALWAYS).compute(equal)).pointCount())
+    assertThat(
+            ((IntPointRing)
+                    Rings.ketama(160, BackendKey.authority(), KetamaWeighting.ALWAYS)
+                        .compute(equal))
+                .pointCount())
         .isEqualTo(25 * 156);
     List<Backend> weighted = new ArrayList<>(memcached(4));
     weighted.set(3, weighted.get(3).withWeight(5));
-    assertThat(((IntPointRing) Rings.ketama(160, BackendKey.authority(), KetamaWeighting.NEVER).compute(weighted)).pointCount())
+    assertThat(
+            ((IntPointRing)
+                    Rings.ketama(160, BackendKey.authority(), KetamaWeighting.NEVER)
+                        .compute(weighted))
+                .pointCount())
         .isEqualTo(4 * 160);
   }
 }

@@ -63,7 +63,10 @@ class RingsTest {
     }
     // Past the last point, the ring wraps to the first.
     assertThat(ring.locate(Long.MAX_VALUE, i -> true))
-        .isEqualTo(ring.pointAt(ring.pointCount() - 1) == Long.MAX_VALUE ? ring.owners[ring.pointCount() - 1] : ring.owners[0]);
+        .isEqualTo(
+            ring.pointAt(ring.pointCount() - 1) == Long.MAX_VALUE
+                ? ring.owners[ring.pointCount() - 1]
+                : ring.owners[0]);
   }
 
   @Test

@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
 final class Vectors {
   private static final Pattern CASE = Pattern.compile("^#\\s*case (\\S+):.*");
   private static final Pattern NGINX_SERVER =
-      Pattern.compile("^#\\s+server (\\S+?):(\\d+)((?: \\w+(?:=\\d+)?)*);\\s+# peer index (\\d+) -> (\\S+?);?(?:\\s.*)?$");
+      Pattern.compile(
+          "^#\\s+server (\\S+?):(\\d+)((?: \\w+(?:=\\d+)?)*);\\s+# peer index (\\d+) -> (\\S+?);?(?:\\s.*)?$");
   private static final Pattern KETAMA_NODE =
-      Pattern.compile("^#\\s+node (\\d+): /(\\S+):(\\d+) -> node string \"([^\"]+)\"(?: weight=(\\d+))?, points=(\\d+).*");
+      Pattern.compile(
+          "^#\\s+node (\\d+): /(\\S+):(\\d+) -> node string \"([^\"]+)\"(?: weight=(\\d+))?, points=(\\d+).*");
 
   /** One backend of a case, in the order of the header. */
   record Server(String name, String host, int port, int weight, boolean down, int points) {
@@ -73,15 +75,31 @@ final class Vectors {
             if (w.find()) {
               weight = Integer.parseInt(w.group(1));
             }
-            v.cases.get(current).add(new Server(s.group(5), s.group(1), Integer.parseInt(s.group(2)),
-                weight, options.contains("down"), 0));
+            v.cases
+                .get(current)
+                .add(
+                    new Server(
+                        s.group(5),
+                        s.group(1),
+                        Integer.parseInt(s.group(2)),
+                        weight,
+                        options.contains("down"),
+                        0));
             continue;
           }
           Matcher k = KETAMA_NODE.matcher(line);
           if (k.matches() && current != null) {
             int weight = k.group(5) == null ? 1 : Integer.parseInt(k.group(5));
-            v.cases.get(current).add(new Server(k.group(4), k.group(2), Integer.parseInt(k.group(3)),
-                weight, false, Integer.parseInt(k.group(6))));
+            v.cases
+                .get(current)
+                .add(
+                    new Server(
+                        k.group(4),
+                        k.group(2),
+                        Integer.parseInt(k.group(3)),
+                        weight,
+                        false,
+                        Integer.parseInt(k.group(6))));
           }
           continue;
         }

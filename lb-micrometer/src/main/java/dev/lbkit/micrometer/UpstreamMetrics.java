@@ -70,8 +70,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The gauges read the upstream's live counters when the registry is scraped; the counters and
  * the timer are found on the request path with one concurrent-map read and an array index, and
  * allocate nothing once a backend's meter exists. When a backend leaves the upstream, its meters
- * are removed from the registry, so a pool whose members come and go keeps a bounded set of
- * series. One registry per instance: bind a composite registry to feed several.
+ * are removed from the registry, so a pool whose members come and go keeps a bounded set of series.
+ * One registry per instance: bind a composite registry to feed several.
  */
 public final class UpstreamMetrics implements MeterBinder, LoadBalancerListener, UpstreamListener {
   /** Decisions by upstream, backend and reason. */
@@ -127,7 +127,9 @@ public final class UpstreamMetrics implements MeterBinder, LoadBalancerListener,
     this.upstreamTag = Tags.of("upstream", upstream.name());
   }
 
-  /** Meters for {@code upstream}; listens to it from now on. Register it with its load balancers. */
+  /**
+   * Meters for {@code upstream}; listens to it from now on. Register it with its load balancers.
+   */
   public static UpstreamMetrics of(Upstream upstream) {
     UpstreamMetrics metrics = new UpstreamMetrics(Objects.requireNonNull(upstream, "upstream"));
     upstream.addListener(metrics);
@@ -140,9 +142,9 @@ public final class UpstreamMetrics implements MeterBinder, LoadBalancerListener,
   }
 
   /**
-   * Registers the upstream's gauges and one set of backend gauges per current backend; counters
-   * and timers are registered as their first event comes. Binding a second registry replaces the
-   * first (whose meters stay registered there, no longer updated).
+   * Registers the upstream's gauges and one set of backend gauges per current backend; counters and
+   * timers are registered as their first event comes. Binding a second registry replaces the first
+   * (whose meters stay registered there, no longer updated).
    */
   @Override
   public synchronized void bindTo(MeterRegistry registry) {
@@ -326,14 +328,29 @@ public final class UpstreamMetrics implements MeterBinder, LoadBalancerListener,
       if (id.equals(NONE)) {
         return;
       }
-      gauges.add(gauge(r, IN_FLIGHT, "Requests in flight to the backend", id,
-          (pool, i) -> pool.inFlight(i)));
-      gauges.add(gauge(r, AVAILABLE, "1 if the backend can take a new pick now, else 0", id,
-          (pool, i) -> pool.isAvailable(i) ? 1 : 0));
-      gauges.add(gauge(r, WEIGHT, "The backend's weight", id,
-          (pool, i) -> pool.backend(i).weight()));
-      gauges.add(gauge(r, FAILURES, "The backend's passive-health failures", id,
-          (pool, i) -> failures(pool, i)));
+      gauges.add(
+          gauge(
+              r,
+              IN_FLIGHT,
+              "Requests in flight to the backend",
+              id,
+              (pool, i) -> pool.inFlight(i)));
+      gauges.add(
+          gauge(
+              r,
+              AVAILABLE,
+              "1 if the backend can take a new pick now, else 0",
+              id,
+              (pool, i) -> pool.isAvailable(i) ? 1 : 0));
+      gauges.add(
+          gauge(r, WEIGHT, "The backend's weight", id, (pool, i) -> pool.backend(i).weight()));
+      gauges.add(
+          gauge(
+              r,
+              FAILURES,
+              "The backend's passive-health failures",
+              id,
+              (pool, i) -> failures(pool, i)));
     }
 
     private Gauge gauge(

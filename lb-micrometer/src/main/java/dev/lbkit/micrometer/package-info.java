@@ -6,9 +6,9 @@
  * io.micrometer.core.instrument.binder.MeterBinder} for one {@link dev.lbkit.core.Upstream}: it
  * listens to the upstream (published snapshots, passive-health changes) and to every {@link
  * dev.lbkit.core.LoadBalancer} it is registered with (decisions, outcomes, durations), and keeps
- * one gauge per backend that reads the live counters. Every tag value is bounded: an upstream
- * name, a backend id of the upstream (the meters of a backend that leaves are removed), or a name
- * from a fixed list (reasons, outcomes, changes, availabilities).
+ * one gauge per backend that reads the live counters. Every tag value is bounded: an upstream name,
+ * a backend id of the upstream (the meters of a backend that leaves are removed), or a name from a
+ * fixed list (reasons, outcomes, changes, availabilities).
  *
  * <pre>{@code
  * UpstreamMetrics metrics = UpstreamMetrics.of(upstream);

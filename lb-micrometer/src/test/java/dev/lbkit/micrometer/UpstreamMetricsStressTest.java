@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two threads pick and report while a third changes states and weights, for two seconds: the
- * meters are created lazily by whichever thread comes first, and no decision or outcome is lost.
+ * Two threads pick and report while a third changes states and weights, for two seconds: the meters
+ * are created lazily by whichever thread comes first, and no decision or outcome is lost.
  */
 class UpstreamMetricsStressTest {
   @Test
@@ -65,7 +65,8 @@ class UpstreamMetricsStressTest {
             if (random.nextBoolean()) {
               upstream.setWeight(id, 1 + random.nextInt(4));
             } else {
-              upstream.setState(id, random.nextInt(3) == 0 ? BackendState.DRAINING : BackendState.UP);
+              upstream.setState(
+                  id, random.nextInt(3) == 0 ? BackendState.DRAINING : BackendState.UP);
             }
             Thread.yield();
           }

@@ -31,8 +31,8 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
- * A scripted sequence of picks, failures and changes, then every meter's exact value, in a
- * {@link SimpleMeterRegistry} and in Prometheus's text format.
+ * A scripted sequence of picks, failures and changes, then every meter's exact value, in a {@link
+ * SimpleMeterRegistry} and in Prometheus's text format.
  */
 class UpstreamMetricsTest {
   private final HandClock clock = new HandClock();
@@ -58,7 +58,9 @@ class UpstreamMetricsTest {
     failed.report(Outcome.FAILURE, TimeUnit.MILLISECONDS.toNanos(100));
     Decision moved = lb.pick(session("tea-3"));
     assertThat(moved.reason()).isEqualTo(Decision.Reason.REBALANCED_FAILED);
-    assertThat(moved.backend().id()).as("smooth round robin's first turn: the heaviest").isEqualTo("tea-2");
+    assertThat(moved.backend().id())
+        .as("smooth round robin's first turn: the heaviest")
+        .isEqualTo("tea-2");
     moved.report(Outcome.SUCCESS); // no duration: counted, not timed
     lb.pick(session("tea-1")); // left in flight
     upstream.setState("tea-2", BackendState.DRAINING);
@@ -80,8 +82,10 @@ class UpstreamMetricsTest {
     assertThat(count(registry, UpstreamMetrics.DECISIONS, "tea-1", "reason", "sticky_hit"))
         .isEqualTo(1);
     assertThat(registry.find(UpstreamMetrics.DECISIONS).counters()).hasSize(4);
-    assertThat(count(registry, UpstreamMetrics.OUTCOMES, "tea-2", "outcome", "success")).isEqualTo(4);
-    assertThat(count(registry, UpstreamMetrics.OUTCOMES, "tea-3", "outcome", "failure")).isEqualTo(1);
+    assertThat(count(registry, UpstreamMetrics.OUTCOMES, "tea-2", "outcome", "success"))
+        .isEqualTo(4);
+    assertThat(count(registry, UpstreamMetrics.OUTCOMES, "tea-3", "outcome", "failure"))
+        .isEqualTo(1);
     assertThat(registry.find(UpstreamMetrics.OUTCOMES).tag("backend", "tea-1").counters())
         .as("still in flight")
         .isEmpty();
@@ -89,7 +93,8 @@ class UpstreamMetricsTest {
     Timer tea2 = timer(registry, "tea-2", "success");
     assertThat(tea2.count()).as("the outcome without a duration is not timed").isEqualTo(3);
     assertThat(tea2.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(60.0);
-    assertThat(timer(registry, "tea-3", "failure").totalTime(TimeUnit.MILLISECONDS)).isEqualTo(100.0);
+    assertThat(timer(registry, "tea-3", "failure").totalTime(TimeUnit.MILLISECONDS))
+        .isEqualTo(100.0);
 
     assertThat(count(registry, UpstreamMetrics.HEALTH_CHANGES, "tea-3", "change", "taken_out"))
         .isEqualTo(1);
@@ -124,12 +129,15 @@ class UpstreamMetricsTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     metrics.bindTo(registry);
     script();
-    assertThat(registry.find(UpstreamMetrics.IN_FLIGHT).tag("backend", "tea-3").gauges()).hasSize(1);
+    assertThat(registry.find(UpstreamMetrics.IN_FLIGHT).tag("backend", "tea-3").gauges())
+        .hasSize(1);
     upstream.remove("tea-3");
     assertThat(registry.find(UpstreamMetrics.IN_FLIGHT).tag("backend", "tea-3").gauges()).isEmpty();
-    assertThat(registry.find(UpstreamMetrics.DECISIONS).tag("backend", "tea-3").counters()).isEmpty();
+    assertThat(registry.find(UpstreamMetrics.DECISIONS).tag("backend", "tea-3").counters())
+        .isEmpty();
     assertThat(registry.find(UpstreamMetrics.REQUESTS).tag("backend", "tea-3").timers()).isEmpty();
-    assertThat(registry.find(UpstreamMetrics.DECISIONS).tag("backend", "tea-2").counters()).hasSize(2);
+    assertThat(registry.find(UpstreamMetrics.DECISIONS).tag("backend", "tea-2").counters())
+        .hasSize(2);
   }
 
   @Test
@@ -141,7 +149,9 @@ class UpstreamMetricsTest {
     }
     lb.pick(RequestContext.empty());
     lb.pick(RequestContext.empty());
-    assertThat(count(registry, UpstreamMetrics.DECISIONS, UpstreamMetrics.NONE, "reason", "no_backend"))
+    assertThat(
+            count(
+                registry, UpstreamMetrics.DECISIONS, UpstreamMetrics.NONE, "reason", "no_backend"))
         .isEqualTo(2);
     assertThat(backends(registry, "down")).isEqualTo(3);
   }
@@ -176,17 +186,26 @@ class UpstreamMetricsTest {
     metrics.bindTo(registry);
     assertThat(registry.find(UpstreamMetrics.DECISIONS).counters()).isEmpty();
     lb.pick(session("tea-1")).report(Outcome.SUCCESS);
-    assertThat(count(registry, UpstreamMetrics.DECISIONS, "tea-1", "reason", "sticky_hit")).isEqualTo(1);
+    assertThat(count(registry, UpstreamMetrics.DECISIONS, "tea-1", "reason", "sticky_hit"))
+        .isEqualTo(1);
   }
 
   private static double count(
       MeterRegistry registry, String name, String backend, String key, String value) {
-    return registry.get(name).tag("upstream", "tea").tag("backend", backend).tag(key, value)
-        .counter().count();
+    return registry
+        .get(name)
+        .tag("upstream", "tea")
+        .tag("backend", backend)
+        .tag(key, value)
+        .counter()
+        .count();
   }
 
   private static Timer timer(MeterRegistry registry, String backend, String outcome) {
-    return registry.get(UpstreamMetrics.REQUESTS).tag("backend", backend).tag("outcome", outcome)
+    return registry
+        .get(UpstreamMetrics.REQUESTS)
+        .tag("backend", backend)
+        .tag("outcome", outcome)
         .timer();
   }
 

@@ -38,8 +38,10 @@ final class Exchange implements AsyncListener {
   private final ServletRequest request;
   private final ServletBalancer balancer;
   private volatile Decision decision;
+
   /** When the current decision was made ({@link System#nanoTime()}): its request's duration. */
   private volatile long decidedNanos = System.nanoTime();
+
   private volatile List<ResponseHeader> written = List.of();
   private volatile boolean failed;
   private volatile boolean listening;
@@ -80,8 +82,8 @@ final class Exchange implements AsyncListener {
 
   /**
    * Writes the session headers of the current decision again, after a {@link
-   * HttpServletResponse#reset()} cleared them (a proxy answering an error in place of a response
-   * it had begun to copy).
+   * HttpServletResponse#reset()} cleared them (a proxy answering an error in place of a response it
+   * had begun to copy).
    */
   void rewriteSessionHeaders(HttpServletResponse response) {
     List<ResponseHeader> headers = written;
@@ -119,8 +121,8 @@ final class Exchange implements AsyncListener {
    * Makes {@code next} (a retry) the current decision. If the response is not committed yet, the
    * session headers of the previous decision are replaced by the new ones, so that a session that
    * failed over is rebound in the answer the client gets; a retry on the same backend without
-   * headers of its own keeps the ones written. Returns false when the headers had to change but
-   * the response was committed already.
+   * headers of its own keeps the ones written. Returns false when the headers had to change but the
+   * response was committed already.
    */
   boolean move(Decision next, HttpServletResponse response) {
     Decision previous = decision;
@@ -238,9 +240,9 @@ final class Exchange implements AsyncListener {
   }
 
   /**
-   * Reports the current decision from what the container saw: a failure (exception, async error
-   * or timeout) or a failure status is {@link Outcome#FAILURE}, anything else {@link
-   * Outcome#SUCCESS}. Used when nothing downstream reported a verdict of its own.
+   * Reports the current decision from what the container saw: a failure (exception, async error or
+   * timeout) or a failure status is {@link Outcome#FAILURE}, anything else {@link Outcome#SUCCESS}.
+   * Used when nothing downstream reported a verdict of its own.
    */
   void finish(int status) {
     finish(failed || balancer.isFailureStatus(status) ? Outcome.FAILURE : Outcome.SUCCESS);
@@ -272,7 +274,9 @@ final class Exchange implements AsyncListener {
     completed = true;
     ServletResponse response = event.getSuppliedResponse();
     int status =
-        response instanceof HttpServletResponse ? ((HttpServletResponse) response).getStatus() : 200;
+        response instanceof HttpServletResponse
+            ? ((HttpServletResponse) response).getStatus()
+            : 200;
     finish(status);
   }
 

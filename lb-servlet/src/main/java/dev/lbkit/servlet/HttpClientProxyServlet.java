@@ -38,10 +38,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A reverse proxy for any Servlet 6 container (Tomcat 10.1 and 11, Jetty 12, Spring MVC's
- * embedded containers), on the JDK's {@link HttpClient}: it forwards each request to the backend
- * its {@link Router} chose, streams the bodies both ways, reports how the exchange ended, and
- * retries a request whose backend could not be connected to on another backend through {@link
+ * A reverse proxy for any Servlet 6 container (Tomcat 10.1 and 11, Jetty 12, Spring MVC's embedded
+ * containers), on the JDK's {@link HttpClient}: it forwards each request to the backend its {@link
+ * Router} chose, streams the bodies both ways, reports how the exchange ended, and retries a
+ * request whose backend could not be connected to on another backend through {@link
  * Decision#retry}, as nginx's {@code proxy_next_upstream error timeout} does for connection
  * failures. It behaves as {@link LoadBalancingProxyServlet} (which needs Jetty): the same
  * forwarding headers, the same failure classification, the same retries.
@@ -180,8 +180,8 @@ public class HttpClientProxyServlet extends HttpServlet {
   }
 
   /**
-   * The JDK client requests go through: HTTP/1.1, no redirects followed, no cookies kept, no
-   * proxy. A subclass may return one of its own (an executor, an SSL context); it must not follow
+   * The JDK client requests go through: HTTP/1.1, no redirects followed, no cookies kept, no proxy.
+   * A subclass may return one of its own (an executor, an SSL context); it must not follow
    * redirects or keep cookies, which are the client's business.
    */
   protected HttpClient newHttpClient(Duration connectTimeout) {
@@ -348,10 +348,10 @@ public class HttpClientProxyServlet extends HttpServlet {
 
   /**
    * Copies the client's headers but the hop-by-hop ones (RFC 9110 section 7.6.1: {@code
-   * Connection}, {@code Keep-Alive}, {@code TE}, {@code Trailer}, {@code Transfer-Encoding},
-   * {@code Upgrade}, {@code Proxy-*}, and those the client's {@code Connection} names) and those
-   * the proxy sets itself. A header the JDK client refuses (a value with bytes it does not accept)
-   * is left out, never an error.
+   * Connection}, {@code Keep-Alive}, {@code TE}, {@code Trailer}, {@code Transfer-Encoding}, {@code
+   * Upgrade}, {@code Proxy-*}, and those the client's {@code Connection} names) and those the proxy
+   * sets itself. A header the JDK client refuses (a value with bytes it does not accept) is left
+   * out, never an error.
    */
   private static void copyRequestHeaders(HttpServletRequest request, HttpRequest.Builder builder) {
     Set<String> options = ProxyHeaders.connectionOptions(request);
@@ -379,17 +379,19 @@ public class HttpClientProxyServlet extends HttpServlet {
   /**
    * {@code Via} (the client's extended with {@code 1.1 viaHost}), {@code Forwarded} (the client's
    * extended with this hop's element, or replaced when malformed), {@code X-Forwarded-For} (the
-   * client's kept, the peer's address added, as nginx's {@code $proxy_add_x_forwarded_for}),
-   * {@code X-Forwarded-Proto}, {@code -Host} and {@code -Server} (this gateway's), exactly as
-   * {@link LoadBalancingProxyServlet} sends them.
+   * client's kept, the peer's address added, as nginx's {@code $proxy_add_x_forwarded_for}), {@code
+   * X-Forwarded-Proto}, {@code -Host} and {@code -Server} (this gateway's), exactly as {@link
+   * LoadBalancingProxyServlet} sends them.
    */
   private void addProxyHeaders(HttpServletRequest request, HttpRequest.Builder builder) {
     ServletHeaderSource headers = new ServletHeaderSource(request);
     String via = headers.get("Via");
     String ours = "1.1 " + viaHost;
-    setQuietly(builder, "Via", via == null || via.isBlank() ? ours : via.trim() + ", " + ours, ours);
+    setQuietly(
+        builder, "Via", via == null || via.isBlank() ? ours : via.trim() + ", " + ours, ours);
     String element = ProxyHeaders.forwardedElement(request);
-    setQuietly(builder, "Forwarded", ProxyHeaders.forwarded(headers.get("Forwarded"), request), element);
+    setQuietly(
+        builder, "Forwarded", ProxyHeaders.forwarded(headers.get("Forwarded"), request), element);
     String peer = request.getRemoteAddr();
     if (peer != null && !peer.isEmpty()) {
       setQuietly(builder, "X-Forwarded-For", null, peer); // added beside the client's
@@ -450,7 +452,8 @@ public class HttpClientProxyServlet extends HttpServlet {
         try {
           n = in.read(buffer);
         } catch (IOException e) {
-          ProxyFailure why = idle.fired ? ProxyFailure.BACKEND_TIMEOUT : ProxyFailure.BACKEND_FAILED;
+          ProxyFailure why =
+              idle.fired ? ProxyFailure.BACKEND_TIMEOUT : ProxyFailure.BACKEND_FAILED;
           logger.debug("{}: the response broke off: {} ({})", decision, why, e.toString());
           decision.report(why.outcome());
           breakOff(response, exchange, why);
@@ -483,9 +486,9 @@ public class HttpClientProxyServlet extends HttpServlet {
   }
 
   /**
-   * The backend's response broke off while being relayed. Not committed yet: the client gets a
-   * 502 (504) with the session headers already written. Committed: the only honest signal left is
-   * to break the client's connection too, so that a truncated body is not taken for a whole one;
+   * The backend's response broke off while being relayed. Not committed yet: the client gets a 502
+   * (504) with the session headers already written. Committed: the only honest signal left is to
+   * break the client's connection too, so that a truncated body is not taken for a whole one;
    * throwing is how a servlet asks its container for that.
    */
   private static void breakOff(HttpServletResponse response, Exchange exchange, ProxyFailure why)
@@ -500,14 +503,15 @@ public class HttpClientProxyServlet extends HttpServlet {
   }
 
   /**
-   * Copies the backend's response headers: each field as received, hop-by-hop fields and those
-   * the response's {@code Connection} names left out; the first field of a name replaces what the
+   * Copies the backend's response headers: each field as received, hop-by-hop fields and those the
+   * response's {@code Connection} names left out; the first field of a name replaces what the
    * response held, except the session headers lbkit wrote, which are kept beside the backend's.
    */
   private static void copyResponseHeaders(
       HttpServletResponse response, Exchange exchange, HttpResponse<InputStream> upstream) {
     Map<String, List<String>> fields = upstream.headers().map();
-    Set<String> options = ProxyHeaders.connectionOptions(upstream.headers().allValues("Connection"));
+    Set<String> options =
+        ProxyHeaders.connectionOptions(upstream.headers().allValues("Connection"));
     Set<String> copied = new HashSet<>();
     for (Map.Entry<String, List<String>> field : fields.entrySet()) {
       String name = field.getKey();
@@ -605,8 +609,8 @@ public class HttpClientProxyServlet extends HttpServlet {
 
   /**
    * The client's body, read by the JDK client's threads. It is handed out once: a second
-   * subscription (a retry inside the JDK client after some of it was sent) fails rather than send
-   * a body cut in two.
+   * subscription (a retry inside the JDK client after some of it was sent) fails rather than send a
+   * body cut in two.
    */
   private static final class RequestBody extends FilterInputStream {
     volatile boolean read;

@@ -1,14 +1,14 @@
 package dev.lbkit.servlet;
 
+import dev.lbkit.config.Durations;
+import dev.lbkit.config.LoadBalancingMethod;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
 import dev.lbkit.core.ClientAddressResolver;
-import dev.lbkit.config.Durations;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
 import dev.lbkit.core.Selector;
 import dev.lbkit.core.Upstream;
-import dev.lbkit.config.LoadBalancingMethod;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletConfig;
@@ -116,7 +116,8 @@ final class InitParameters {
       String cookiePath)
       throws ServletException {
     List<Backend> backends = backends(required(params, BACKENDS));
-    String upstreamName = optional(params, UPSTREAM, name == null || name.isBlank() ? "upstream" : name);
+    String upstreamName =
+        optional(params, UPSTREAM, name == null || name.isBlank() ? "upstream" : name);
     PassiveHealth health =
         passiveHealth(
             integer(params, MAX_FAILS, PassiveHealth.defaults().maxFails(), 0, Integer.MAX_VALUE),
@@ -134,12 +135,17 @@ final class InitParameters {
       if (method != null) {
         throw invalid(
             METHOD,
-            "\"" + method + "\" set together with " + sessions.ingressMethodParameter
+            "\""
+                + method
+                + "\" set together with "
+                + sessions.ingressMethodParameter
                 + " (expected: the method in one of them)");
       }
       selector = sessions.ingressMethod.selector();
     } else {
-      selector = selector(method == null || method.isBlank() ? "round_robin" : method, params.apply(HASH_KEY));
+      selector =
+          selector(
+              method == null || method.isBlank() ? "round_robin" : method, params.apply(HASH_KEY));
     }
     LoadBalancer.Builder builder =
         LoadBalancer.builder(upstream)
@@ -160,7 +166,10 @@ final class InitParameters {
         statusTable(failureStatuses));
   }
 
-  /** nginx's realip module: {@code set_real_ip_from}, {@code real_ip_header}, {@code real_ip_recursive}. */
+  /**
+   * nginx's realip module: {@code set_real_ip_from}, {@code real_ip_header}, {@code
+   * real_ip_recursive}.
+   */
   static ClientAddressResolver resolver(Function<String, @Nullable String> params)
       throws ServletException {
     String trusted = params.apply(TRUSTED_PROXIES);
@@ -186,8 +195,7 @@ final class InitParameters {
     return builder.build();
   }
 
-  static boolean bool(
-      Function<String, @Nullable String> params, String name, boolean defaultValue)
+  static boolean bool(Function<String, @Nullable String> params, String name, boolean defaultValue)
       throws ServletException {
     String value = params.apply(name);
     if (value == null || value.isBlank()) {
@@ -238,7 +246,9 @@ final class InitParameters {
     if (tokens.length < 2) {
       throw invalid(
           BACKENDS,
-          "\"" + entry + "\" (expected: \"id host:port [weight=N] [max_conns=N] [route=LABEL]"
+          "\""
+              + entry
+              + "\" (expected: \"id host:port [weight=N] [max_conns=N] [route=LABEL]"
               + " [down|drain]\")");
     }
     try {
@@ -250,7 +260,8 @@ final class InitParameters {
         } else if (token.equals("drain")) {
           backend = backend.withState(BackendState.DRAINING);
         } else if (token.startsWith("weight=")) {
-          backend = backend.withWeight(parseInt(token.substring(7), "weight of backend " + tokens[0]));
+          backend =
+              backend.withWeight(parseInt(token.substring(7), "weight of backend " + tokens[0]));
         } else if (token.startsWith("max_conns=")) {
           backend =
               backend.withMaxConnections(
@@ -259,7 +270,10 @@ final class InitParameters {
           backend = backend.withRoute(token.substring(6));
         } else {
           throw new IllegalArgumentException(
-              "\"" + token + "\" in \"" + entry
+              "\""
+                  + token
+                  + "\" in \""
+                  + entry
                   + "\" (expected: weight=N, max_conns=N, route=LABEL, down or drain)");
         }
       }
@@ -273,8 +287,7 @@ final class InitParameters {
     int colon = address.lastIndexOf(':');
     if (colon <= 0 || colon == address.length() - 1 || address.indexOf(']') > colon) {
       throw new IllegalArgumentException(
-          "address of backend " + id + ": \"" + address
-              + "\" (expected: host:port, [ipv6]:port)");
+          "address of backend " + id + ": \"" + address + "\" (expected: host:port, [ipv6]:port)");
     }
     String host = address.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -309,8 +322,7 @@ final class InitParameters {
       if (message.startsWith("key: ")) {
         throw invalid(keyGiven ? HASH_KEY : METHOD, message.substring(5));
       }
-      throw invalid(
-          METHOD, message.startsWith("method: ") ? message.substring(8) : message);
+      throw invalid(METHOD, message.startsWith("method: ") ? message.substring(8) : message);
     }
   }
 

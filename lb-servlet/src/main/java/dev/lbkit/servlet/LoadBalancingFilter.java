@@ -31,18 +31,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A servlet filter that routes each request through a {@link Router} (a {@link LoadBalancer}, or a
- * {@link TrafficSplit} across several): it picks the backend,
- * writes the session headers ({@code Set-Cookie} or the session header) to the response, stores
- * the {@link Decision} in the request attribute {@value #DECISION_ATTRIBUTE} for the servlet that
- * forwards the request (such as {@link LoadBalancingProxyServlet}), and reports how the request
- * ended once it really ends, asynchronous requests included.
+ * {@link TrafficSplit} across several): it picks the backend, writes the session headers ({@code
+ * Set-Cookie} or the session header) to the response, stores the {@link Decision} in the request
+ * attribute {@value #DECISION_ATTRIBUTE} for the servlet that forwards the request (such as {@link
+ * LoadBalancingProxyServlet}), and reports how the request ended once it really ends, asynchronous
+ * requests included.
  *
  * <p>When no backend can take the request it answers {@code 503 Service Unavailable} with {@code
  * Retry-After}, or lets the chain decide if so configured.
  *
- * <p>Behind a {@link TrafficSplit} (a canary, weighted Gateway API {@code backendRefs}) the decision
- * is the chosen member's: {@link Decision#members()} names the member, and the decision reports
- * and retries within it.
+ * <p>Behind a {@link TrafficSplit} (a canary, weighted Gateway API {@code backendRefs}) the
+ * decision is the chosen member's: {@link Decision#members()} names the member, and the decision
+ * reports and retries within it.
  *
  * <p>Register it in code:
  *
@@ -101,9 +101,9 @@ public final class LoadBalancingFilter implements Filter {
   }
 
   /**
-   * Starts building a filter over {@code router}: a {@link LoadBalancer}, or a {@link
-   * TrafficSplit} (each request goes to the member the split chooses, its session's member or one
-   * drawn by weight, then to the backend that member's load balancer picks).
+   * Starts building a filter over {@code router}: a {@link LoadBalancer}, or a {@link TrafficSplit}
+   * (each request goes to the member the split chooses, its session's member or one drawn by
+   * weight, then to the backend that member's load balancer picks).
    */
   public static Builder builder(Router router) {
     return new Builder(Objects.requireNonNull(router, "router"));
@@ -135,12 +135,12 @@ public final class LoadBalancingFilter implements Filter {
   }
 
   /**
-   * Makes {@code next}, a retry you obtained with {@link Decision#retry()} on the request's
-   * current decision, the request's decision ({@link #DECISION_ATTRIBUTE}, and what the filter
-   * reports at the end), and, while the response is not committed, replaces the session headers
-   * written for the previous decision with those of {@code next}: exactly the values lbkit wrote
-   * are removed, any other value of the same header (a {@code Set-Cookie} of the application's)
-   * is kept. A retry on the same backend without headers of its own keeps those written.
+   * Makes {@code next}, a retry you obtained with {@link Decision#retry()} on the request's current
+   * decision, the request's decision ({@link #DECISION_ATTRIBUTE}, and what the filter reports at
+   * the end), and, while the response is not committed, replaces the session headers written for
+   * the previous decision with those of {@code next}: exactly the values lbkit wrote are removed,
+   * any other value of the same header (a {@code Set-Cookie} of the application's) is kept. A retry
+   * on the same backend without headers of its own keeps those written.
    *
    * <p>Call it before the response is committed (before its body is written or flushed).
    *
@@ -206,17 +206,16 @@ public final class LoadBalancingFilter implements Filter {
   }
 
   /**
-   * The upstreams of every {@link LoadBalancingFilter} of a web application that its container
-   * has initialised, by filter name (the {@code <filter-name>} of {@code web.xml}, or the name
-   * given to {@code ServletContext.addFilter}): the way for {@code web.xml} users to change them
-   * at run time (drain a backend, take it down, set its weight, add or remove one) without a
-   * request in hand. A filter over a {@link LoadBalancer} has one upstream; one over a {@link
-   * TrafficSplit} has its members', in the split's order, nested splits flattened.
+   * The upstreams of every {@link LoadBalancingFilter} of a web application that its container has
+   * initialised, by filter name (the {@code <filter-name>} of {@code web.xml}, or the name given to
+   * {@code ServletContext.addFilter}): the way for {@code web.xml} users to change them at run time
+   * (drain a backend, take it down, set its weight, add or remove one) without a request in hand. A
+   * filter over a {@link LoadBalancer} has one upstream; one over a {@link TrafficSplit} has its
+   * members', in the split's order, nested splits flattened.
    *
    * <p>A filter is listed from its {@code init} (the container initialises filters when the
-   * application starts, after the {@code ServletContextListener}s ran) to its {@code destroy}.
-   * The map is a snapshot; the upstreams are the live ones, and every change to them is
-   * thread-safe.
+   * application starts, after the {@code ServletContextListener}s ran) to its {@code destroy}. The
+   * map is a snapshot; the upstreams are the live ones, and every change to them is thread-safe.
    *
    * <pre>{@code
    * Upstream tea = LoadBalancingFilter.upstreams(getServletContext()).get("tea").get(0);
@@ -236,8 +235,8 @@ public final class LoadBalancingFilter implements Filter {
   }
 
   /**
-   * The upstream of the filter named {@code filterName} in a web application, or {@code null}
-   * when no such filter is initialised (see {@link #upstreams(ServletContext)}).
+   * The upstream of the filter named {@code filterName} in a web application, or {@code null} when
+   * no such filter is initialised (see {@link #upstreams(ServletContext)}).
    *
    * @throws IllegalStateException if the filter routes through a {@link TrafficSplit} of several
    *     upstreams (then use {@link #upstreams(ServletContext)})
@@ -251,7 +250,10 @@ public final class LoadBalancingFilter implements Filter {
     List<Upstream> upstreams = filter.upstreams();
     if (upstreams.size() != 1) {
       throw new IllegalStateException(
-          "filter " + filterName + " routes through a TrafficSplit of " + upstreams.size()
+          "filter "
+              + filterName
+              + " routes through a TrafficSplit of "
+              + upstreams.size()
               + " upstreams (expected: one; use LoadBalancingFilter.upstreams(context))");
     }
     return upstreams.get(0);
@@ -396,10 +398,9 @@ public final class LoadBalancingFilter implements Filter {
     }
 
     /**
-     * Whether a request no backend can take goes on down the chain, with a decision without
-     * backend in {@link #DECISION_ATTRIBUTE}, instead of being answered 503 here (false unless
-     * set). Behind a {@link TrafficSplit} that found no member, its reason is {@link
-     * Decision.Reason#NO_MEMBER}.
+     * Whether a request no backend can take goes on down the chain, with a decision without backend
+     * in {@link #DECISION_ATTRIBUTE}, instead of being answered 503 here (false unless set). Behind
+     * a {@link TrafficSplit} that found no member, its reason is {@link Decision.Reason#NO_MEMBER}.
      */
     public Builder continueChainWhenNoBackend(boolean continueChain) {
       this.continueChainWhenNoBackend = continueChain;
@@ -408,8 +409,8 @@ public final class LoadBalancingFilter implements Filter {
 
     /**
      * The response statuses reported as {@link Outcome#FAILURE} when nothing downstream reported
-     * the request itself: 502 and 504 unless set (what a proxy answers when it cannot reach or
-     * hear from the backend). None makes every completed response a success.
+     * the request itself: 502 and 504 unless set (what a proxy answers when it cannot reach or hear
+     * from the backend). None makes every completed response a success.
      */
     public Builder failureStatuses(int... statuses) {
       for (int status : statuses) {

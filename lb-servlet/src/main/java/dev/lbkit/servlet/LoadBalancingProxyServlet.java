@@ -43,11 +43,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Behind a {@link LoadBalancingFilter} it forwards to the filter's decision. Alone, constructed
  * with a router (or given a {@code backends} init-param), it picks itself, with the same 503 when
- * no backend can take the request. Each attempt carries its own decision, which reports and
- * retries through the load balancer that made it: behind a {@link TrafficSplit}, a retry stays
- * within the member, as a retry in NGINX or Envoy stays within the upstream the split chose. A
- * retry that moves the session replaces the session headers written for the failed backend, since
- * nothing has been sent to the client yet; a retry that refuses a strict session answers 503.
+ * no backend can take the request. Each attempt carries its own decision, which reports and retries
+ * through the load balancer that made it: behind a {@link TrafficSplit}, a retry stays within the
+ * member, as a retry in NGINX or Envoy stays within the upstream the split chose. A retry that
+ * moves the session replaces the session headers written for the failed backend, since nothing has
+ * been sent to the client yet; a retry that refuses a strict session answers 503.
  *
  * <p>Only connection failures are retried (refused, unreachable, unresolved, connect timeout), and
  * only while no byte of the request went out: the request never reached the backend, so repeating
@@ -83,8 +83,8 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
   }
 
   /**
-   * A proxy that picks with the configuration of {@code filter} (its load balancer, 503 and
-   * failure settings) when the filter did not run before it.
+   * A proxy that picks with the configuration of {@code filter} (its load balancer, 503 and failure
+   * settings) when the filter did not run before it.
    */
   public LoadBalancingProxyServlet(LoadBalancingFilter.Builder filter) {
     this.own = filter.balancer();
@@ -101,8 +101,8 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
   /**
    * Jetty's client buffers a request's headers in {@code requestBufferSize} bytes, 4 KiB by
    * default, while its server accepts 8 KiB of them: a browser's 4 KiB cookie would pass the
-   * gateway and then fail the proxy (502, and a failure charged to the backend). Unless the
-   * {@code requestBufferSize} init-param says otherwise, the buffer fits what the server accepts.
+   * gateway and then fail the proxy (502, and a failure charged to the backend). Unless the {@code
+   * requestBufferSize} init-param says otherwise, the buffer fits what the server accepts.
    */
   @Override
   protected HttpClient newHttpClient() {
@@ -164,7 +164,10 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
 
   /** Sends one attempt to the decision's backend; called again for each retry. */
   private void send(
-      HttpServletRequest request, HttpServletResponse response, Exchange exchange, Decision decision) {
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Exchange exchange,
+      Decision decision) {
     String target = target(request, decision);
     if (target == null) {
       exchange.finish(Outcome.COMPLETED);
@@ -225,8 +228,8 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
 
   /**
    * {@code http://} + the backend's authority + the request's raw path and query. Returns {@code
-   * null} (answered 403 by {@link #onProxyRewriteFailed}) when there is no backend or the
-   * backend is not allowed by the {@code whiteList}/{@code blackList} init-params.
+   * null} (answered 403 by {@link #onProxyRewriteFailed}) when there is no backend or the backend
+   * is not allowed by the {@code whiteList}/{@code blackList} init-params.
    */
   @Override
   protected @Nullable String rewriteTarget(HttpServletRequest request) {
@@ -381,8 +384,8 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
    *       {@code Set-Cookie} of the backend, which dropped the session's cookie whenever the
    *       backend set one of its own (issue 12);
    *   <li>each field is copied as received: Jetty 12.1 splits a value at its commas and joins the
-   *       parts again without their spaces, which turns a cookie's {@code Expires=Thu, 01 Jan
-   *       2037 00:00:00 GMT} into {@code Thu,01 Jan ...}.
+   *       parts again without their spaces, which turns a cookie's {@code Expires=Thu, 01 Jan 2037
+   *       00:00:00 GMT} into {@code Thu,01 Jan ...}.
    * </ul>
    *
    * <p>Each field passes through Jetty's {@code filterServerResponseHeader} hook: the {@code
@@ -460,8 +463,8 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
    * attempt had ended or been aborted already, on top of that answer. It did whenever Jetty's
    * client, after a connect to a backend failed, aborted the requests queued for that backend while
    * one of them was being sent on another connection: that body read as failed with the {@code
-   * ConnectException}, the client got a 500, then a retry's answer or a 502 written over it. Only
-   * a body whose reading threw means that the client went away.
+   * ConnectException}, the client got a 500, then a retry's answer or a 502 written over it. Only a
+   * body whose reading threw means that the client went away.
    */
   @Override
   protected void onClientRequestFailure(
@@ -478,7 +481,9 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
 
   @Override
   protected void onProxyResponseSuccess(
-      HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Response serverResponse) {
+      HttpServletRequest clientRequest,
+      HttpServletResponse proxyResponse,
+      Response serverResponse) {
     Attempt attempt = attemptOf(serverResponse.getRequest());
     if (attempt != null) {
       // The backend answered; only a status configured as failure (failureStatuses) counts.
@@ -493,8 +498,8 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
 
   /**
    * Reports the attempt by what the backend did ({@link ProxyFailure}), retries a backend that
-   * could not be connected to, and answers the client: 502 or 504 for the backend's failure, a
-   * 4xx for what the client or the gateway's own limits caused.
+   * could not be connected to, and answers the client: 502 or 504 for the backend's failure, a 4xx
+   * for what the client or the gateway's own limits caused.
    */
   @Override
   protected void onProxyResponseFailure(
@@ -568,8 +573,8 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
   }
 
   /**
-   * The client's body: closing it (as a failed attempt does) leaves the servlet stream open for
-   * the next attempt, and it remembers whether any byte was taken.
+   * The client's body: closing it (as a failed attempt does) leaves the servlet stream open for the
+   * next attempt, and it remembers whether any byte was taken.
    */
   private static final class BodyStream extends FilterInputStream {
     volatile boolean read;
@@ -624,8 +629,10 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     final Decision decision;
     volatile @Nullable BodyStream body;
     volatile @Nullable Runnable continueAction;
+
     /** The request's head was written to the backend. */
     volatile boolean committed;
+
     /** The client went away (its body could not be read, or its response not written). */
     volatile boolean clientGone;
 

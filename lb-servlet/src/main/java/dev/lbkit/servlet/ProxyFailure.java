@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * client is answered.
  *
  * <p>Only what the backend did is its failure: it refused or reset the connection, broke its
- * response off, answered malformed, or took too long. Whatever the client or the gateway caused
- * (a body that stopped or broke HTTP's framing, a client too slow to send it, a request the proxy
+ * response off, answered malformed, or took too long. Whatever the client or the gateway caused (a
+ * body that stopped or broke HTTP's framing, a client too slow to send it, a request the proxy
  * cannot encode within its buffer) is reported {@link Outcome#COMPLETED}, without a verdict, and
  * answered as the client's error: otherwise one crafted request would take a healthy backend out
  * for {@code fail_timeout}, and move every persistent session bound to it.

@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * are hop-by-hop (RFC 9110 section 7.6.1), and the forwarding headers a proxy adds ({@code
  * Forwarded}, RFC 7239; {@code X-Forwarded-*} as nginx setups and Jetty 12.0 send them).
  *
- * <p>Every value a client sent is checked before it is extended: a malformed one is replaced by
- * the gateway's own, never an exception.
+ * <p>Every value a client sent is checked before it is extended: a malformed one is replaced by the
+ * gateway's own, never an exception.
  */
 final class ProxyHeaders {
   /**
@@ -70,9 +70,9 @@ final class ProxyHeaders {
 
   /**
    * Copies one field of a backend's response to the client's: the first field of a name ({@code
-   * copied} remembers the names, lower case) replaces what the response held, as Jetty 12.1's
-   * proxy does, except a session header lbkit wrote (a {@code Set-Cookie}), which is kept beside
-   * the backend's.
+   * copied} remembers the names, lower case) replaces what the response held, as Jetty 12.1's proxy
+   * does, except a session header lbkit wrote (a {@code Set-Cookie}), which is kept beside the
+   * backend's.
    */
   static void copyResponseField(
       HttpServletResponse response,
@@ -156,9 +156,9 @@ final class ProxyHeaders {
 
   /**
    * Whether {@code value} is a list of RFC 7239 elements: {@code pair *( ";" pair )} separated by
-   * commas with optional whitespace, each pair {@code token "=" ( token / quoted-string )}. Stricter
-   * than the RFC in one way: an empty pair or element ({@code for=x;}, {@code a=1,,b=2}) counts as
-   * malformed, and the value is replaced rather than extended.
+   * commas with optional whitespace, each pair {@code token "=" ( token / quoted-string )}.
+   * Stricter than the RFC in one way: an empty pair or element ({@code for=x;}, {@code a=1,,b=2})
+   * counts as malformed, and the value is replaced rather than extended.
    */
   static boolean isWellFormedForwarded(String value) {
     int i = 0;

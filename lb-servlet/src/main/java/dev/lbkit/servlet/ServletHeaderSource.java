@@ -6,9 +6,9 @@ import java.util.Enumeration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads a servlet request's headers for a {@link dev.lbkit.core.RequestContext}: a header sent
- * once is returned as is (no copy), a repeated one joined with {@code ", "}, or with {@code "; "}
- * for {@code Cookie} (RFC 6265 section 5.4: a user agent sends one {@code Cookie} line, but HTTP/2
+ * Reads a servlet request's headers for a {@link dev.lbkit.core.RequestContext}: a header sent once
+ * is returned as is (no copy), a repeated one joined with {@code ", "}, or with {@code "; "} for
+ * {@code Cookie} (RFC 6265 section 5.4: a user agent sends one {@code Cookie} line, but HTTP/2
  * clients may split it into several fields, which RFC 9113 section 8.2.3 says to join so).
  */
 final class ServletHeaderSource implements HeaderSource {

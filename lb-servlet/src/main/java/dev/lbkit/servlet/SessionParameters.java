@@ -103,7 +103,9 @@ final class SessionParameters {
       } else if (bare.startsWith("canary")) {
         throw invalid(
             name,
-            "\"" + value + "\" (expected: no canary annotations on a filter; split traffic between"
+            "\""
+                + value
+                + "\" (expected: no canary annotations on a filter; split traffic between"
                 + " load balancers with lb-core's TrafficSplit in code)");
       }
     }
@@ -121,7 +123,9 @@ final class SessionParameters {
     if (forms.size() > 1) {
       throw invalid(
           forms.get(1),
-          "set together with " + forms.get(0) + " (expected: session persistence in one form:"
+          "set together with "
+              + forms.get(0)
+              + " (expected: session persistence in one form:"
               + " sessionPersistence.*, ingress-nginx annotations or sticky)");
     }
 
@@ -130,7 +134,8 @@ final class SessionParameters {
     if (!gatewayNames.isEmpty()) {
       Map<String, Object> rule = new LinkedHashMap<>();
       // As NGINX Gateway Fabric: the cookie's Path is the rule's matched path.
-      rule.put("matches", List.of(Map.of("path", Map.of("type", "PathPrefix", "value", cookiePath))));
+      rule.put(
+          "matches", List.of(Map.of("path", Map.of("type", "PathPrefix", "value", cookiePath))));
       rule.put("sessionPersistence", gateway);
       try {
         persistence = GatewayApiConfig.ruleSessionPersistence(rule);
@@ -181,7 +186,9 @@ final class SessionParameters {
     if (given.size() > 1) {
       throw invalid(
           given.get(1),
-          "set together with " + given.get(0) + " (expected: one of secret, secretEnv, secretFile)");
+          "set together with "
+              + given.get(0)
+              + " (expected: one of secret, secretEnv, secretFile)");
     }
     if (given.isEmpty()) {
       if (!insecure) {
@@ -244,7 +251,8 @@ final class SessionParameters {
     for (int i = 0; i < keys.length - 1; i++) {
       Object child = node.computeIfAbsent(keys[i], k -> new LinkedHashMap<String, Object>());
       if (!(child instanceof Map)) {
-        throw invalid(name, "\"" + value + "\" (expected: no value at " + keys[i] + ", which has fields)");
+        throw invalid(
+            name, "\"" + value + "\" (expected: no value at " + keys[i] + ", which has fields)");
       }
       node = (Map<String, Object>) child;
     }

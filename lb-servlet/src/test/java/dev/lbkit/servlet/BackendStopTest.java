@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  * The test backend dies as a killed pod does: a request caught half-read when it stops gets no
  * answer at all, the connection just ends. Jetty 12.0's own {@code Server.stop()} answers such a
  * connection "500 Server Error" ({@code /badRequest}, EofException): through the proxy that was a
- * backend's answer, relayed as it should be, and {@link InFlightStressTest} saw a 500 about one
- * run in six.
+ * backend's answer, relayed as it should be, and {@link InFlightStressTest} saw a 500 about one run
+ * in six.
  */
 class BackendStopTest {
   @Test

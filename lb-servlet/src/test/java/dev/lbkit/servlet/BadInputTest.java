@@ -10,14 +10,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A thousand requests with malformed {@code Cookie}, {@code X-Forwarded-For}, {@code Forwarded}
- * and session-header values, sent as raw bytes: every answer is normal (never 5xx) and no response
+ * A thousand requests with malformed {@code Cookie}, {@code X-Forwarded-For}, {@code Forwarded} and
+ * session-header values, sent as raw bytes: every answer is normal (never 5xx) and no response
  * header carries anything the client sent.
  */
 class BadInputTest {
   private static final Set<String> EXPECTED_HEADERS =
       Set.of(
-          "date", "content-type", "content-length", "server", "set-cookie", "connection",
+          "date",
+          "content-type",
+          "content-length",
+          "server",
+          "set-cookie",
+          "connection",
           Cafe.SESSION_HEADER.toLowerCase(Locale.ROOT));
 
   private static Cafe cafe;
@@ -40,13 +45,26 @@ class BadInputTest {
       String marker = "zq" + i + "x";
       String path = paths[i % paths.length];
       String head =
-          "GET " + path + " HTTP/1.1\r\n"
+          "GET "
+              + path
+              + " HTTP/1.1\r\n"
               + "Host: cafe.example.com\r\n"
-              + "Cookie: " + malformedCookie(random, marker) + "\r\n"
-              + "X-Forwarded-For: " + malformedAddresses(random, marker) + "\r\n"
-              + "Forwarded: " + malformedForwarded(random, marker) + "\r\n"
-              + "Via: " + malformedForwarded(random, marker) + "\r\n"
-              + Cafe.SESSION_HEADER + ": " + malformedToken(random, marker) + "\r\n";
+              + "Cookie: "
+              + malformedCookie(random, marker)
+              + "\r\n"
+              + "X-Forwarded-For: "
+              + malformedAddresses(random, marker)
+              + "\r\n"
+              + "Forwarded: "
+              + malformedForwarded(random, marker)
+              + "\r\n"
+              + "Via: "
+              + malformedForwarded(random, marker)
+              + "\r\n"
+              + Cafe.SESSION_HEADER
+              + ": "
+              + malformedToken(random, marker)
+              + "\r\n";
       Http.Raw response = Http.raw(cafe.gateway.port(), head);
       assertThat(response.status).as("request %s: %s", i, head).isBetween(200, 499);
       for (String line : response.headerLines) {
@@ -138,8 +156,7 @@ class BadInputTest {
   /** Printable ASCII, separators, tabs and Latin-1 bytes, around the marker. */
   private static String garbage(Random random, String marker) {
     String alphabet =
-        "abcXYZ0189 \t;,=\"'[]:\\/%$#@!?{}()<>+*&^~`|_-."
-            + "\u0080\u00a0\u00c3\u00a9\u00ff";
+        "abcXYZ0189 \t;,=\"'[]:\\/%$#@!?{}()<>+*&^~`|_-." + "\u0080\u00a0\u00c3\u00a9\u00ff";
     StringBuilder sb = new StringBuilder();
     int length = random.nextInt(60);
     for (int i = 0; i < length; i++) {

@@ -1,13 +1,13 @@
 package dev.lbkit.servlet;
 
+import dev.lbkit.cookie.CookieAttributes;
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.ClientAddressResolver;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
 import dev.lbkit.core.Selector;
 import dev.lbkit.core.Upstream;
-import dev.lbkit.cookie.CookieAttributes;
-import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.hash.HashSelectors;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
@@ -61,16 +61,28 @@ final class Cafe implements AutoCloseable {
   }
 
   static Cafe open(
-      UnaryOperator<SessionPersistence.CookieBuilder> tea, PassiveHealth health, int requestHeaderSize)
+      UnaryOperator<SessionPersistence.CookieBuilder> tea,
+      PassiveHealth health,
+      int requestHeaderSize)
       throws Exception {
     return new Cafe(tea, health, requestHeaderSize);
   }
 
   private Cafe(
-      UnaryOperator<SessionPersistence.CookieBuilder> tea, PassiveHealth health, int requestHeaderSize)
+      UnaryOperator<SessionPersistence.CookieBuilder> tea,
+      PassiveHealth health,
+      int requestHeaderSize)
       throws Exception {
     for (String name :
-        List.of("coffee-1", "coffee-2", "tea-1", "tea-2", "latte-1", "latte-2", "header-1", "header-2")) {
+        List.of(
+            "coffee-1",
+            "coffee-2",
+            "tea-1",
+            "tea-2",
+            "latte-1",
+            "latte-2",
+            "header-1",
+            "header-2")) {
       backends.put(name, HelloBackend.start(name));
     }
     loadBalancers.put(
@@ -94,10 +106,14 @@ final class Cafe implements AutoCloseable {
     loadBalancers.put(
         "header",
         LoadBalancer.builder(upstream("header", health))
-            .affinity(SessionPersistence.header(SESSION_HEADER).secrets(SECRET).build().toAffinity())
+            .affinity(
+                SessionPersistence.header(SESSION_HEADER).secrets(SECRET).build().toAffinity())
             .build());
     ClientAddressResolver behindProxy =
-        ClientAddressResolver.builder().trustedProxies("127.0.0.1").header("X-Forwarded-For").build();
+        ClientAddressResolver.builder()
+            .trustedProxies("127.0.0.1")
+            .header("X-Forwarded-For")
+            .build();
     gateway =
         Gateway.start(
             context -> {

@@ -77,13 +77,14 @@ class CafeWalkthroughTest {
     }
     // sessionName cookie-tea, Permanent, absoluteTimeout 24h, path /tea; HttpOnly is lbkit's
     // default; no Secure over plain HTTP.
-    assertThat(attributes.keySet()).containsExactlyInAnyOrder("Max-Age", "Expires", "Path", "HttpOnly");
+    assertThat(attributes.keySet())
+        .containsExactlyInAnyOrder("Max-Age", "Expires", "Path", "HttpOnly");
     assertThat(attributes).containsEntry("Max-Age", "86400").containsEntry("Path", "/tea");
     ZonedDateTime expires =
         ZonedDateTime.parse(
-            attributes.get("Expires"), DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT));
-    assertThat(expires)
-        .isCloseTo(ZonedDateTime.now().plusHours(24), within(2, ChronoUnit.MINUTES));
+            attributes.get("Expires"),
+            DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT));
+    assertThat(expires).isCloseTo(ZonedDateTime.now().plusHours(24), within(2, ChronoUnit.MINUTES));
 
     String cookie = Http.cookiePair(setCookie);
     String firstBackend = HelloBackend.serverName(first.body());

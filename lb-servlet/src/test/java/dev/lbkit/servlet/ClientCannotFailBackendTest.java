@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 18: requests that are ordinary or merely malformed must never charge a healthy backend
- * with a failure (with max_fails=1 one such request took a backend out for 10 s), and what is the
+ * Issue 18: requests that are ordinary or merely malformed must never charge a healthy backend with
+ * a failure (with max_fails=1 one such request took a backend out for 10 s), and what is the
  * client's fault is answered as the client's error, never as a 5xx of the gateway.
  */
 class ClientCannotFailBackendTest {
@@ -37,8 +37,7 @@ class ClientCannotFailBackendTest {
   @Test
   void expect100ContinueWithoutABodyIsAnOrdinaryRequest() throws Exception {
     for (int i = 0; i < 6; i++) {
-      String response =
-          send("GET /latte HTTP/1.1\r\nHost: cafe\r\nExpect: 100-continue\r\n", null);
+      String response = send("GET /latte HTTP/1.1\r\nHost: cafe\r\nExpect: 100-continue\r\n", null);
       assertThat(status(response)).as(response).isEqualTo(200);
     }
     assertNoBackendFailed("latte");

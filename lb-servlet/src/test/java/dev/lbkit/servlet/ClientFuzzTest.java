@@ -2,11 +2,11 @@ package dev.lbkit.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Availability;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
 import dev.lbkit.core.PoolSnapshot;
-import dev.lbkit.cookie.SessionPersistence;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +56,8 @@ class ClientFuzzTest {
 
     Random random = new Random(SEED);
     for (int i = 0; i < REQUESTS; i++) {
-      String path = random.nextBoolean() ? "/tea" : "/latte" + (random.nextBoolean() ? "?ignoreBody" : "");
+      String path =
+          random.nextBoolean() ? "/tea" : "/latte" + (random.nextBoolean() ? "?ignoreBody" : "");
       String[] request = mutated(random, path, cookie);
       Raw response = send(request[0], request[1]);
       assertThat(response.status)
@@ -73,7 +74,8 @@ class ClientFuzzTest {
       ProxyAssertions.assertNothingInFlight(lb);
       PoolSnapshot pool = lb.upstream().snapshot();
       for (int b = 0; b < pool.size(); b++) {
-        assertThat(pool.availability(b)).as("seed %s: %s", SEED, pool.backend(b).id())
+        assertThat(pool.availability(b))
+            .as("seed %s: %s", SEED, pool.backend(b).id())
             .isEqualTo(Availability.AVAILABLE);
       }
     }
@@ -87,7 +89,10 @@ class ClientFuzzTest {
     StringBuilder head = new StringBuilder();
     String body = null;
     String method = pick(random, "GET", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "FOO");
-    String version = random.nextInt(10) == 0 ? pick(random, "HTTP/1.0", "HTTP/0.9", "HTTP/2.0", "HTTP/1.x") : "HTTP/1.1";
+    String version =
+        random.nextInt(10) == 0
+            ? pick(random, "HTTP/1.0", "HTTP/0.9", "HTTP/2.0", "HTTP/1.x")
+            : "HTTP/1.1";
     head.append(method).append(' ').append(path).append(' ').append(version).append("\r\n");
     head.append("Host: cafe\r\n").append("Cookie: ").append(cookie).append("\r\n");
     int mutations = 1 + random.nextInt(3);
@@ -103,8 +108,15 @@ class ClientFuzzTest {
         case 1:
           if (body == null) {
             head.append("Transfer-Encoding: chunked\r\n");
-            body = pick(random, "5\r\nhello\r\nzz\r\n", "5\r\nhel", "5\r\nhello\r\n0\r\nBad Trailer\r\n\r\n",
-                "ffffffffffffffffff\r\nx\r\n0\r\n\r\n", "5;x=\"\r\nhello\r\n0\r\n\r\n", "0\r\n\r\n");
+            body =
+                pick(
+                    random,
+                    "5\r\nhello\r\nzz\r\n",
+                    "5\r\nhel",
+                    "5\r\nhello\r\n0\r\nBad Trailer\r\n\r\n",
+                    "ffffffffffffffffff\r\nx\r\n0\r\n\r\n",
+                    "5;x=\"\r\nhello\r\n0\r\n\r\n",
+                    "0\r\n\r\n");
           }
           break;
         case 2:
@@ -129,14 +141,22 @@ class ClientFuzzTest {
           head.append("X-Junk: ").append(garbage(random)).append("\r\n");
           break;
         case 7:
-          head.append("Content-Length: ").append(pick(random, "-1", "abc", "5, 6", "99999999999999999999")).append("\r\n");
+          head.append("Content-Length: ")
+              .append(pick(random, "-1", "abc", "5, 6", "99999999999999999999"))
+              .append("\r\n");
           break;
         case 8:
-          head.append("Transfer-Encoding: ").append(pick(random, "gzip", "chunked, chunked", "identity", "x")).append("\r\n");
+          head.append("Transfer-Encoding: ")
+              .append(pick(random, "gzip", "chunked, chunked", "identity", "x"))
+              .append("\r\n");
           break;
         case 9:
-          head.append("Connection: ").append(pick(random, "Upgrade", "keep-alive, x", "TE")).append("\r\n")
-              .append("Upgrade: ").append(pick(random, "websocket", "h2c", "x")).append("\r\n");
+          head.append("Connection: ")
+              .append(pick(random, "Upgrade", "keep-alive, x", "TE"))
+              .append("\r\n")
+              .append("Upgrade: ")
+              .append(pick(random, "websocket", "h2c", "x"))
+              .append("\r\n");
           break;
         case 10:
           head.append("Host: second.example\r\n");
@@ -185,8 +205,8 @@ class ClientFuzzTest {
   }
 
   /**
-   * Sends the head and body, then half-closes (a body shorter than announced ends there), and
-   * reads the final response: a "100 Continue" before it is skipped; -1 when none came.
+   * Sends the head and body, then half-closes (a body shorter than announced ends there), and reads
+   * the final response: a "100 Continue" before it is skipped; -1 when none came.
    */
   private static Raw send(String head, String body) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", cafe.gateway.port())) {

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
  * body broke and answered 500 on the spot, then the attempt's own end answered a second time over
  * it (a 502, or a retry; by then the request could be recycled: a NullPointerException, or the
  * client's connection closed under its next request). {@link InFlightStressTest} hit it about one
- * run in ten once its backend stopped without answering. Such an attempt never reached the
- * backend: it is retried like any failed connect, and answered once.
+ * run in ten once its backend stopped without answering. Such an attempt never reached the backend:
+ * it is retried like any failed connect, and answered once.
  */
 class ConnectAbortWhileSendingTest {
   private HelloBackend one;
@@ -107,8 +107,7 @@ class ConnectAbortWhileSendingTest {
     LoadBalancer lb =
         LoadBalancer.builder(
                 Upstream.builder("order")
-                    .backends(
-                        Backend.of("s-1", "127.0.0.1", refusing), two.backend())
+                    .backends(Backend.of("s-1", "127.0.0.1", refusing), two.backend())
                     .passiveHealth(PassiveHealth.disabled())
                     .build())
             .selector(Selector.roundRobin())

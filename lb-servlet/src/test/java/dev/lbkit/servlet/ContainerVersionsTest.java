@@ -7,8 +7,8 @@ import org.eclipse.jetty.util.Jetty;
 import org.junit.jupiter.api.Test;
 
 /**
- * The suite runs on the container versions the build names (Jetty 12.1 by default, 12.0 with
- * {@code -Pjetty-12.0}): a profile that silently kept the default would test one version twice.
+ * The suite runs on the container versions the build names (Jetty 12.1 by default, 12.0 with {@code
+ * -Pjetty-12.0}): a profile that silently kept the default would test one version twice.
  */
 class ContainerVersionsTest {
   @Test

@@ -13,10 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The application behind the filter in the container tests: answers {@code backend=ID
- * reason=REASON upstream=NAME} from the filter's decision, with the status {@code ?status=N} asks
- * for (a 502 plays a backend that failed). Depends on the Servlet API only, so that it runs in any
- * container.
+ * The application behind the filter in the container tests: answers {@code backend=ID reason=REASON
+ * upstream=NAME} from the filter's decision, with the status {@code ?status=N} asks for (a 502
+ * plays a backend that failed). Depends on the Servlet API only, so that it runs in any container.
  */
 final class DecisionServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -39,9 +38,12 @@ final class DecisionServlet extends HttpServlet {
         .print(
             decision == null
                 ? "no decision"
-                : "backend=" + (decision.backend() == null ? "none" : decision.backend().id())
-                    + " reason=" + decision.reason()
-                    + " upstream=" + decision.loadBalancer().upstream().name());
+                : "backend="
+                    + (decision.backend() == null ? "none" : decision.backend().id())
+                    + " reason="
+                    + decision.reason()
+                    + " upstream="
+                    + decision.loadBalancer().upstream().name());
   }
 
   /**
@@ -64,8 +66,12 @@ final class DecisionServlet extends HttpServlet {
           out.append(upstream.name()).append('(');
           for (int i = 0; i < pool.size(); i++) {
             Backend b = pool.backend(i);
-            out.append(i == 0 ? "" : ",").append(b.id()).append(' ').append(b.state())
-                .append(" w").append(b.weight());
+            out.append(i == 0 ? "" : ",")
+                .append(b.id())
+                .append(' ')
+                .append(b.state())
+                .append(" w")
+                .append(b.weight());
           }
           out.append(')');
         }

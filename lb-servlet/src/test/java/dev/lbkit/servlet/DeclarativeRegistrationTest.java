@@ -57,7 +57,8 @@ class DeclarativeRegistrationTest {
     }
   }
 
-  private static void proxy(ServletContextHandler context, Map<String, String> params, String path) {
+  private static void proxy(
+      ServletContextHandler context, Map<String, String> params, String path) {
     ServletHolder holder = new ServletHolder(LoadBalancingProxyServlet.class);
     holder.setAsyncSupported(true);
     holder.setInitParameters(params);
@@ -99,9 +100,12 @@ class DeclarativeRegistrationTest {
                   context,
                   "sticky",
                   Map.of(
-                      "backends", backends(),
-                      "sticky", "sticky cookie srv_id expires=1h path=/coffee",
-                      "secret", SECRET),
+                      "backends",
+                      backends(),
+                      "sticky",
+                      "sticky cookie srv_id expires=1h path=/coffee",
+                      "secret",
+                      SECRET),
                   "/coffee/*");
               proxy(context, Map.of(), "/");
             });

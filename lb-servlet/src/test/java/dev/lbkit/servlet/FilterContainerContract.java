@@ -3,12 +3,12 @@ package dev.lbkit.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
 import dev.lbkit.core.Upstream;
-import dev.lbkit.cookie.SessionPersistence;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What {@link LoadBalancingFilter} does in a servlet container, declared only by init-params as
- * {@code web.xml} declares it: the same tests for every supported container, each subclass
- * starting its own ({@link JettyFilterContainerTest}, {@link TomcatFilterContainerTest}).
+ * {@code web.xml} declares it: the same tests for every supported container, each subclass starting
+ * its own ({@link JettyFilterContainerTest}, {@link TomcatFilterContainerTest}).
  */
 abstract class FilterContainerContract {
   static final String SECRET = "container-test-secret-0123456789abcdef";
@@ -119,7 +119,8 @@ abstract class FilterContainerContract {
         .containsEntry("Path", FilterContainer.CONTEXT_PATH + "/tea");
     ZonedDateTime expires =
         ZonedDateTime.parse(
-            attributes.get("Expires"), DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT));
+            attributes.get("Expires"),
+            DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT));
     assertThat(expires).isCloseTo(ZonedDateTime.now().plusHours(24), within());
 
     String cookie = Http.cookiePair(setCookie);
@@ -149,7 +150,8 @@ abstract class FilterContainerContract {
     assertThat(failed.headers().allValues("Set-Cookie")).isEmpty();
 
     HttpResponse<String> moved = Http.get(c.uri("/tea"), "Cookie", cookie);
-    assertThat(moved.body()).isEqualTo("backend=" + other + " reason=REBALANCED_FAILED upstream=tea");
+    assertThat(moved.body())
+        .isEqualTo("backend=" + other + " reason=REBALANCED_FAILED upstream=tea");
     String newCookie = Http.cookiePair(sessionCookie(moved));
     assertThat(newCookie).startsWith("cookie-tea=").isNotEqualTo(cookie);
     for (int i = 0; i < 3; i++) {
@@ -176,8 +178,7 @@ abstract class FilterContainerContract {
   @Test
   void noBackendCanBeLeftToTheApplication() throws Exception {
     FilterContainer c =
-        start(
-            Map.of("backends", "tea-1 10.0.0.1:8080 down", "noBackend", "chain"), "/tea");
+        start(Map.of("backends", "tea-1 10.0.0.1:8080 down", "noBackend", "chain"), "/tea");
     HttpResponse<String> response = Http.get(c.uri("/tea"));
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("backend=none reason=NO_BACKEND upstream=tea");
@@ -206,7 +207,8 @@ abstract class FilterContainerContract {
   void malformedSessionCookiesStartANewSession() throws Exception {
     FilterContainer c = start(teaSession(), "/tea");
     for (String bad :
-        List.of("cookie-tea=", "cookie-tea=%%%", "cookie-tea=\"x", "cookie-tea=" + "A".repeat(3000))) {
+        List.of(
+            "cookie-tea=", "cookie-tea=%%%", "cookie-tea=\"x", "cookie-tea=" + "A".repeat(3000))) {
       HttpResponse<String> response = Http.get(c.uri("/tea"), "Cookie", bad);
       assertThat(response.statusCode()).as(bad).isEqualTo(200);
       assertThat(response.body()).as(bad).contains("reason=NEW_SESSION");
@@ -265,7 +267,9 @@ abstract class FilterContainerContract {
           // One session cookie, the backend's that served: the dead one's was replaced.
           String cookie = Http.cookiePair(sessionCookie(response));
           HttpResponse<String> again = Http.get(c.uri("/tea?mode=" + mode), "Cookie", cookie);
-          assertThat(again.body()).as(mode).isEqualTo("served-by=tea-2 attempt=1 reason=STICKY_HIT moved=");
+          assertThat(again.body())
+              .as(mode)
+              .isEqualTo("served-by=tea-2 attempt=1 reason=STICKY_HIT moved=");
           assertThat(again.headers().allValues("Set-Cookie")).isEmpty();
         }
         // Round robin starts new sessions on the dead backend too: those went through a retry.
@@ -365,7 +369,8 @@ abstract class FilterContainerContract {
     assertThat(toOne).isEqualTo(6);
 
     // Removing a backend: its sessions move, new ones never reach it.
-    assertThat(Http.get(c.uri("/admin?admin=remove&backend=tea-2")).body()).isEqualTo("changed=true");
+    assertThat(Http.get(c.uri("/admin?admin=remove&backend=tea-2")).body())
+        .isEqualTo("changed=true");
     assertThat(Http.get(c.uri("/admin?admin=list")).body()).isEqualTo("tea=tea(tea-1 UP w3);");
     for (int i = 0; i < 3; i++) {
       assertThat(DecisionServlet.backend(Http.get(c.uri("/tea")).body())).isEqualTo("tea-1");
@@ -377,7 +382,8 @@ abstract class FilterContainerContract {
   @Test
   void aDestroyedFilterLeavesTheRegistry() throws Exception {
     LoadBalancingFilter filter =
-        LoadBalancingFilter.builder(LoadBalancer.of(Upstream.of("code", Backend.of("c-1", "10.0.0.3", 80))))
+        LoadBalancingFilter.builder(
+                LoadBalancer.of(Upstream.of("code", Backend.of("c-1", "10.0.0.3", 80))))
             .build();
     jakarta.servlet.ServletContext[] context = new jakarta.servlet.ServletContext[1];
     FilterContainer.WebApp app = new FilterContainer.WebApp();

@@ -31,8 +31,7 @@ final class Gateway implements AutoCloseable {
     Server server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     http.setRequestHeaderSize(requestHeaderSize);
-    ServerConnector connector =
-        new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);

@@ -119,8 +119,8 @@ final class HelloBackend implements AutoCloseable {
 
   /**
    * A connector that can drop its connections at once. Every accepted socket is recorded before
-   * Jetty sees it ({@code configure} runs on the acceptor thread, ahead of the selector), so that
-   * a socket accepted while stopping is closed too instead of left open without a reader.
+   * Jetty sees it ({@code configure} runs on the acceptor thread, ahead of the selector), so that a
+   * socket accepted while stopping is closed too instead of left open without a reader.
    */
   private static final class KillableConnector extends ServerConnector {
     private final Object lock = new Object();
@@ -181,12 +181,22 @@ final class HelloBackend implements AutoCloseable {
               ? new byte[0]
               : request.getInputStream().readAllBytes();
       String text =
-          "Server address: 127.0.0.1:" + port + "\n"
-              + "Server name: " + name + "\n"
-              + "Date: " + NGINX_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)) + "\n"
-              + "URI: " + request.getRequestURI()
-              + (request.getQueryString() == null ? "" : "?" + request.getQueryString()) + "\n"
-              + "Request ID: " + requestId() + "\n"
+          "Server address: 127.0.0.1:"
+              + port
+              + "\n"
+              + "Server name: "
+              + name
+              + "\n"
+              + "Date: "
+              + NGINX_TIME.format(ZonedDateTime.now(ZoneOffset.UTC))
+              + "\n"
+              + "URI: "
+              + request.getRequestURI()
+              + (request.getQueryString() == null ? "" : "?" + request.getQueryString())
+              + "\n"
+              + "Request ID: "
+              + requestId()
+              + "\n"
               + forwardedFor(request)
               + (body.length > 0 ? "Body: " + new String(body, StandardCharsets.UTF_8) + "\n" : "");
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
@@ -207,8 +217,7 @@ final class HelloBackend implements AutoCloseable {
       }
       for (String pair : query.split("&")) {
         if (pair.startsWith(name + "=")) {
-          values.add(
-              URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8));
+          values.add(URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8));
         }
       }
       return values;

@@ -108,8 +108,8 @@ final class Http {
   }
 
   /**
-   * Sends {@code head} (request line and headers, lines ending in CRLF, without the empty line)
-   * as ISO-8859-1 bytes with {@code Connection: close}, and reads the whole response.
+   * Sends {@code head} (request line and headers, lines ending in CRLF, without the empty line) as
+   * ISO-8859-1 bytes with {@code Connection: close}, and reads the whole response.
    */
   static Raw raw(int port, String head) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {

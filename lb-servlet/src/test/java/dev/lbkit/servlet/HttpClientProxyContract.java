@@ -3,13 +3,13 @@ package dev.lbkit.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Availability;
 import dev.lbkit.core.BackendState;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
 import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.Upstream;
-import dev.lbkit.cookie.SessionPersistence;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,9 +103,7 @@ abstract class HttpClientProxyContract {
 
   private Map<String, String> teaSession() {
     return params(
-        "backends", backends(),
-        "sessionPersistence.sessionName", "cookie-tea",
-        "secret", SECRET);
+        "backends", backends(), "sessionPersistence.sessionName", "cookie-tea", "secret", SECRET);
   }
 
   private static List<String> startingWith(List<String> values, String prefix) {
@@ -244,19 +242,22 @@ abstract class HttpClientProxyContract {
     assertThat(response.statusCode()).isEqualTo(504);
     assertThat(response.body()).isEqualTo("504 Gateway Timeout\n");
     ProxyAssertions.assertNothingInFlight(lb);
-    assertThat(availabilities(lb)).containsExactlyInAnyOrder(Availability.FAILED, Availability.AVAILABLE);
+    assertThat(availabilities(lb))
+        .containsExactlyInAnyOrder(Availability.FAILED, Availability.AVAILABLE);
   }
 
   @Test
   void aResponseBodyThatStallsBreaksTheClientsConnectionAndFailsTheBackend() throws Exception {
     LoadBalancer lb = LoadBalancer.of(Upstream.of("tea", one.backend(), two.backend()));
     FilterContainer c = standalone(lb, "idleTimeout", "300ms");
-    HttpRequest request = HttpRequest.newBuilder(c.uri("/tea?stall")).timeout(Duration.ofSeconds(10)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(c.uri("/tea?stall")).timeout(Duration.ofSeconds(10)).build();
     // The client must not take a truncated body for a whole one.
     assertThatThrownBy(() -> CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray()))
         .isInstanceOf(IOException.class);
     ProxyAssertions.assertNothingInFlight(lb);
-    assertThat(availabilities(lb)).containsExactlyInAnyOrder(Availability.FAILED, Availability.AVAILABLE);
+    assertThat(availabilities(lb))
+        .containsExactlyInAnyOrder(Availability.FAILED, Availability.AVAILABLE);
   }
 
   @Test
@@ -267,7 +268,8 @@ abstract class HttpClientProxyContract {
     assertThat(response.statusCode()).isEqualTo(502);
     assertThat(response.body()).startsWith("Server name: tea-");
     ProxyAssertions.assertNothingInFlight(lb);
-    assertThat(availabilities(lb)).containsExactlyInAnyOrder(Availability.FAILED, Availability.AVAILABLE);
+    assertThat(availabilities(lb))
+        .containsExactlyInAnyOrder(Availability.FAILED, Availability.AVAILABLE);
   }
 
   @Test
@@ -275,14 +277,18 @@ abstract class HttpClientProxyContract {
     LoadBalancer lb = LoadBalancer.of(Upstream.of("tea", one.backend()));
     FilterContainer c = standalone(lb);
     HttpRequest request =
-        HttpRequest.newBuilder(c.uri("/bulk?size=" + LARGE + "&gate")).timeout(Duration.ofSeconds(30)).build();
-    HttpResponse<InputStream> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest.newBuilder(c.uri("/bulk?size=" + LARGE + "&gate"))
+            .timeout(Duration.ofSeconds(30))
+            .build();
+    HttpResponse<InputStream> response =
+        CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
     try (InputStream in = response.body()) {
       // The backend holds back everything after its first 64 KiB until the client has those:
       // a proxy that buffered the body would never pass them on.
-      byte[] head = CompletableFuture.supplyAsync(() -> readExactly(in, JdkBackend.GATE_BYTES))
-          .get(10, TimeUnit.SECONDS);
+      byte[] head =
+          CompletableFuture.supplyAsync(() -> readExactly(in, JdkBackend.GATE_BYTES))
+              .get(10, TimeUnit.SECONDS);
       assertThat(head).hasSize(JdkBackend.GATE_BYTES);
       one.openGate();
       byte[] buffer = new byte[65536];
@@ -334,7 +340,11 @@ abstract class HttpClientProxyContract {
                 Thread.currentThread().interrupt();
               }
             }
-            int n = (int) Math.min(Math.min(len, 8192), Math.min(LARGE - sent, 1024 * 1024 - sent % (1024 * 1024)));
+            int n =
+                (int)
+                    Math.min(
+                        Math.min(len, 8192),
+                        Math.min(LARGE - sent, 1024 * 1024 - sent % (1024 * 1024)));
             for (int i = 0; i < n; i++) {
               b[off + i] = JdkBackend.pattern(sent + i);
             }
@@ -346,7 +356,9 @@ abstract class HttpClientProxyContract {
     HttpRequest request =
         HttpRequest.newBuilder(c.uri("/upload"))
             .timeout(Duration.ofSeconds(60))
-            .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> upload), LARGE))
+            .POST(
+                HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(() -> upload), LARGE))
             .build();
     HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
@@ -364,7 +376,11 @@ abstract class HttpClientProxyContract {
         socket.setSoTimeout(10_000);
         OutputStream out = socket.getOutputStream();
         out.write(
-            ("GET " + FilterContainer.CONTEXT_PATH + "/bulk?size=" + LARGE + " HTTP/1.1\r\n"
+            ("GET "
+                    + FilterContainer.CONTEXT_PATH
+                    + "/bulk?size="
+                    + LARGE
+                    + " HTTP/1.1\r\n"
                     + "Host: cafe\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
@@ -384,7 +400,9 @@ abstract class HttpClientProxyContract {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(
-          ("GET " + FilterContainer.CONTEXT_PATH + "/tea?hop HTTP/1.1\r\n"
+          ("GET "
+                  + FilterContainer.CONTEXT_PATH
+                  + "/tea?hop HTTP/1.1\r\n"
                   + "Host: cafe\r\n"
                   + "Connection: close, X-Client-Hop\r\n"
                   + "X-Client-Hop: secret\r\n"
@@ -426,10 +444,14 @@ abstract class HttpClientProxyContract {
     String body =
         Http.get(
                 c.uri("/tea"),
-                "X-Forwarded-For", "203.0.113.7",
-                "X-Forwarded-Host", "evil.example",
-                "X-Forwarded-Proto", "https",
-                "Forwarded", "for=192.0.2.60;proto=https")
+                "X-Forwarded-For",
+                "203.0.113.7",
+                "X-Forwarded-Host",
+                "evil.example",
+                "X-Forwarded-Proto",
+                "https",
+                "Forwarded",
+                "for=192.0.2.60;proto=https")
             .body()
             .toLowerCase(Locale.ROOT);
     assertThat(body)
@@ -439,7 +461,8 @@ abstract class HttpClientProxyContract {
         .contains("> x-forwarded-host: " + host + "\n")
         .contains(
             "> forwarded: for=192.0.2.60;proto=https, by=\"127.0.0.1\";for=\"127.0.0.1\";host=\""
-                + host + "\";proto=http\n")
+                + host
+                + "\";proto=http\n")
         .containsPattern("> via: 1\\.1 \\S+\n")
         .doesNotContain("evil.example")
         .doesNotContain("proto: https");

@@ -66,7 +66,8 @@ class InFlightStressTest {
                   while (running.get()) {
                     HttpResponse<String> response =
                         t(() -> Http.post(gateway.uri("/stress"), "payload"));
-                    statuses.computeIfAbsent(response.statusCode(), s -> new AtomicInteger())
+                    statuses
+                        .computeIfAbsent(response.statusCode(), s -> new AtomicInteger())
                         .incrementAndGet();
                     requests.incrementAndGet();
                   }
@@ -89,7 +90,9 @@ class InFlightStressTest {
         f.get(20, TimeUnit.SECONDS); // rethrows what a client thread threw
       }
       clients.shutdown();
-      assertThat(clients.awaitTermination(10, TimeUnit.SECONDS)).as("client threads ended").isTrue();
+      assertThat(clients.awaitTermination(10, TimeUnit.SECONDS))
+          .as("client threads ended")
+          .isTrue();
     } finally {
       clients.shutdownNow();
       gateway.close();

@@ -8,15 +8,15 @@ import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.SessionAffinity;
 import jakarta.servlet.ServletException;
-import java.util.LinkedHashMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class InitParametersTest {
   private static final String BACKENDS = "tea-1 10.0.0.1:8080, tea-2 10.0.0.2:8080";
@@ -194,7 +194,8 @@ class InitParametersTest {
                     "sessionPersistence.sessionName", "cookie-tea",
                     "sticky", "sticky cookie srv_id"))
         .isInstanceOf(ServletException.class)
-        .hasMessageStartingWith("init-param sticky: set together with sessionPersistence.sessionName");
+        .hasMessageStartingWith(
+            "init-param sticky: set together with sessionPersistence.sessionName");
     assertThatThrownBy(
             () -> parse("backends", BACKENDS, "method", "least_conn", "load-balance", "ewma"))
         .isInstanceOf(ServletException.class)
@@ -213,8 +214,8 @@ class InitParametersTest {
                     "sessionPersistence.type", "Cookie",
                     "sessionPersistence.absoluteTimeout", "24h",
                     "sessionPersistence.cookieConfig.lifetimeType", "Permanent",
-                    "secret", "0123456789abcdef0123456789abcdef")
-                ).affinity())
+                    "secret", "0123456789abcdef0123456789abcdef"))
+                .affinity())
         .isNotSameAs(SessionAffinity.none());
     assertThat(
             lb(parse(
@@ -222,15 +223,15 @@ class InitParametersTest {
                     "nginx.ingress.kubernetes.io/affinity", "cookie",
                     "session-cookie-name", "INGRESSCOOKIE",
                     "affinity-mode", "persistent",
-                    "secretEnv", "LBKIT_TEST_SESSION_SECRET")
-                ).affinity())
+                    "secretEnv", "LBKIT_TEST_SESSION_SECRET"))
+                .affinity())
         .isNotSameAs(SessionAffinity.none());
     assertThat(
             lb(parse(
                     "backends", BACKENDS,
                     "sticky", "sticky cookie srv_id expires=1h path=/tea",
-                    "insecureUnsignedTokens", "true")
-                ).affinity())
+                    "insecureUnsignedTokens", "true"))
+                .affinity())
         .isNotSameAs(SessionAffinity.none());
   }
 
@@ -244,18 +245,20 @@ class InitParametersTest {
                 + " or secretFile=/path/to/file")
         .hasMessageContaining("insecureUnsignedTokens=true");
     assertThatThrownBy(
-            () -> parse(
-                "backends", BACKENDS,
-                "sticky", "sticky cookie srv_id",
-                "secret", "0123456789abcdef0123456789abcdef",
-                "insecureUnsignedTokens", "true"))
+            () ->
+                parse(
+                    "backends", BACKENDS,
+                    "sticky", "sticky cookie srv_id",
+                    "secret", "0123456789abcdef0123456789abcdef",
+                    "insecureUnsignedTokens", "true"))
         .hasMessageStartingWith("init-param insecureUnsignedTokens: true together with secret");
     assertThatThrownBy(
-            () -> parse(
-                "backends", BACKENDS,
-                "sticky", "sticky cookie srv_id",
-                "secret", "0123456789abcdef0123456789abcdef",
-                "secretEnv", "LBKIT_TEST_SESSION_SECRET"))
+            () ->
+                parse(
+                    "backends", BACKENDS,
+                    "sticky", "sticky cookie srv_id",
+                    "secret", "0123456789abcdef0123456789abcdef",
+                    "secretEnv", "LBKIT_TEST_SESSION_SECRET"))
         .hasMessageStartingWith("init-param secretEnv: set together with secret (expected: one of");
   }
 
@@ -264,10 +267,11 @@ class InitParametersTest {
   @Test
   void anUnresolvedPlaceholderIsRefused() {
     assertThatThrownBy(
-            () -> parse(
-                "backends", BACKENDS,
-                "sticky", "sticky cookie srv_id",
-                "secret", "${env.LBKIT_SESSION_SECRET}"))
+            () ->
+                parse(
+                    "backends", BACKENDS,
+                    "sticky", "sticky cookie srv_id",
+                    "secret", "${env.LBKIT_SESSION_SECRET}"))
         .isInstanceOf(ServletException.class)
         .hasMessageStartingWith(
             "init-param secret: secrets[0]: an unresolved ${...} placeholder (expected: the secret"
@@ -276,22 +280,34 @@ class InitParametersTest {
 
   @Test
   void secretsFromTheEnvironmentOrAFile(@TempDir Path dir) throws Exception {
-    Path file = Files.writeString(dir.resolve("session-secret"), "Zr0Q8wLk3N5vB1xT7cJ4mH9pD2sF6gY0\n");
+    Path file =
+        Files.writeString(dir.resolve("session-secret"), "Zr0Q8wLk3N5vB1xT7cJ4mH9pD2sF6gY0\n");
     SessionAffinity fromFile =
-        lb(parse("backends", BACKENDS, "sticky", "sticky cookie srv_id", "secretFile", file.toString()))
+        lb(parse(
+                "backends",
+                BACKENDS,
+                "sticky",
+                "sticky cookie srv_id",
+                "secretFile",
+                file.toString()))
             .affinity();
     assertThat(fromFile.toString()).contains("srv_id");
     assertThatThrownBy(
-            () -> parse(
-                "backends", BACKENDS,
-                "sticky", "sticky cookie srv_id",
-                "secretFile", dir.resolve("missing").toString()))
+            () ->
+                parse(
+                    "backends",
+                    BACKENDS,
+                    "sticky",
+                    "sticky cookie srv_id",
+                    "secretFile",
+                    dir.resolve("missing").toString()))
         .hasMessageStartingWith("init-param secretFile: secretFile: " + dir.resolve("missing"));
     assertThatThrownBy(
-            () -> parse(
-                "backends", BACKENDS,
-                "sticky", "sticky cookie srv_id",
-                "secretEnv", "LBKIT_NO_SUCH_VARIABLE"))
+            () ->
+                parse(
+                    "backends", BACKENDS,
+                    "sticky", "sticky cookie srv_id",
+                    "secretEnv", "LBKIT_NO_SUCH_VARIABLE"))
         .hasMessageStartingWith(
             "init-param secretEnv: secretEnv: LBKIT_NO_SUCH_VARIABLE is unset (expected:");
   }

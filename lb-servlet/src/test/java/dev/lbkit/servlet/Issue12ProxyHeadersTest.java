@@ -83,7 +83,8 @@ class Issue12ProxyHeadersTest {
         Http.get(
             cafe.gateway.uri(
                 "/tea?setCookie="
-                    + java.net.URLEncoder.encode(appCookie, java.nio.charset.StandardCharsets.UTF_8)));
+                    + java.net.URLEncoder.encode(
+                        appCookie, java.nio.charset.StandardCharsets.UTF_8)));
     List<String> setCookies = first.headers().allValues("Set-Cookie");
     assertThat(setCookies).hasSize(2).contains(appCookie);
   }
@@ -112,7 +113,8 @@ class Issue12ProxyHeadersTest {
   void standaloneProxyKeepsItsSessionCookieBesideTheBackendsOwn() throws Exception {
     cafe = Cafe.open();
     LoadBalancer lb =
-        LoadBalancer.builder(Upstream.of("tea", cafe.get("tea-1").backend(), cafe.get("tea-2").backend()))
+        LoadBalancer.builder(
+                Upstream.of("tea", cafe.get("tea-1").backend(), cafe.get("tea-2").backend()))
             .affinity(Cafe.teaSession().build().toAffinity())
             .build();
     standalone =
@@ -182,13 +184,18 @@ class Issue12ProxyHeadersTest {
     HttpResponse<String> response =
         Http.get(
             cafe.gateway.uri("/latte"),
-            "X-Forwarded-For", "203.0.113.7",
-            "X-Forwarded-Proto", "https",
-            "X-Forwarded-Host", "evil.example");
+            "X-Forwarded-For",
+            "203.0.113.7",
+            "X-Forwarded-Proto",
+            "https",
+            "X-Forwarded-Host",
+            "evil.example");
     String body = response.body();
     // X-Forwarded-For: the client's value kept and the peer appended ($proxy_add_x_forwarded_for);
     // Proto and Host: the gateway's own, replacing the client's.
-    assertThat(body).containsPattern("X-Forwarded-For: 203\\.0\\.113\\.7(, |\nX-Forwarded-For: )127\\.0\\.0\\.1");
+    assertThat(body)
+        .containsPattern(
+            "X-Forwarded-For: 203\\.0\\.113\\.7(, |\nX-Forwarded-For: )127\\.0\\.0\\.1");
     assertThat(body).contains("X-Forwarded-Proto: http\n").doesNotContain("https");
     assertThat(body).doesNotContain("evil.example");
   }
@@ -196,8 +203,10 @@ class Issue12ProxyHeadersTest {
   @Test
   void clientsForwardedIsExtendedWhenWellFormedAndReplacedWhenNot() throws Exception {
     cafe = Cafe.open();
-    String ours = "by=\"127.0.0.1\";for=\"127.0.0.1\";host=\"127.0.0.1:" + cafe.gateway.port()
-        + "\";proto=http";
+    String ours =
+        "by=\"127.0.0.1\";for=\"127.0.0.1\";host=\"127.0.0.1:"
+            + cafe.gateway.port()
+            + "\";proto=http";
     String extended =
         Http.get(cafe.gateway.uri("/latte"), "Forwarded", "for=192.0.2.60;proto=https").body();
     assertThat(extended).contains("Forwarded: for=192.0.2.60;proto=https, " + ours + "\n");

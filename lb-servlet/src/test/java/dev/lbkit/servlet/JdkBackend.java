@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 
 /**
- * A backend on the JDK's own HTTP server, so that it runs beside any servlet container (it needs
- * no Servlet API). It answers, by query parameter:
+ * A backend on the JDK's own HTTP server, so that it runs beside any servlet container (it needs no
+ * Servlet API). It answers, by query parameter:
  *
  * <ul>
  *   <li>by default: {@code Server name: NAME}, {@code URI: ...}, one {@code > Name: value} line per
@@ -33,8 +33,8 @@ import java.util.zip.CRC32;
  *       {@code &gate} it sends 64 KiB, then waits until {@link #openGate} before the rest;
  *   <li>{@code sleep=MS}: waits before answering; {@code stall}: sends its head and 1 KiB, then
  *       nothing for 30 s;
- *   <li>{@code status=N}: that status; {@code setCookie=V} (repeatable): that Set-Cookie;
- *       {@code hop}: hop-by-hop headers and {@code X-End-To-End: kept}.
+ *   <li>{@code status=N}: that status; {@code setCookie=V} (repeatable): that Set-Cookie; {@code
+ *       hop}: hop-by-hop headers and {@code X-End-To-End: kept}.
  * </ul>
  */
 final class JdkBackend implements AutoCloseable {
@@ -45,6 +45,7 @@ final class JdkBackend implements AutoCloseable {
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private final AtomicInteger requests = new AtomicInteger();
   private final CountDownLatch gate = new CountDownLatch(1);
+
   /** Counted down once an uploaded body's first 64 KiB arrived. */
   final CountDownLatch uploadStarted = new CountDownLatch(1);
 
@@ -186,7 +187,8 @@ final class JdkBackend implements AutoCloseable {
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
       String key = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       values.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
     }
     return values;

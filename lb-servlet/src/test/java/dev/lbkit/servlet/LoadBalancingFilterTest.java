@@ -2,6 +2,7 @@ package dev.lbkit.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Availability;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
@@ -9,7 +10,6 @@ import dev.lbkit.core.Decision;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.Upstream;
-import dev.lbkit.cookie.SessionPersistence;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -218,7 +218,8 @@ class LoadBalancingFilterTest {
     HttpResponse<String> response = Http.get(gateway.uri("/"));
     assertThat(response.statusCode()).isGreaterThanOrEqualTo(500);
     ProxyAssertions.assertNothingInFlight(lb);
-    assertThat(availabilities(lb)).containsExactlyInAnyOrder(Availability.FAILED, Availability.AVAILABLE);
+    assertThat(availabilities(lb))
+        .containsExactlyInAnyOrder(Availability.FAILED, Availability.AVAILABLE);
   }
 
   @Test
@@ -238,7 +239,8 @@ class LoadBalancingFilterTest {
     HttpResponse<String> response = Http.get(gateway.uri("/"));
     assertThat(response.statusCode()).isEqualTo(500);
     ProxyAssertions.assertNothingInFlight(lb);
-    assertThat(availabilities(lb)).containsExactlyInAnyOrder(Availability.FAILED, Availability.AVAILABLE);
+    assertThat(availabilities(lb))
+        .containsExactlyInAnyOrder(Availability.FAILED, Availability.AVAILABLE);
   }
 
   @Test
@@ -258,7 +260,8 @@ class LoadBalancingFilterTest {
     assertThat(Http.get(gateway.uri("/?status=502")).statusCode()).isEqualTo(502);
     assertThat(availabilities(lb)).containsOnly(Availability.AVAILABLE);
     assertThat(Http.get(gateway.uri("/?status=599")).statusCode()).isEqualTo(599);
-    assertThat(availabilities(lb)).containsExactlyInAnyOrder(Availability.FAILED, Availability.AVAILABLE);
+    assertThat(availabilities(lb))
+        .containsExactlyInAnyOrder(Availability.FAILED, Availability.AVAILABLE);
   }
 
   @Test
@@ -323,8 +326,12 @@ class LoadBalancingFilterTest {
                             request.getRequestDispatcher("/target").forward(request, response);
                             return;
                           }
-                          response.getWriter().print(List.of(lb.upstream().snapshot().inFlight(0),
-                              lb.upstream().snapshot().inFlight(1)));
+                          response
+                              .getWriter()
+                              .print(
+                                  List.of(
+                                      lb.upstream().snapshot().inFlight(0),
+                                      lb.upstream().snapshot().inFlight(1)));
                         }
                       }),
                   "/*");
@@ -336,8 +343,10 @@ class LoadBalancingFilterTest {
 
   @Test
   void aFilterOverATrafficSplitListsTheMembersUpstreams() throws Exception {
-    LoadBalancer v1 = LoadBalancer.of(Upstream.of("espresso-v1", Backend.of("v1-a", "10.0.1.1", 80)));
-    LoadBalancer v2 = LoadBalancer.of(Upstream.of("espresso-v2", Backend.of("v2-a", "10.0.2.1", 80)));
+    LoadBalancer v1 =
+        LoadBalancer.of(Upstream.of("espresso-v1", Backend.of("v1-a", "10.0.1.1", 80)));
+    LoadBalancer v2 =
+        LoadBalancer.of(Upstream.of("espresso-v2", Backend.of("v2-a", "10.0.2.1", 80)));
     dev.lbkit.core.TrafficSplit split =
         dev.lbkit.core.TrafficSplit.builder().member("v1", v1, 90).member("v2", v2, 10).build();
     start(

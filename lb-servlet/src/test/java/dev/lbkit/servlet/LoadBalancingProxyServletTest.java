@@ -122,8 +122,10 @@ class LoadBalancingProxyServletTest {
               context.addServlet(proxy, "/*");
             });
     one.stop();
-    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    java.net.http.HttpClient client =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build();
     for (int i = 0; i < 4; i++) {
       java.net.http.HttpRequest request =
           java.net.http.HttpRequest.newBuilder(gateway.uri("/order"))
@@ -133,7 +135,9 @@ class LoadBalancingProxyServletTest {
       HttpResponse<String> response =
           client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.body()).contains("Server name: latte-2\n").contains("Body: flat white " + i + "\n");
+      assertThat(response.body())
+          .contains("Server name: latte-2\n")
+          .contains("Body: flat white " + i + "\n");
     }
     assertNothingInFlight(lb);
   }

@@ -1,9 +1,9 @@
 package dev.lbkit.servlet;
 
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.Upstream;
-import dev.lbkit.cookie.SessionPersistence;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
@@ -47,7 +47,8 @@ public final class PerfGateway {
     } else if (args.length >= 4 && args[0].equals("gateway")) {
       gateway(Integer.parseInt(args[1]), args[2], List.of(args).subList(3, args.length));
     } else {
-      System.err.println("usage: PerfGateway backends NAME... | gateway PORT plain|filter|cookie HOST:PORT...");
+      System.err.println(
+          "usage: PerfGateway backends NAME... | gateway PORT plain|filter|cookie HOST:PORT...");
       System.exit(2);
     }
   }
@@ -91,7 +92,8 @@ public final class PerfGateway {
         proxy = new ServletHolder(new LoadBalancingProxyServlet());
         break;
       default:
-        throw new IllegalArgumentException("mode: " + mode + " (expected: plain, filter or cookie)");
+        throw new IllegalArgumentException(
+            "mode: " + mode + " (expected: plain, filter or cookie)");
     }
     proxy.setAsyncSupported(true);
     context.addServlet(proxy, "/*");

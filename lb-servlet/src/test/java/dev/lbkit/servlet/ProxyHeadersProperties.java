@@ -6,7 +6,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
 class ProxyHeadersProperties {
-  /** A client's Forwarded value is judged, never thrown on; one judged well-formed can be extended. */
+  /**
+   * A client's Forwarded value is judged, never thrown on; one judged well-formed can be extended.
+   */
   @Property
   void anyForwardedValueIsJudgedWithoutThrowing(@ForAll String value) {
     if (ProxyHeaders.isWellFormedForwarded(value)) {

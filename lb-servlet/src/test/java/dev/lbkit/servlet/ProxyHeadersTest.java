@@ -50,8 +50,15 @@ class ProxyHeadersTest {
   void hopByHopHeadersInAnyCase() {
     for (String name :
         List.of(
-            "Connection", "keep-alive", "Proxy-Connection", "Proxy-Authenticate",
-            "PROXY-AUTHORIZATION", "TE", "Trailer", "Transfer-Encoding", "Upgrade")) {
+            "Connection",
+            "keep-alive",
+            "Proxy-Connection",
+            "Proxy-Authenticate",
+            "PROXY-AUTHORIZATION",
+            "TE",
+            "Trailer",
+            "Transfer-Encoding",
+            "Upgrade")) {
       assertThat(ProxyHeaders.isHopByHop(name)).as(name).isTrue();
     }
     for (String name : List.of("Set-Cookie", "Content-Length", "Trailers", "Proxy", "Host")) {

@@ -2,10 +2,10 @@ package dev.lbkit.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.Selector;
 import dev.lbkit.core.Upstream;
-import dev.lbkit.cookie.SessionPersistence;
 import jakarta.servlet.DispatcherType;
 import java.net.http.HttpResponse;
 import java.util.EnumSet;

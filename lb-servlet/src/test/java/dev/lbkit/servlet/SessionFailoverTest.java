@@ -2,9 +2,9 @@ package dev.lbkit.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.core.BackendState;
 import dev.lbkit.core.PassiveHealth;
-import dev.lbkit.cookie.SessionPersistence;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

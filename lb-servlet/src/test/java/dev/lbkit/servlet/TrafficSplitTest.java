@@ -213,8 +213,7 @@ class TrafficSplitTest {
             });
     String body = Http.get(gateway.uri("/canary")).body();
     assertThat(body)
-        .isEqualTo(
-            "members=[espresso-v2] reason=NEW_SESSION loadBalancerIsTheMembers=true\n");
+        .isEqualTo("members=[espresso-v2] reason=NEW_SESSION loadBalancerIsTheMembers=true\n");
     assertNothingInFlight(split);
 
     split.setWeight("espresso-v2", 0);

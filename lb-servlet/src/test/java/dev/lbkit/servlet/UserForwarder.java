@@ -51,8 +51,14 @@ final class UserForwarder extends HttpServlet {
       }
       decision.report(Outcome.SUCCESS);
       out.print(
-          "served-by=" + backend.id() + " attempt=" + decision.attempt() + " reason="
-              + decision.reason() + " moved=" + moved);
+          "served-by="
+              + backend.id()
+              + " attempt="
+              + decision.attempt()
+              + " reason="
+              + decision.reason()
+              + " moved="
+              + moved);
       return;
     }
     response.setStatus(502);

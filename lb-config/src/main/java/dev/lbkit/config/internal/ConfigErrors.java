@@ -4,7 +4,9 @@ import dev.lbkit.config.Durations;
 import java.time.Duration;
 import java.util.function.Function;
 
-/** Re-labels errors of lbkit's own builders and parsers with the field of the source configuration. */
+/**
+ * Re-labels errors of lbkit's own builders and parsers with the field of the source configuration.
+ */
 public final class ConfigErrors {
   private static final String DURATION_PREFIX = "duration: ";
 

@@ -8,10 +8,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One object of a configuration read from plain Java maps (as a YAML or JSON library, a web.xml
- * or a properties file yields them), with typed getters whose errors name the field by its full
- * path ({@code sessionPersistence.cookieConfig.lifetimeType}), quote the value and say what is
- * allowed.
+ * One object of a configuration read from plain Java maps (as a YAML or JSON library, a web.xml or
+ * a properties file yields them), with typed getters whose errors name the field by its full path
+ * ({@code sessionPersistence.cookieConfig.lifetimeType}), quote the value and say what is allowed.
  *
  * <p>Lenient where YAML is: a boolean may be {@code true} or the string {@code "true"}, a number
  * may be a {@link Number} or a string of digits, so that annotation values (always strings) and
@@ -32,8 +31,7 @@ public final class ConfigNode {
     Objects.requireNonNull(values, path);
     for (Object key : values.keySet()) {
       if (!(key instanceof String)) {
-        throw new IllegalArgumentException(
-            path + ": key " + key + " (expected: string keys)");
+        throw new IllegalArgumentException(path + ": key " + key + " (expected: string keys)");
       }
     }
     return new ConfigNode(path, values);
@@ -99,7 +97,9 @@ public final class ConfigNode {
     return value;
   }
 
-  /** A boolean field ({@code true}/{@code false}, or those strings in any case), or {@code null}. */
+  /**
+   * A boolean field ({@code true}/{@code false}, or those strings in any case), or {@code null}.
+   */
   public @Nullable Boolean bool(String key) {
     Object value = values.get(key);
     if (value == null) {

@@ -38,7 +38,9 @@ public final class CookiePaths {
             + " wildcard, so set the cookie path explicitly)",
         value);
     checkArgument(
-        value.startsWith("/"), "route path: %s (expected: an absolute path starting with /)", value);
+        value.startsWith("/"),
+        "route path: %s (expected: an absolute path starting with /)",
+        value);
     String path = value;
     while (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);

@@ -9,13 +9,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns an nginx complex value used as a hash key ({@code $remote_addr}, {@code
- * $http_x_user$arg_id}, {@code "tenant-$cookie_tenant"}) into a {@link KeyExtractor} that reads
- * the same parts of a {@link RequestContext}.
+ * $http_x_user$arg_id}, {@code "tenant-$cookie_tenant"}) into a {@link KeyExtractor} that reads the
+ * same parts of a {@link RequestContext}.
  *
- * <p>A single variable maps to lb-hash's own extractor; several parts (variables and literal
- * text) are concatenated as nginx evaluates the value. A variable that lbkit cannot read from a
- * request, or that would not give what the configuration meant, is an error that lists the
- * supported ones and, where it helps, says why.
+ * <p>A single variable maps to lb-hash's own extractor; several parts (variables and literal text)
+ * are concatenated as nginx evaluates the value. A variable that lbkit cannot read from a request,
+ * or that would not give what the configuration meant, is an error that lists the supported ones
+ * and, where it helps, says why.
  */
 public final class NginxVariables {
   /** What an error lists as supported. */
@@ -29,8 +29,8 @@ public final class NginxVariables {
    * The extractor for {@code expression}.
    *
    * @param field what the error names, such as {@code hash key}
-   * @throws IllegalArgumentException for an empty expression, a malformed variable, or one that
-   *     is not supported
+   * @throws IllegalArgumentException for an empty expression, a malformed variable, or one that is
+   *     not supported
    */
   public static KeyExtractor keyOf(String field, String expression) {
     if (expression.isEmpty()) {

@@ -1,7 +1,7 @@
 package dev.lbkit.cookie.internal;
 
-import dev.lbkit.core.RequestContext;
 import dev.lbkit.cookie.CookieAttributes;
+import dev.lbkit.core.RequestContext;
 
 /**
  * The attributes that follow a cookie's value in {@code Set-Cookie}, written once per variant so

@@ -7,11 +7,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Finds a route in a raw {@code Cookie} header or request path without allocating: a session id
- * such as {@code 8F3A...C1.node1} carries its route after the last dot (Tomcat appends {@code
- * "." + jvmRoute}; mod_proxy_balancer's own {@code ROUTEID} cookie holds {@code ".route"}).
+ * such as {@code 8F3A...C1.node1} carries its route after the last dot (Tomcat appends {@code "." +
+ * jvmRoute}; mod_proxy_balancer's own {@code ROUTEID} cookie holds {@code ".route"}).
  *
- * <p>Everything here is lenient and total: any input, however malformed, yields a binding or
- * {@code null}, never an exception.
+ * <p>Everything here is lenient and total: any input, however malformed, yields a binding or {@code
+ * null}, never an exception.
  */
 public final class RouteScan {
   private RouteScan() {}
@@ -25,7 +25,11 @@ public final class RouteScan {
    *     which servers and clients spell variously)
    */
   public static @Nullable Binding inCookies(
-      PoolSnapshot pool, RouteTable<?> table, @Nullable String header, String name, boolean ignoreCase) {
+      PoolSnapshot pool,
+      RouteTable<?> table,
+      @Nullable String header,
+      String name,
+      boolean ignoreCase) {
     if (header == null) {
       return null;
     }

@@ -3,7 +3,6 @@ package dev.lbkit.cookie.internal;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Binding;
 import dev.lbkit.core.PoolSnapshot;
-import dev.lbkit.core.ResponseHeader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,13 +11,13 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The route labels of one backend set ({@link Backend#route()}), looked up by a region of a
- * request string without building a substring, with a ready {@link Binding} and route cookie per
- * backend (of the type {@code C} the affinity writes). Built once per snapshot; immutable.
+ * The route labels of one backend set ({@link Backend#route()}), looked up by a region of a request
+ * string without building a substring, with a ready {@link Binding} and route cookie per backend
+ * (of the type {@code C} the affinity writes). Built once per snapshot; immutable.
  *
- * <p>Several backends may carry the same label (a misconfiguration, but not one an upstream
- * change may fail on): the lookup then prefers the first that can take a session, as
- * mod_proxy_balancer's {@code find_route_worker} skips unusable workers of a route.
+ * <p>Several backends may carry the same label (a misconfiguration, but not one an upstream change
+ * may fail on): the lookup then prefers the first that can take a session, as mod_proxy_balancer's
+ * {@code find_route_worker} skips unusable workers of a route.
  */
 public final class RouteTable<C> {
   private static final int[] NO_INDEXES = new int[0];
@@ -29,8 +28,7 @@ public final class RouteTable<C> {
   private final Binding[] bindings;
   private final List<@Nullable C> routeCookies;
 
-  private RouteTable(
-      Map<String, List<Integer>> byRoute, int size, Function<String, C> cookie) {
+  private RouteTable(Map<String, List<Integer>> byRoute, int size, Function<String, C> cookie) {
     int capacity = Integer.highestOneBit(Math.max(4, byRoute.size() * 2 + 1)) << 1;
     this.keys = new String[capacity];
     this.indexes = new int[capacity][];
@@ -67,8 +65,8 @@ public final class RouteTable<C> {
   /**
    * Indexes the route labels of {@code backends}.
    *
-   * @param routeCookie the headers that tell a client it belongs to a route (none when the
-   *     affinity writes no cookie)
+   * @param routeCookie the headers that tell a client it belongs to a route (none when the affinity
+   *     writes no cookie)
    */
   public static <C> RouteTable<C> of(List<Backend> backends, Function<String, C> routeCookie) {
     Map<String, List<Integer>> byRoute = new LinkedHashMap<>();
@@ -92,9 +90,9 @@ public final class RouteTable<C> {
   }
 
   /**
-   * The binding for the route spelled by {@code s[start, end)}, or {@code null} when no backend
-   * has that label. Route labels match exactly (case-sensitively), as Tomcat's {@code jvmRoute}
-   * and mod_proxy_balancer's {@code route=} do. Allocates nothing.
+   * The binding for the route spelled by {@code s[start, end)}, or {@code null} when no backend has
+   * that label. Route labels match exactly (case-sensitively), as Tomcat's {@code jvmRoute} and
+   * mod_proxy_balancer's {@code route=} do. Allocates nothing.
    */
   public @Nullable Binding lookup(PoolSnapshot pool, CharSequence s, int start, int end) {
     int length = end - start;

@@ -16,8 +16,20 @@ public final class SecretStrength {
 
   private static final List<String> COMMON =
       List.of(
-          "password", "passwd", "secret", "changeme", "change-me", "example", "default",
-          "letmein", "qwerty", "admin", "lbkit", "123456", "abcdef", "test");
+          "password",
+          "passwd",
+          "secret",
+          "changeme",
+          "change-me",
+          "example",
+          "default",
+          "letmein",
+          "qwerty",
+          "admin",
+          "lbkit",
+          "123456",
+          "abcdef",
+          "test");
 
   private SecretStrength() {}
 

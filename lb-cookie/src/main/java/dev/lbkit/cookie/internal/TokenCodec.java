@@ -18,9 +18,10 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * The tag covers the masked bytes (encrypt-then-MAC): a forged value is refused before any mask is
- * computed. SipHash tokens are 27 bytes, 36 characters; HMAC tokens 35 bytes, 47 characters. Decoding accepts
- * exactly that length, only the canonical encoding (unused trailing bits zero), and only a tag that
- * one of the secrets produces; anything else is {@code null}, never an exception.
+ * computed. SipHash tokens are 27 bytes, 36 characters; HMAC tokens 35 bytes, 47 characters.
+ * Decoding accepts exactly that length, only the canonical encoding (unused trailing bits zero),
+ * and only a tag that one of the secrets produces; anything else is {@code null}, never an
+ * exception.
  */
 final class TokenCodec {
   static final int PAYLOAD_BYTES = 19;

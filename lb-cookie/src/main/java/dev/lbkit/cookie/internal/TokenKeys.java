@@ -12,9 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Every key is derived, never the secret itself: {@code HMAC-SHA256(secret, label || 0x00 ||
  * context)} (the extract-free form of HKDF's expand step, with a single block), with a distinct
- * label per use. The scope is the context of the token key and of the mask key, so a token is
- * valid in exactly one scope and its key field reads differently in every scope; the backend-id key
- * has no scope, so that one per-snapshot table serves every scope (the mask hides it on the wire).
+ * label per use. The scope is the context of the token key and of the mask key, so a token is valid
+ * in exactly one scope and its key field reads differently in every scope; the backend-id key has
+ * no scope, so that one per-snapshot table serves every scope (the mask hides it on the wire).
  */
 final class TokenKeys {
   /**
@@ -73,8 +73,8 @@ final class TokenKeys {
 
   /**
    * What the key field is XORed with on the wire, for a token signed with {@code secret}: a PRF of
-   * the token's times and nonce, so that two tokens for one backend (persistent) or one session
-   * key (balanced) look unrelated, in one scope and across scopes.
+   * the token's times and nonce, so that two tokens for one backend (persistent) or one session key
+   * (balanced) look unrelated, in one scope and across scopes.
    */
   long mask(int secret, long payload, long tail) {
     return SipHash.hash16(mask0[secret], mask1[secret], payload, tail);

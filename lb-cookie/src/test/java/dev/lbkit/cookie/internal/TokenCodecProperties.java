@@ -57,7 +57,8 @@ class TokenCodecProperties {
     java.nio.ByteBuffer maskInput =
         java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     maskInput.putLong(issued | (lastSeen << 32)).putLong(nonce & 0xffffffL);
-    long mask = Hashing.sipHash24(KEYS.mask0[0], KEYS.mask1[0]).hashBytes(maskInput.array()).asLong();
+    long mask =
+        Hashing.sipHash24(KEYS.mask0[0], KEYS.mask1[0]).hashBytes(maskInput.array()).asLong();
     assertThat(le.getLong(0)).isEqualTo(key ^ mask);
     assertThat(le.getInt(8) & 0xffffffffL).isEqualTo(issued);
     assertThat(le.getInt(12) & 0xffffffffL).isEqualTo(lastSeen);
@@ -94,7 +95,10 @@ class TokenCodecProperties {
     codec.write(other, key, 1000, 2000, nonce, c, 0);
     long fieldA = keyField(a);
     assertThat(fieldA).isNotEqualTo(keyField(b)).isNotEqualTo(keyField(c)).isNotEqualTo(key);
-    assertThat(codec.read(other, new String(c, java.nio.charset.StandardCharsets.ISO_8859_1), 0, c.length).key)
+    assertThat(
+            codec.read(
+                    other, new String(c, java.nio.charset.StandardCharsets.ISO_8859_1), 0, c.length)
+                .key)
         .isEqualTo(key);
   }
 

@@ -4,8 +4,8 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Argument checks whose messages name the field, the value and what is allowed, in the style
- * {@code "weight: 0 (expected: 1..10000)"}. Not part of the public API.
+ * Argument checks whose messages name the field, the value and what is allowed, in the style {@code
+ * "weight: 0 (expected: 1..10000)"}. Not part of the public API.
  */
 public final class Checks {
   private Checks() {}

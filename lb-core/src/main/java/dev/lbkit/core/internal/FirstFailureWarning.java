@@ -9,8 +9,8 @@ import org.slf4j.Logger;
  *
  * <p>The request path treats such a failure as an absent value, so that the request is still
  * answered. But it is a bug, and a bug logged only at DEBUG turns stickiness off without anyone
- * noticing; logged at WARN on every request it would flood the log instead. Once per source is
- * both seen and bounded. Nothing is read or written until something fails, so the normal path pays
+ * noticing; logged at WARN on every request it would flood the log instead. Once per source is both
+ * seen and bounded. Nothing is read or written until something fails, so the normal path pays
  * nothing. Not part of the public API.
  */
 public final class FirstFailureWarning {
