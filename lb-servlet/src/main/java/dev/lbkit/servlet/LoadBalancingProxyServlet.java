@@ -520,9 +520,15 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
       return;
     }
     Exchange exchange = attempt.exchange;
-    if (why == ProxyFailure.BACKEND_UNREACHABLE
-        && attempt.neverReachedBackend()
-        && !proxyResponse.isCommitted()) {
+    // As nginx's proxy_next_upstream error: a backend that could not be reached, or (for an
+    // idempotent request without a body read) one that reset or closed the connection, as a
+    // stopped backend does to a pooled connection, is retried while nothing reached the client.
+    boolean retriable =
+        (why == ProxyFailure.BACKEND_UNREACHABLE && attempt.neverReachedBackend())
+            || (why == ProxyFailure.BACKEND_FAILED
+                && IDEMPOTENT.contains(clientRequest.getMethod())
+                && attempt.readNoBody());
+    if (retriable && !proxyResponse.isCommitted()) {
       Decision next = exchange.retry(attempt.decision, proxyResponse);
       logger.debug("retry after {}: {}", attempt.decision, next);
       if (next.hasBackend()) {
@@ -543,6 +549,10 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     }
     sendProxyResponseError(clientRequest, proxyResponse, why.status());
   }
+
+  /** Methods nginx retries after an error once the request was sent (RFC 9110 idempotent). */
+  private static final java.util.Set<String> IDEMPOTENT =
+      java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
   private static void refuse(
       HttpServletRequest clientRequest, HttpServletResponse proxyResponse, Exchange exchange) {
@@ -652,6 +662,12 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     boolean neverReachedBackend() {
       BodyStream b = body;
       return !committed && (b == null || !b.read);
+    }
+
+    /** No byte of the client's body was read for this attempt (or it has none). */
+    boolean readNoBody() {
+      BodyStream b = body;
+      return b == null || !b.read;
     }
 
     /** Reading the client's body threw (as opposed to the body being failed by an abort). */

@@ -478,13 +478,21 @@ abstract class HttpClientProxyContract {
             "FOO " + path + " HTTP/1.1\r\nHost: cafe\r\n",
             "GET " + path + "/a%7Cb?x=%ZZ&y=%00 HTTP/1.1\r\nHost: cafe\r\n",
             "GET " + path + " HTTP/1.1\r\nHost: cafe\r\nX-Obs: caf\u00e9 \u00ff\r\n",
-            "GET " + path + " HTTP/1.1\r\nHost: cafe\r\nUpgrade: websocket\r\n"
+            "GET "
+                + path
+                + " HTTP/1.1\r\nHost: cafe\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade, close\r\n",
-            "GET " + path + " HTTP/1.1\r\nHost: cafe\r\nForwarded: for=\"\r\nVia: \"\r\n"
+            "GET "
+                + path
+                + " HTTP/1.1\r\nHost: cafe\r\nForwarded: for=\"\r\nVia: \"\r\n"
                 + "X-Forwarded-For: nonsense, , 999.1.1.1\r\n",
-            "POST " + path + " HTTP/1.1\r\nHost: cafe\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "POST "
+                + path
+                + " HTTP/1.1\r\nHost: cafe\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5\r\nhello\r\n0\r\n",
-            "POST " + path + " HTTP/1.1\r\nHost: cafe\r\nExpect: 100-continue\r\n"
+            "POST "
+                + path
+                + " HTTP/1.1\r\nHost: cafe\r\nExpect: 100-continue\r\n"
                 + "Content-Length: 5\r\n\r\nhello",
             "POST " + path + " HTTP/1.1\r\nHost: cafe\r\nContent-Length: 10\r\n\r\nshort");
     for (String head : heads) {
