@@ -9,12 +9,15 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +60,44 @@ final class Exchange implements AsyncListener {
   static @Nullable Exchange of(ServletRequest request) {
     Object value = request.getAttribute(ATTRIBUTE);
     return value instanceof Exchange ? (Exchange) value : null;
+  }
+
+  /**
+   * The exchange a proxy servlet forwards: the one a {@link LoadBalancingFilter} started before it,
+   * or one it starts with its own balancer. Answers the request and returns {@code null} when there
+   * is nothing to forward to: 500 (once a WARN) for a proxy with neither, 503 when no backend can
+   * take the request.
+   */
+  static @Nullable Exchange forProxy(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      @Nullable ServletBalancer own,
+      AtomicBoolean warnedUnconfigured,
+      String proxyName)
+      throws IOException {
+    Exchange exchange = of(request);
+    if (exchange == null) {
+      if (own == null) {
+        if (warnedUnconfigured.compareAndSet(false, true)) {
+          logger.warn(
+              "{}: no LoadBalancingFilter ran before this servlet and it has no load balancer of"
+                  + " its own; answering 500",
+              proxyName);
+        }
+        response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+        return null;
+      }
+      exchange = own.start(request, response);
+      if (exchange == null) {
+        return null; // answered 503
+      }
+    }
+    if (!exchange.decision().hasBackend()) {
+      // The filter let the request through without a backend: nowhere to forward it.
+      ServletBalancer.respondNoBackend(response, exchange.balancer().retryAfterSeconds());
+      return null;
+    }
+    return exchange;
   }
 
   /** The configuration of the filter (or proxy servlet) that started the exchange. */

@@ -213,30 +213,12 @@ public class HttpClientProxyServlet extends HttpServlet {
     if (http == null) {
       throw new ServletException(getClass().getSimpleName() + " was not initialised");
     }
-    Exchange exchange = Exchange.of(request);
-    ServletBalancer balancer = own;
+    Exchange exchange =
+        Exchange.forProxy(request, response, own, warnedUnconfigured, getServletName());
     if (exchange == null) {
-      if (balancer == null) {
-        if (warnedUnconfigured.compareAndSet(false, true)) {
-          logger.warn(
-              "{}: no LoadBalancingFilter ran before this servlet and it has no load balancer of"
-                  + " its own; answering 500",
-              getServletName());
-        }
-        response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-        return;
-      }
-      exchange = balancer.start(request, response);
-      if (exchange == null) {
-        return; // answered 503
-      }
+      return; // answered: 500 unconfigured, or 503
     }
     Decision decision = exchange.decision();
-    if (!decision.hasBackend()) {
-      // The filter let the request through without a backend: nowhere to forward it.
-      ServletBalancer.respondNoBackend(response, exchange.balancer().retryAfterSeconds());
-      return;
-    }
     RequestBody body = null;
     if (hasContent(request)) {
       try {
