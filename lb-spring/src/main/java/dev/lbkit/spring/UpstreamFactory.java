@@ -278,13 +278,16 @@ final class UpstreamFactory {
       // Refuses a session without secrets (unless insecure tokens are allowed) here, at startup.
       built.toAffinity();
     } catch (IllegalArgumentException e) {
+      if (!secrets.isEmpty() || properties.isInsecureUnsignedTokens()) {
+        throw rethrow(at.substring(0, at.length() - 1), e);
+      }
       throw new LbkitConfigurationException(
           LbkitProperties.PREFIX + ".session-secrets",
           "absent (expected: session-secrets-env, session-secrets-file or session-secrets, each"
               + " secret at least "
               + SessionPersistence.MIN_SECRET_BYTES
-              + " bytes; or insecure-unsigned-tokens: true for tests only): "
-              + e.getMessage(),
+              + " random bytes, the same on every replica; or insecure-unsigned-tokens: true, for"
+              + " tests only, to accept tokens any client can forge)",
           e);
     }
     return built;
