@@ -35,6 +35,16 @@ public final class LbkitUpstreams implements AutoCloseable {
     this.order = List.copyOf(upstreams);
   }
 
+  /**
+   * Builds the upstreams of {@code properties} without Spring Boot: what the auto-configuration
+   * does, for applications and tests that bind or fill {@link LbkitProperties} themselves.
+   *
+   * @throws LbkitConfigurationException naming the first property that cannot be used
+   */
+  public static LbkitUpstreams of(LbkitProperties properties) {
+    return UpstreamFactory.build(properties, List.of());
+  }
+
   /** The upstreams, in the order of the properties. */
   public Collection<LbkitUpstream> all() {
     return order;
