@@ -714,8 +714,10 @@ public final class SessionPersistence {
     }
 
     /**
-     * Cookie values of other products, under this session's cookie name, to read and re-issue in
-     * lbkit's format, replacing any set before; none unless set.
+     * Cookie values of other products to read and re-issue in lbkit's format, replacing any set
+     * before; none unless set. They are read under this session's cookie name, or under a name of
+     * their own ({@link LegacyCookie#springInstanceId(String)}), and only when the request holds no
+     * valid token of this session.
      */
     public CookieBuilder legacyCookies(Collection<LegacyCookie> legacyCookies) {
       Objects.requireNonNull(legacyCookies, "legacyCookies");

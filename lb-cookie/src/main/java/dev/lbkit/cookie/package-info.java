@@ -9,8 +9,8 @@
  * opaque, URL-safe and authenticated (SipHash-2-4 or HMAC-SHA256 under a configured secret), bound
  * to their scope, and carry their own issue and last-seen times, so that gateway replicas sharing a
  * secret decide alike with no shared state and a restarted gateway honours what it issued. {@link
- * dev.lbkit.cookie.LegacyCookie} reads the sticky cookies of NGINX and ingress-nginx so that their
- * live sessions survive a migration.
+ * dev.lbkit.cookie.LegacyCookie} reads the sticky cookies of NGINX, ingress-nginx and Spring Cloud
+ * LoadBalancer so that their live sessions survive a migration.
  *
  * <p>Also here: stickiness read from an application's own session id ({@link
  * dev.lbkit.cookie.JvmRouteAffinity}, Tomcat's {@code jvmRoute}). Reading other products'

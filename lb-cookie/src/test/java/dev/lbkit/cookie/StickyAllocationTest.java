@@ -54,6 +54,30 @@ class StickyAllocationTest {
     assertThat(bytesPerResolve(affinity, pool, request)).isLessThan(8);
   }
 
+  @Test
+  void noSessionAndUnknownLegacyValuesAllocateNothingWithASpringCookieConfigured() {
+    Upstream up = StickyFixtures.upstream("up", 8);
+    SessionAffinity affinity =
+        SessionPersistence.cookie("srv_id")
+            .secrets(SECRET)
+            .legacyCookies(LegacyCookie.nginxSticky(), LegacyCookie.springInstanceId())
+            .build()
+            .toAffinity();
+    LoadBalancer.builder(up).affinity(affinity).build();
+    PoolSnapshot pool = up.snapshot();
+    for (String session :
+        new String[] {
+          "sc-lb-instance-id=up-9",
+          "sc-lb-instance-id=" + "up-1".repeat(500),
+          "srv_id=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; sc-lb-instance-id=nope",
+          "no_session=1"
+        }) {
+      RequestContext request = withCookies(sixCookies(session));
+      assertThat(affinity.resolve(pool, request).kind()).isEqualTo(Binding.Kind.NONE);
+      assertThat(bytesPerResolve(affinity, pool, request)).as(session).isLessThan(8);
+    }
+  }
+
   private static double bytesPerResolve(
       SessionAffinity affinity, PoolSnapshot pool, RequestContext request) {
     java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();

@@ -70,7 +70,10 @@ class StickySessionProperties {
         SessionPersistence.cookie("srv_id")
             .mode(mode)
             .secrets(SECRET)
-            .legacyCookies(LegacyCookie.nginxSticky(), LegacyCookie.ingressNginxPersistent("up"))
+            .legacyCookies(
+                LegacyCookie.nginxSticky(),
+                LegacyCookie.ingressNginxPersistent("up"),
+                LegacyCookie.springInstanceId("srv_idx"))
             .build();
     LoadBalancer lb = lb(config);
     SessionAffinity affinity = lb.affinity();

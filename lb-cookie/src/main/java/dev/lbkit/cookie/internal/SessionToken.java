@@ -20,7 +20,10 @@ final class SessionToken {
    */
   final long spread;
 
-  /** The index of the secret that verified the token, or -1 for a legacy cookie value. */
+  /**
+   * The index of the secret that verified the token, or, for a legacy cookie value, {@code -1 -
+   * group}: the {@link BackendTable.Builder#cookieNames() cookie name} it was read under.
+   */
   final int secretIndex;
 
   SessionToken(long key, long issued, long lastSeen, long spread, int secretIndex) {
@@ -31,8 +34,21 @@ final class SessionToken {
     this.secretIndex = secretIndex;
   }
 
+  /** A legacy cookie value read under cookie name {@code group}, seen now: not a signed token. */
+  static SessionToken legacy(long now, long spread, int group) {
+    return new SessionToken(0, now, now, spread, -1 - group);
+  }
+
   boolean isLegacy() {
     return secretIndex < 0;
+  }
+
+  /**
+   * For a legacy value, the index of the cookie name it was read under (0 for the session's own);
+   * negative for a signed token.
+   */
+  int legacyGroup() {
+    return -1 - secretIndex;
   }
 
   @Override

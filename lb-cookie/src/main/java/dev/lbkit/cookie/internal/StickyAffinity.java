@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * and verify each until one is genuine, live and of this scope, and resolve it to a snapshot index
  * (persistent: through the {@link BackendTable}; balanced: through the consistent ring). The scan,
  * the decoding and the SipHash verification allocate nothing; a genuine token allocates its {@link
- * SessionToken} and the {@link Binding}.
+ * SessionToken} and the {@link Binding}. Only when no token is genuine are the configured {@link
+ * dev.lbkit.cookie.LegacyCookie legacy values} looked up, under the session's name and under their
+ * own, where they stand in the header; one that binds is answered with a new token and, under a
+ * name of its own, an expiry of its cookie.
  */
 public final class StickyAffinity implements SessionAffinity {
   private static final Logger logger = LoggerFactory.getLogger(StickyAffinity.class);
@@ -74,6 +77,17 @@ public final class StickyAffinity implements SessionAffinity {
   /** The cookie's attributes; the defaults (never written) for a header session. */
   private final CookieAttributes attributes;
 
+  /** Whether legacy values are read under the session's cookie name. */
+  private final boolean legacyUnderName;
+
+  /**
+   * The other cookie names legacy values are read under (table groups 1..), and the {@code
+   * Set-Cookie} that expires each; empty unless such a legacy format is configured.
+   */
+  private final String[] legacyNames;
+
+  private final ResponseHeader[] legacyExpiries;
+
   /** Use {@link SessionPersistence#toAffinity()}. */
   public StickyAffinity(SessionPersistence config) {
     this.config = config;
@@ -113,7 +127,8 @@ public final class StickyAffinity implements SessionAffinity {
     this.secrets = List.copyOf(keys);
     String scope = config.scope();
     this.fixedScopeKeys = scope == null ? null : new TokenKeys(secrets, scope);
-    this.table = new BackendTable.Builder(TokenKeys.backendIdKeys(secrets), config.legacyCookies());
+    this.table =
+        new BackendTable.Builder(TokenKeys.backendIdKeys(secrets), name, config.legacyCookies());
     this.precomputations = List.of(ring, table);
     this.prefix = ascii(name + '=');
     CookieAttributes configuredAttributes = config.cookieAttributes();
@@ -122,6 +137,15 @@ public final class StickyAffinity implements SessionAffinity {
     this.suffixes = new byte[CookieSuffix.VARIANTS][];
     for (int variant = 0; variant < CookieSuffix.VARIANTS; variant++) {
       suffixes[variant] = ascii(CookieSuffix.of(attributes, variant));
+    }
+    this.legacyUnderName = table.readsSessionName();
+    List<String> legacyCookieNames = table.cookieNames();
+    this.legacyNames = new String[legacyCookieNames.size() - 1];
+    this.legacyExpiries = new ResponseHeader[legacyNames.length];
+    for (int i = 0; i < legacyNames.length; i++) {
+      legacyNames[i] = legacyCookieNames.get(i + 1);
+      // Path=/ although Spring sets none: LegacyCookie.springInstanceId says why.
+      legacyExpiries[i] = new ResponseHeader(SET_COOKIE, legacyNames[i] + "=; Path=/; Max-Age=0");
     }
   }
 
@@ -177,6 +201,23 @@ public final class StickyAffinity implements SessionAffinity {
       Decision.Reason reason) {
     Object session = binding.session();
     SessionToken token = session instanceof SessionToken ? (SessionToken) session : null;
+    List<ResponseHeader> headers = tokenHeaders(pool, request, token, chosen, reason);
+    if (token != null && token.legacyGroup() > 0 && !headers.isEmpty()) {
+      // The legacy cookie of its own name is replaced by ours: the client need not send it again.
+      List<ResponseHeader> withExpiry = new ArrayList<>(headers);
+      withExpiry.add(legacyExpiries[token.legacyGroup() - 1]);
+      return List.copyOf(withExpiry);
+    }
+    return headers;
+  }
+
+  /** The session's own header, if the token is to be (re-)issued. */
+  private List<ResponseHeader> tokenHeaders(
+      PoolSnapshot pool,
+      RequestContext request,
+      @Nullable SessionToken token,
+      int chosen,
+      Decision.Reason reason) {
     long now = nowSeconds();
     switch (reason) {
       case STICKY_HIT:
@@ -235,8 +276,9 @@ public final class StickyAffinity implements SessionAffinity {
       rejected++;
       value = nextValue(header, to);
     }
-    if (rejected > 0 && !config.legacyCookies().isEmpty()) {
-      Binding legacy = resolveLegacy(pool, header);
+    // Off the path of a valid token, which always wins; nothing to do without legacy formats.
+    if ((rejected > 0 && legacyUnderName) || legacyNames.length > 0) {
+      Binding legacy = resolveLegacy(pool, header, rejected > 0);
       if (legacy != null) {
         return legacy;
       }
@@ -247,22 +289,34 @@ public final class StickyAffinity implements SessionAffinity {
     return Binding.none();
   }
 
-  private @Nullable Binding resolveLegacy(PoolSnapshot pool, String header) {
+  /**
+   * The first legacy value that names a backend of the snapshot: under the session's name if its
+   * cookie was sent ({@code underName}), then under each other name. A value naming nothing is
+   * looked up where it stands in the header, allocating nothing.
+   */
+  private @Nullable Binding resolveLegacy(PoolSnapshot pool, String header, boolean underName) {
     BackendTable backends = pool.precomputed(table);
-    long value = nextValue(header, 0);
-    while (value >= 0) {
-      int from = (int) (value >>> 32);
-      int to = (int) value;
-      // Legacy values are at most 65 characters (32 hex, '|', 32 hex) or a short route.
-      if (to - from <= 65) {
-        String legacy = header.substring(from, to);
-        int index = backends.legacyIndexOf(legacy);
-        if (index >= 0) {
-          long now = nowSeconds();
-          return Binding.bound(index, new SessionToken(0, now, now, Rings.hashKey(legacy), -1));
+    int ignored = 0;
+    for (int group = underName && legacyUnderName ? 0 : 1; group <= legacyNames.length; group++) {
+      String cookieName = group == 0 ? name : legacyNames[group - 1];
+      BackendTable.LegacyValues values = backends.legacyValues(group);
+      long value = CookieHeader.nextValue(header, cookieName, 0);
+      while (value >= 0) {
+        int to = CookieHeader.valueEnd(value);
+        int slot = values.find(header, CookieHeader.valueStart(value), to);
+        if (slot >= 0) {
+          SessionToken token =
+              SessionToken.legacy(nowSeconds(), Rings.hashKey(values.value(slot)), group);
+          return Binding.bound(values.index(slot), token);
         }
+        if (group > 0) {
+          ignored++; // the session's own values are counted as rejected tokens
+        }
+        value = CookieHeader.nextValue(header, cookieName, to);
       }
-      value = nextValue(header, to);
+    }
+    if (ignored > 0 && logger.isDebugEnabled()) {
+      logger.debug("{}: ignored {} legacy cookie value(s) naming no backend", name, ignored);
     }
     return null;
   }
