@@ -4,6 +4,7 @@ import dev.lbkit.config.Durations;
 import dev.lbkit.config.GatewayApiConfig;
 import dev.lbkit.config.LoadBalancingMethod;
 import dev.lbkit.cookie.CookieAttributes;
+import dev.lbkit.cookie.LegacyCookie;
 import dev.lbkit.cookie.SessionPersistence;
 import dev.lbkit.cookie.TokenSecrets;
 import dev.lbkit.core.Backend;
@@ -11,6 +12,7 @@ import dev.lbkit.core.BackendState;
 import dev.lbkit.core.ClientAddressResolver;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
+import dev.lbkit.core.SessionAffinity;
 import dev.lbkit.core.Upstream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,7 +123,7 @@ final class UpstreamFactory {
     }
     LbkitProperties.SessionPersistence sp = u.getSessionPersistence();
     if (sp != null) {
-      lb.affinity(session(at + "session-persistence.", sp, secrets, properties).toAffinity());
+      lb.affinity(session(at + "session-persistence.", sp, secrets, properties));
     }
     for (LbkitLoadBalancerCustomizer c : customizers) {
       c.customize(name, upstream, lb);
@@ -198,7 +200,7 @@ final class UpstreamFactory {
     }
   }
 
-  private static SessionPersistence session(
+  private static SessionAffinity session(
       String at,
       LbkitProperties.SessionPersistence sp,
       List<String> secrets,
@@ -257,6 +259,14 @@ final class UpstreamFactory {
                 "Strict, Lax, None"));
       }
       cookie.attributes(attributes.build());
+      String legacy = sp.getLegacyInstanceIdCookie();
+      if (legacy != null && !legacy.isBlank()) {
+        try {
+          cookie.legacyCookies(LegacyCookie.springInstanceId(legacy.trim()));
+        } catch (IllegalArgumentException e) {
+          throw rethrow(at + "legacy-instance-id-cookie", e);
+        }
+      }
     } else {
       List<String> cookieOnly = cookieOnlySet(sp);
       if (!cookieOnly.isEmpty()) {
@@ -272,11 +282,10 @@ final class UpstreamFactory {
     } else if (properties.isInsecureUnsignedTokens()) {
       b.insecureUnsignedTokens();
     }
-    SessionPersistence built;
+    SessionAffinity built;
     try {
-      built = b.build();
       // Refuses a session without secrets (unless insecure tokens are allowed) here, at startup.
-      built.toAffinity();
+      built = b.build().toAffinity();
     } catch (IllegalArgumentException e) {
       if (!secrets.isEmpty() || properties.isInsecureUnsignedTokens()) {
         throw rethrow(at.substring(0, at.length() - 1), e);

@@ -129,6 +129,35 @@ class LbkitAutoConfigurationTest {
   }
 
   @Test
+  void readsSpringCloudLoadBalancersCookieOnceAndReissuesIt() {
+    runner
+        .withPropertyValues(TEA)
+        .withPropertyValues(
+            "lbkit.upstreams.tea.backends[1].state=UP",
+            "lbkit.upstreams.tea.session-persistence.legacy-instance-id-cookie=sc-lb-instance-id")
+        .run(
+            context -> {
+              LbkitUpstream tea = context.getBean(LbkitUpstreams.class).named("tea");
+              Decision d =
+                  tea.pick(
+                      RequestContext.builder()
+                          .headers(
+                              name ->
+                                  "cookie".equalsIgnoreCase(name)
+                                      ? "sc-lb-instance-id=tea-2"
+                                      : null)
+                          .path("/tea")
+                          .build());
+              assertThat(d.backend().id()).isEqualTo("tea-2");
+              assertThat(d.responseHeaders())
+                  .extracting(ResponseHeader::value)
+                  .anySatisfy(v -> assertThat(v).startsWith("cookie-tea="))
+                  .anySatisfy(
+                      v -> assertThat(v).startsWith("sc-lb-instance-id=;").contains("Max-Age=0"));
+            });
+  }
+
+  @Test
   void registersMetersWhenTheApplicationHasARegistry() {
     runner
         .withUserConfiguration(Registry.class)
@@ -205,6 +234,9 @@ class LbkitAutoConfigurationTest {
             Map.entry(
                 "lbkit.upstreams.tea.backends[1].id=tea-1",
                 "lbkit.upstreams.tea.backends[1].id: \"tea-1\""),
+            Map.entry(
+                "lbkit.upstreams.tea.session-persistence.legacy-instance-id-cookie=a b",
+                "lbkit.upstreams.tea.session-persistence.legacy-instance-id-cookie: \"a b\""),
             Map.entry(
                 "lbkit.upstreams.tea.fail-timeout=often",
                 "lbkit.upstreams.tea.fail-timeout: \"often\""),
