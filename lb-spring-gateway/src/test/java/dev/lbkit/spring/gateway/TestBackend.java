@@ -1,0 +1,82 @@
+package dev.lbkit.spring.gateway;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A backend on 127.0.0.1: answers every request with its name (body and {@code X-Backend}) and, if
+ * asked, sets a cookie of its own, as an application behind the gateway does.
+ */
+final class TestBackend implements AutoCloseable {
+  final String name;
+  private final HttpServer server;
+  final AtomicInteger hits = new AtomicInteger();
+
+  private TestBackend(String name, HttpServer server) {
+    this.name = name;
+    this.server = server;
+  }
+
+  static TestBackend start(String name) {
+    return start(name, null);
+  }
+
+  /** A backend that sets {@code Set-Cookie: ownCookie} on each answer, when not null. */
+  static TestBackend start(String name, String ownCookie) {
+    try {
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      TestBackend b = new TestBackend(name, server);
+      server.createContext(
+          "/",
+          exchange -> {
+            b.hits.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = name.getBytes(StandardCharsets.US_ASCII);
+            exchange.getResponseHeaders().add("X-Backend", name);
+            if (ownCookie != null) {
+              exchange.getResponseHeaders().add("Set-Cookie", ownCookie);
+            }
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+          });
+      server.start();
+      return b;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  String uri() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  String address() {
+    return "127.0.0.1:" + port();
+  }
+
+  /** A port on 127.0.0.1 with nothing listening (bound, then released). */
+  static int deadPort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
