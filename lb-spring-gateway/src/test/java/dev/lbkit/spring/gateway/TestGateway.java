@@ -44,7 +44,7 @@ final class TestGateway implements AutoCloseable {
     this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "-1"));
   }
 
-  static TestGateway start(Map<String, Object> properties) {
+  static TestGateway start(Map<String, Object> properties, Class<?>... configurations) {
     Map<String, Object> all = new LinkedHashMap<>();
     all.put("server.port", "0");
     all.put("spring.main.banner-mode", "off");
@@ -53,6 +53,7 @@ final class TestGateway implements AutoCloseable {
     all.putAll(properties);
     ConfigurableApplicationContext context =
         new SpringApplicationBuilder(App.class)
+            .sources(configurations)
             .web(WebApplicationType.REACTIVE)
             .properties(all)
             .run();
