@@ -29,6 +29,15 @@ final class TestBackend implements AutoCloseable {
 
   /** A backend that sets {@code Set-Cookie: ownCookie} on each answer, when not null. */
   static TestBackend start(String name, String ownCookie) {
+    return start(name, ownCookie, 0);
+  }
+
+  /** A backend that waits {@code delayMillis} before it answers. */
+  static TestBackend slow(String name, long delayMillis) {
+    return start(name, null, delayMillis);
+  }
+
+  private static TestBackend start(String name, String ownCookie, long delayMillis) {
     try {
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -38,6 +47,13 @@ final class TestBackend implements AutoCloseable {
           exchange -> {
             b.hits.incrementAndGet();
             exchange.getRequestBody().readAllBytes();
+            if (delayMillis > 0) {
+              try {
+                Thread.sleep(delayMillis);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
             byte[] body = name.getBytes(StandardCharsets.US_ASCII);
             exchange.getResponseHeaders().add("X-Backend", name);
             if (ownCookie != null) {
@@ -47,6 +63,7 @@ final class TestBackend implements AutoCloseable {
             exchange.getResponseBody().write(body);
             exchange.close();
           });
+      server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
       server.start();
       return b;
     } catch (IOException e) {
