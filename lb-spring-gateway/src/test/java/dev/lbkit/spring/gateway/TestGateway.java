@@ -117,9 +117,12 @@ final class TestGateway implements AutoCloseable {
       s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
       s.setSoTimeout(20000);
       OutputStream out = s.getOutputStream();
+      byte[] close = "Connection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+      byte[] request = java.util.Arrays.copyOf(head, head.length + close.length);
+      System.arraycopy(close, 0, request, head.length, close.length);
       try {
-        out.write(head);
-        out.write("Connection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        // One write: two would wait on Nagle's algorithm and the server's delayed ACK.
+        out.write(request);
         out.flush();
       } catch (java.net.SocketException e) {
         // Refused before it was all sent; the answer, if any, is read below.
