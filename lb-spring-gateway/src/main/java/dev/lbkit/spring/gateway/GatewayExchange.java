@@ -6,6 +6,7 @@ import dev.lbkit.core.ResponseHeader;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 
 /**
  * What the filter keeps for one exchange: the decision of the current attempt (after a retry, the
@@ -34,6 +35,9 @@ final class GatewayExchange {
   static GatewayExchange begin(ServerWebExchange exchange, Decision decision) {
     Object known = exchange.getAttributes().get(ATTRIBUTE);
     if (known instanceof GatewayExchange g) {
+      // The previous attempt answered (a Retry filter retries on the status it got); one that
+      // failed was reported so already, and reporting is idempotent.
+      g.report(Outcome.SUCCESS);
       g.attempt(decision);
       return g;
     }
@@ -44,7 +48,7 @@ final class GatewayExchange {
         .beforeCommit(
             () -> {
               g.writeSessionHeaders(exchange.getResponse().getHeaders());
-              return reactor.core.publisher.Mono.empty();
+              return Mono.empty();
             });
     return g;
   }

@@ -102,7 +102,7 @@ public final class LbkitGatewayFilter implements GlobalFilter, Ordered {
   private final LbkitUpstreams upstreams;
   private final LoadBalancerClientFactory clientFactory;
   private final @Nullable String retryAfter;
-  private final Map<String, LbkitReactorLoadBalancer> named = new ConcurrentHashMap<>();
+  private final Map<String, LbkitReactorLoadBalancer> byUpstreamName = new ConcurrentHashMap<>();
 
   /**
    * A filter over {@code upstreams}, taking each service's instances and load balancer from {@code
@@ -218,7 +218,7 @@ public final class LbkitGatewayFilter implements GlobalFilter, Ordered {
       }
       Object name = metadataValue(metadata, METADATA_UPSTREAM);
       if (name != null) {
-        return named(name.toString().trim(), route);
+        return balancerNamed(name.toString().trim(), route);
       }
     }
     LbkitUpstream upstream = upstreams.forService(serviceId);
@@ -236,8 +236,8 @@ public final class LbkitGatewayFilter implements GlobalFilter, Ordered {
    * else one of this filter's over the upstream and the service's instances (two upstreams may
    * share a service id, with different session settings).
    */
-  private LbkitReactorLoadBalancer named(String name, @Nullable Route route) {
-    LbkitReactorLoadBalancer known = named.get(name);
+  private LbkitReactorLoadBalancer balancerNamed(String name, @Nullable Route route) {
+    LbkitReactorLoadBalancer known = byUpstreamName.get(name);
     if (known != null) {
       return known;
     }
@@ -265,7 +265,7 @@ public final class LbkitGatewayFilter implements GlobalFilter, Ordered {
             : new LbkitReactorLoadBalancer(
                 upstream,
                 clientFactory.getLazyProvider(serviceId, ServiceInstanceListSupplier.class));
-    LbkitReactorLoadBalancer raced = named.putIfAbsent(name, chosen);
+    LbkitReactorLoadBalancer raced = byUpstreamName.putIfAbsent(name, chosen);
     return raced != null ? raced : chosen;
   }
 

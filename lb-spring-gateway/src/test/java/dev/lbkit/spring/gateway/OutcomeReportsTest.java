@@ -50,12 +50,14 @@ class OutcomeReportsTest {
 
   private static TestBackend fast;
   private static TestBackend slow;
+  private static TestBackend broken;
   private static TestGateway gateway;
 
   @BeforeAll
   static void start() {
     fast = TestBackend.start("flat-white-0");
     slow = TestBackend.slow("cold-brew-0", 1500);
+    broken = TestBackend.answering("macchiato-broken", 500);
     Map<String, Object> p = new LinkedHashMap<>();
     TestGateway.route(p, 0, "flat-white");
     TestGateway.route(p, 1, "cold-brew");
@@ -66,6 +68,13 @@ class OutcomeReportsTest {
     p.put("lbkit.upstreams.flat-white.backends[1].address", fast.address());
     p.put("lbkit.upstreams.cold-brew.backends[0].id", slow.name);
     p.put("lbkit.upstreams.cold-brew.backends[0].address", slow.address());
+    TestGateway.route(p, 2, "macchiato");
+    p.put("spring.cloud.gateway.server.webflux.routes[2].filters[0]", "Retry=2");
+    p.put("lbkit.upstreams.macchiato.method", "round_robin");
+    p.put("lbkit.upstreams.macchiato.backends[0].id", broken.name);
+    p.put("lbkit.upstreams.macchiato.backends[0].address", broken.address());
+    p.put("lbkit.upstreams.macchiato.backends[1].id", fast.name);
+    p.put("lbkit.upstreams.macchiato.backends[1].address", fast.address());
     gateway = TestGateway.start(p, Recording.class);
   }
 
@@ -76,6 +85,7 @@ class OutcomeReportsTest {
     }
     fast.close();
     slow.close();
+    broken.close();
   }
 
   @BeforeEach
@@ -127,6 +137,22 @@ class OutcomeReportsTest {
               assertThat(r.durationNanos()).isPositive();
             });
     assertThat(inFlight("flat-white")).isZero();
+  }
+
+  @Test
+  void eachAttemptOfSpringsRetryFilterIsPickedAndReported() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      // Round robin: the broken backend's 500 is retried by the route's Retry filter on the other.
+      assertThat(gateway.get("/macchiato/").body()).isEqualTo(fast.name);
+    }
+    List<Report> seen = awaitReports(3);
+    assertThat(seen)
+        .filteredOn(r -> r.upstream().equals("macchiato"))
+        .extracting(Report::backend)
+        .contains(broken.name, fast.name);
+    // An HTTP status is an answer, not a failure (nginx); and nothing is left in flight.
+    assertThat(seen).extracting(Report::outcome).containsOnly(Outcome.SUCCESS);
+    assertThat(inFlight("macchiato")).isZero();
   }
 
   @Test

@@ -40,10 +40,19 @@ final class TestBackend implements AutoCloseable {
 
   /** A backend that waits {@code delayMillis} before it answers. */
   static TestBackend slow(String name, long delayMillis) {
-    return start(name, null, delayMillis);
+    return start(name, null, delayMillis, 200);
+  }
+
+  /** A backend that answers every request with {@code status}. */
+  static TestBackend answering(String name, int status) {
+    return start(name, null, 0, status);
   }
 
   private static TestBackend start(String name, String ownCookie, long delayMillis) {
+    return start(name, ownCookie, delayMillis, 200);
+  }
+
+  private static TestBackend start(String name, String ownCookie, long delayMillis, int status) {
     try {
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -65,7 +74,7 @@ final class TestBackend implements AutoCloseable {
             if (ownCookie != null) {
               exchange.getResponseHeaders().add("Set-Cookie", ownCookie);
             }
-            exchange.sendResponseHeaders(200, body.length);
+            exchange.sendResponseHeaders(status, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
           });
