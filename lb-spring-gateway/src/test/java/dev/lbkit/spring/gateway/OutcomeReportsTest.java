@@ -100,7 +100,18 @@ class OutcomeReportsTest {
     return List.copyOf(reports);
   }
 
-  private static int inFlight(String upstream) {
+  /**
+   * The requests in flight in {@code upstream} once the last report came in: the outcome is
+   * reported after the response was written, so the client may read it a moment before.
+   */
+  private static int inFlight(String upstream) throws InterruptedException {
+    for (int i = 0; i < 100 && inFlightNow(upstream) > 0; i++) {
+      Thread.sleep(50);
+    }
+    return inFlightNow(upstream);
+  }
+
+  private static int inFlightNow(String upstream) {
     int total = 0;
     for (var b :
         gateway
@@ -145,7 +156,8 @@ class OutcomeReportsTest {
       // Round robin: the broken backend's 500 is retried by the route's Retry filter on the other.
       assertThat(gateway.get("/macchiato/").body()).isEqualTo(fast.name);
     }
-    List<Report> seen = awaitReports(3);
+    // Round robin alternates: each request tries the broken backend, then the other.
+    List<Report> seen = awaitReports(4);
     assertThat(seen)
         .filteredOn(r -> r.upstream().equals("macchiato"))
         .extracting(Report::backend)
