@@ -34,7 +34,8 @@ final class RequestDataRequests {
     RequestContext.Builder b = RequestContext.builder();
     HttpHeaders headers = client.getHeaders();
     MultiValueMap<String, String> cookies = client.getCookies();
-    b.headers(new RequestDataHeaders(headers, cookies));
+    b.headers(
+        new RequestDataHeaders(headers == null ? null : HttpHeadersSource.of(headers), cookies));
     URI url = client.getUrl();
     if (url != null) {
       String path = url.getRawPath();
@@ -53,28 +54,27 @@ final class RequestDataRequests {
 
   /** Headers of a Spring request; the cookies come from the cookie map when no header has them. */
   private record RequestDataHeaders(
-      @Nullable HttpHeaders headers, @Nullable MultiValueMap<String, String> cookies)
+      @Nullable HttpHeadersSource headers, @Nullable MultiValueMap<String, String> cookies)
       implements HeaderSource {
     @Override
     public @Nullable String get(String name) {
-      boolean cookie = "cookie".equalsIgnoreCase(name);
-      List<String> values = headers == null ? null : headers.get(name);
-      if (values != null && !values.isEmpty()) {
-        return values.size() == 1 ? values.get(0) : String.join(cookie ? "; " : ", ", values);
+      String value = headers == null ? null : headers.get(name);
+      if (value != null
+          || cookies == null
+          || cookies.isEmpty()
+          || !"cookie".equalsIgnoreCase(name)) {
+        return value;
       }
-      if (cookie && cookies != null && !cookies.isEmpty()) {
-        StringBuilder s = new StringBuilder();
-        for (Map.Entry<String, List<String>> e : cookies.entrySet()) {
-          for (String v : e.getValue()) {
-            if (s.length() > 0) {
-              s.append("; ");
-            }
-            s.append(e.getKey()).append('=').append(v);
+      StringBuilder s = new StringBuilder();
+      for (Map.Entry<String, List<String>> e : cookies.entrySet()) {
+        for (String v : e.getValue()) {
+          if (s.length() > 0) {
+            s.append("; ");
           }
+          s.append(e.getKey()).append('=').append(v);
         }
-        return s.toString();
       }
-      return null;
+      return s.toString();
     }
   }
 }

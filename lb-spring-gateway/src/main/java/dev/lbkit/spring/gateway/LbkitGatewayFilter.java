@@ -11,6 +11,7 @@ import dev.lbkit.core.Decision;
 import dev.lbkit.core.IpAddress;
 import dev.lbkit.core.Outcome;
 import dev.lbkit.core.RequestContext;
+import dev.lbkit.spring.HttpHeadersSource;
 import dev.lbkit.spring.LbkitReactorLoadBalancer;
 import dev.lbkit.spring.LbkitUpstream;
 import dev.lbkit.spring.LbkitUpstreams;
@@ -149,11 +150,15 @@ public final class LbkitGatewayFilter implements GlobalFilter, Ordered {
     // Taken over: Spring's filter must not pick again for an lb: scheme prefix (lb:ws://).
     exchange.getAttributes().remove(GATEWAY_SCHEME_PREFIX_ATTR);
     String scheme = schemePrefix != null ? url.getScheme() : null;
+    // Only a discovered upstream asks the service's instance supplier, which may read the request
+    // (hints, request-based suppliers); a static one needs no copy of Spring's request data.
     DefaultRequest<RequestDataContext> lbRequest =
-        new DefaultRequest<>(
-            new RequestDataContext(
-                new RequestData(exchange.getRequest(), exchange.getAttributes()),
-                hint(balancer.upstream().serviceId())));
+        balancer.upstream().isDiscovered()
+            ? new DefaultRequest<>(
+                new RequestDataContext(
+                    new RequestData(exchange.getRequest(), exchange.getAttributes()),
+                    hint(balancer.upstream().serviceId())))
+            : null;
     return balancer
         .current(lbRequest)
         .flatMap(
@@ -304,7 +309,7 @@ public final class LbkitGatewayFilter implements GlobalFilter, Ordered {
    */
   private RequestContext context(ServerWebExchange exchange) {
     ServerHttpRequest request = exchange.getRequest();
-    ExchangeHeaders headers = new ExchangeHeaders(request.getHeaders());
+    HttpHeadersSource headers = HttpHeadersSource.of(request.getHeaders());
     URI uri = originalUri(exchange);
     String path = uri.getRawPath();
     RequestContext.Builder b =

@@ -1,0 +1,37 @@
+package dev.lbkit.spring;
+
+import dev.lbkit.core.HeaderSource;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+
+/**
+ * Spring's {@link HttpHeaders} as lbkit reads headers: a header sent several times is its values
+ * joined with {@code ", "}, or {@code "; "} for {@code Cookie} (HTTP/2 may send one per cookie).
+ * The adapter every Spring integration of lbkit hands to {@link dev.lbkit.core.RequestContext}.
+ */
+public final class HttpHeadersSource implements HeaderSource {
+  private final HttpHeaders headers;
+
+  private HttpHeadersSource(HttpHeaders headers) {
+    this.headers = headers;
+  }
+
+  /** A view of {@code headers}; it reads them as they are when asked. */
+  public static HttpHeadersSource of(HttpHeaders headers) {
+    return new HttpHeadersSource(Objects.requireNonNull(headers, "headers"));
+  }
+
+  @Override
+  public @Nullable String get(String name) {
+    List<String> values = headers.get(name);
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    if (values.size() == 1) {
+      return values.get(0);
+    }
+    return String.join("cookie".equalsIgnoreCase(name) ? "; " : ", ", values);
+  }
+}
