@@ -156,7 +156,7 @@ final class UpstreamFactory {
       LbkitProperties.Backend b = given.get(i);
       String address = b.getAddress();
       if (address == null || address.isBlank()) {
-        throw bad(bat + "address", "absent", "host:port, such as 127.0.0.1:8080", null);
+        throw bad(bat + "address", State.ABSENT, "host:port, such as 127.0.0.1:8080");
       }
       HostPort hp = HostPort.parse(bat + "address", address.trim());
       String id = b.getId() == null || b.getId().isBlank() ? hp.text() : b.getId().trim();
@@ -270,7 +270,7 @@ final class UpstreamFactory {
     } else {
       List<String> cookieOnly = cookieOnlySet(sp);
       if (!cookieOnly.isEmpty()) {
-        throw bad(at + cookieOnly.get(0), "set", "only with type: Cookie", null);
+        throw bad(at + cookieOnly.get(0), State.SET, "only with type: Cookie");
       }
     }
     if (!secrets.isEmpty()) {
@@ -380,10 +380,25 @@ final class UpstreamFactory {
   static LbkitConfigurationException bad(
       String property, Object value, String allowed, @Nullable Throwable cause) {
     String shown = value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
-    if ("absent".equals(value) || "set".equals(value)) {
-      shown = (String) value;
-    }
     return new LbkitConfigurationException(property, shown + " (expected: " + allowed + ")", cause);
+  }
+
+  /** A property that is {@code state} (absent, or set where it may not be). */
+  static LbkitConfigurationException bad(String property, State state, String allowed) {
+    return new LbkitConfigurationException(
+        property, state.word + " (expected: " + allowed + ")", null);
+  }
+
+  /** What is wrong with a property, when it is not its value. */
+  enum State {
+    ABSENT("absent"),
+    SET("set");
+
+    final String word;
+
+    State(String word) {
+      this.word = word;
+    }
   }
 
   /** A {@code host:port}, with IPv6 hosts in brackets. */
