@@ -58,7 +58,9 @@ final class RequestDataRequests {
     @Override
     public @Nullable String get(String name) {
       boolean cookie = "cookie".equalsIgnoreCase(name);
-      List<String> values = headers == null ? null : headers.get(name);
+      // Spring's HttpHeaders lowercases every name it is asked for (a new String per lookup unless
+      // it is lowercase already); lbkit asks for "Cookie" on every session request.
+      List<String> values = headers == null ? null : headers.get(cookie ? "cookie" : name);
       if (values != null && !values.isEmpty()) {
         return values.size() == 1 ? values.get(0) : String.join(cookie ? "; " : ", ", values);
       }
