@@ -6,7 +6,7 @@
 #   distribution.csv, disruption.csv, *.svg   balance and disruption (DistributionReport)
 #
 # Usage: lb-benchmarks/run.sh [JMH regexp or options...]   (no arguments: the whole suite)
-# Budget: about 12 minutes on 2 cores (one fork, 2 x 1 s warmup, 3 x 1 s measurement per case).
+# Budget: about 14 minutes on 2 cores (one fork, 2 x 1 s warmup, 3 x 1 s measurement per case).
 # Build the jar first, from the repository root:  mvn -pl lb-benchmarks -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")"

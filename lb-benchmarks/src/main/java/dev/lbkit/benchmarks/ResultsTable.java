@@ -39,6 +39,7 @@ public final class ResultsTable {
   private static final String FROM_KEY = "FromKeyBenchmark.fromKey";
   private static final String REFERENCE = "ref-branchfree-int";
   private static final String SPYMEMCACHED = "spymemcached";
+  private static final String SPRING_CHOOSE = "SpringChooseBenchmark.";
 
   private final List<Result> results;
   private final StringBuilder out = new StringBuilder();
@@ -141,6 +142,11 @@ public final class ResultsTable {
         "Selectors without a key", r -> r.benchmark().startsWith("SelectorBenchmark."), "n", false);
     pivot(
         "Session persistence", r -> r.benchmark().startsWith("SessionBenchmark."), "token", false);
+    pivot(
+        "Spring Cloud LoadBalancer choose",
+        r -> r.benchmark().startsWith(SPRING_CHOOSE),
+        "n",
+        false);
     pivot(
         "Building a ring or table (N = 1000)",
         r -> r.benchmark().startsWith("BuildBenchmark."),
@@ -406,6 +412,8 @@ public final class ResultsTable {
               formatNanos(r.score()) + " ns · " + formatBytes(r.bytesPerOp()),
               r.score() < 500));
     }
+    springChoose(rows, "lbkitRoundRobin", "springRoundRobin", "no slower than", false);
+    springChoose(rows, "lbkitSticky", "springSticky", "faster than", true);
     if (rows.isEmpty()) {
       return;
     }
@@ -420,6 +428,44 @@ public final class ResultsTable {
           .append(" |\n");
     }
     out.append('\n');
+  }
+
+  /**
+   * One row per N and way of subscribing: lbkit's {@code choose} against Spring's, {@code strictly}
+   * faster or merely no slower.
+   */
+  private void springChoose(
+      List<String[]> rows, String ours, String theirs, String relation, boolean strictly) {
+    for (Result r : select(r -> r.benchmark().equals(SPRING_CHOOSE + ours))) {
+      Result peer = null;
+      for (Result p : select(p -> p.benchmark().equals(SPRING_CHOOSE + theirs))) {
+        if (p.params().equals(r.params())) {
+          peer = p;
+        }
+      }
+      if (peer == null) {
+        continue;
+      }
+      double x = r.score() / peer.score();
+      rows.add(
+          target(
+              ours
+                  + " "
+                  + relation
+                  + " "
+                  + theirs
+                  + ", N="
+                  + r.param("n")
+                  + " "
+                  + r.param("subscribe"),
+              String.format(
+                  Locale.ROOT,
+                  "%s ns = %.2f× Spring's %s ns",
+                  formatNanos(r.score()),
+                  x,
+                  formatNanos(peer.score())),
+              strictly ? x < 1 : x <= 1));
+    }
   }
 
   /** One row: the largest B/op among the matching results, and which ones allocate. */

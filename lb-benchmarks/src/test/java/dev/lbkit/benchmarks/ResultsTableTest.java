@@ -59,6 +59,48 @@ class ResultsTableTest {
     assertThat(md).contains("10.0×, 16 B | **MISSED** |");
   }
 
+  private static String choose(String method, int n, double ns) {
+    return String.format(
+        Locale.ROOT,
+        "{\"benchmark\":\"dev.lbkit.benchmarks.SpringChooseBenchmark.%s\","
+            + "\"params\":{\"n\":\"%d\",\"subscribe\":\"block\"},"
+            + "\"primaryMetric\":{\"score\":%s,\"scoreError\":\"NaN\"}}",
+        method,
+        n,
+        ns);
+  }
+
+  @Test
+  void springChooseTargetsCompareLikeWithLike() {
+    String json =
+        "["
+            + String.join(
+                ",",
+                choose("lbkitRoundRobin", 10, 100.0),
+                choose("springRoundRobin", 10, 100.0),
+                choose("lbkitSticky", 10, 300.0),
+                choose("springSticky", 10, 200.0),
+                choose("lbkitSticky", 100, 300.0),
+                choose("springSticky", 100, 400.0))
+            + "]";
+    String md = new ResultsTable(ResultsTable.read(json)).render(null);
+    assertThat(md).contains("### Spring Cloud LoadBalancer choose");
+    assertThat(md).contains("| lbkitSticky block | 300 | 300 |");
+    // As fast is "no slower": met. Sticky must be strictly faster, at each N on its own.
+    assertThat(md)
+        .contains(
+            "| lbkitRoundRobin no slower than springRoundRobin, N=10 block"
+                + " | 100 ns = 1.00× Spring's 100 ns | met |");
+    assertThat(md)
+        .contains(
+            "| lbkitSticky faster than springSticky, N=10 block"
+                + " | 300 ns = 1.50× Spring's 200 ns | **MISSED** |");
+    assertThat(md)
+        .contains(
+            "| lbkitSticky faster than springSticky, N=100 block"
+                + " | 300 ns = 0.75× Spring's 400 ns | met |");
+  }
+
   @Test
   void formatsForHumans() {
     assertThat(ResultsTable.formatNanos(4.123)).isEqualTo("4.12");

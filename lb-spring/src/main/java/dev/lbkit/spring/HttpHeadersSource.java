@@ -25,13 +25,16 @@ public final class HttpHeadersSource implements HeaderSource {
 
   @Override
   public @Nullable String get(String name) {
-    List<String> values = headers.get(name);
+    boolean cookie = "cookie".equalsIgnoreCase(name);
+    // Spring's HttpHeaders lowercases every name it is asked for (a new String per lookup unless
+    // it is lowercase already); lbkit asks for "Cookie" on every session request.
+    List<String> values = headers.get(cookie ? "cookie" : name);
     if (values == null || values.isEmpty()) {
       return null;
     }
     if (values.size() == 1) {
       return values.get(0);
     }
-    return String.join("cookie".equalsIgnoreCase(name) ? "; " : ", ", values);
+    return String.join(cookie ? "; " : ", ", values);
   }
 }
