@@ -12,6 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A backend on 127.0.0.1 that answers its name, and sets a cookie of its own when asked to. */
 final class TestBackend implements AutoCloseable {
+  static {
+    // The JDK server writes a response's headers and body apart; without TCP_NODELAY, Nagle and
+    // delayed ACKs hold keep-alive answers back by tens of milliseconds.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   private final String name;
   private final HttpServer server;
   final AtomicInteger hits = new AtomicInteger();
