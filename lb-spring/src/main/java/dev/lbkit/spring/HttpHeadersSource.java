@@ -25,6 +25,11 @@ public final class HttpHeadersSource implements HeaderSource {
 
   @Override
   public @Nullable String get(String name) {
+    return read(headers, name);
+  }
+
+  /** A header of {@code headers} as {@link #get} reads it. */
+  static @Nullable String read(HttpHeaders headers, String name) {
     boolean cookie = "cookie".equalsIgnoreCase(name);
     // Spring's HttpHeaders lowercases every name it is asked for (a new String per lookup unless
     // it is lowercase already); lbkit asks for "Cookie" on every session request.

@@ -7,7 +7,6 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.loadbalancer.DefaultResponse;
 import org.springframework.cloud.client.loadbalancer.Request;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
@@ -59,9 +58,9 @@ public final class LbkitReactorLoadBalancer implements ReactorServiceInstanceLoa
   public Mono<Response<ServiceInstance>> choose(Request request) {
     RequestContext context = RequestDataRequests.of(request);
     if (instances == null) {
-      // A static upstream has no instance list to wait for: one Mono that picks when subscribed,
+      // A static upstream has no instance list to wait for: one Mono that picks when requested,
       // rather than current()'s Mono.just mapped, which costs two more operators per choose.
-      return Mono.fromSupplier(() -> respond(upstream.pick(context)));
+      return new PickMono(this, context);
     }
     return current(request).map(ignored -> respond(upstream.pick(context)));
   }
@@ -99,7 +98,7 @@ public final class LbkitReactorLoadBalancer implements ReactorServiceInstanceLoa
     }
     InstanceBackends sync = instances;
     ServiceInstance original = sync == null ? null : sync.instance(b.id());
-    return new DefaultResponse(new LbkitServiceInstance(decision, upstream.serviceId(), original));
+    return new LbkitServiceInstance(decision, upstream.serviceId(), original);
   }
 
   /** No instance could take the request; the decision says why (strict sessions, none up). */

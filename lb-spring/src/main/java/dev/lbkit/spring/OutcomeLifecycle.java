@@ -24,7 +24,11 @@ final class OutcomeLifecycle implements LoadBalancerLifecycle<Object, Object, Se
   public void onStart(Request<Object> request) {}
 
   @Override
-  public void onStartRequest(Request<Object> request, Response<ServiceInstance> lbResponse) {}
+  public void onStartRequest(Request<Object> request, Response<ServiceInstance> lbResponse) {
+    if (lbResponse != null && lbResponse.getServer() instanceof LbkitServiceInstance chosen) {
+      chosen.started();
+    }
+  }
 
   @Override
   public void onComplete(CompletionContext<Object, ServiceInstance, Object> completion) {
@@ -38,6 +42,11 @@ final class OutcomeLifecycle implements LoadBalancerLifecycle<Object, Object, Se
           case FAILED -> Outcome.FAILURE;
           case DISCARD -> Outcome.COMPLETED;
         };
-    chosen.decision().report(outcome, System.nanoTime() - chosen.startNanos());
+    long start = chosen.startNanos();
+    if (start == LbkitServiceInstance.NOT_STARTED) {
+      chosen.decision().report(outcome); // a client that never said it started: no duration
+    } else {
+      chosen.decision().report(outcome, System.nanoTime() - start);
+    }
   }
 }

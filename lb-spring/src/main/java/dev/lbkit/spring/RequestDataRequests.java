@@ -34,8 +34,7 @@ final class RequestDataRequests {
     RequestContext.Builder b = RequestContext.builder();
     HttpHeaders headers = client.getHeaders();
     MultiValueMap<String, String> cookies = client.getCookies();
-    b.headers(
-        new RequestDataHeaders(headers == null ? null : HttpHeadersSource.of(headers), cookies));
+    b.headers(new RequestDataHeaders(headers, cookies));
     URI url = client.getUrl();
     if (url != null) {
       String path = url.getRawPath();
@@ -54,11 +53,11 @@ final class RequestDataRequests {
 
   /** Headers of a Spring request; the cookies come from the cookie map when no header has them. */
   private record RequestDataHeaders(
-      @Nullable HttpHeadersSource headers, @Nullable MultiValueMap<String, String> cookies)
+      @Nullable HttpHeaders headers, @Nullable MultiValueMap<String, String> cookies)
       implements HeaderSource {
     @Override
     public @Nullable String get(String name) {
-      String value = headers == null ? null : headers.get(name);
+      String value = headers == null ? null : HttpHeadersSource.read(headers, name);
       if (value != null
           || cookies == null
           || cookies.isEmpty()
