@@ -30,7 +30,20 @@ public final class HttpHeadersSource implements HeaderSource {
 
   /** A header of {@code headers} as {@link #get} reads it. */
   static @Nullable String read(HttpHeaders headers, String name) {
-    boolean cookie = "cookie".equalsIgnoreCase(name);
+    return read(headers, name, isCookie(name));
+  }
+
+  /**
+   * Whether {@code name} is {@code Cookie}, in any case. lbkit's own lookups spell it {@code
+   * Cookie}, which a plain {@code equals} (an intrinsic) answers before the case-blind compare.
+   */
+  static boolean isCookie(String name) {
+    return name.length() == 6
+        && (name.equals("Cookie") || name.equals("cookie") || name.equalsIgnoreCase("cookie"));
+  }
+
+  /** {@link #read(HttpHeaders, String)} when the caller knows whether {@code name} is Cookie. */
+  static @Nullable String read(HttpHeaders headers, String name, boolean cookie) {
     // Spring's HttpHeaders lowercases every name it is asked for (a new String per lookup unless
     // it is lowercase already); lbkit asks for "Cookie" on every session request.
     List<String> values = headers.get(cookie ? "cookie" : name);

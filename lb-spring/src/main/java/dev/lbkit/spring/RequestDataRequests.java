@@ -57,11 +57,9 @@ final class RequestDataRequests {
       implements HeaderSource {
     @Override
     public @Nullable String get(String name) {
-      String value = headers == null ? null : HttpHeadersSource.read(headers, name);
-      if (value != null
-          || cookies == null
-          || cookies.isEmpty()
-          || !"cookie".equalsIgnoreCase(name)) {
+      boolean cookie = HttpHeadersSource.isCookie(name);
+      String value = headers == null ? null : HttpHeadersSource.read(headers, name, cookie);
+      if (value != null || !cookie || cookies == null || cookies.isEmpty()) {
         return value;
       }
       StringBuilder s = new StringBuilder();

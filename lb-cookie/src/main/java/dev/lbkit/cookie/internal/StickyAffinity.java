@@ -218,21 +218,39 @@ public final class StickyAffinity implements SessionAffinity {
       @Nullable SessionToken token,
       int chosen,
       Decision.Reason reason) {
-    long now = nowSeconds();
     switch (reason) {
       case STICKY_HIT:
       case RETRY_SAME:
+        // The common case, a hit that sends nothing back, reads no clock.
         if (token == null) {
           return List.of();
         }
         if (token.isLegacy()) {
+          long now = nowSeconds();
           return issue(pool, request, keyFor(pool, chosen), now, now);
         }
         if (token.secretIndex != 0 || everyResponse) {
           long key = persistent ? pool.precomputed(table).idHash(chosen) : token.key;
-          return issue(pool, request, key, token.issued, now);
+          return issue(pool, request, key, token.issued, nowSeconds());
         }
         return List.of();
+      default:
+        return movedOrNewHeaders(pool, request, token, chosen, reason, nowSeconds());
+    }
+  }
+
+  /**
+   * {@link #tokenHeaders} for every reason but a hit: a token is (re-)issued, or not, at {@code
+   * now}.
+   */
+  private List<ResponseHeader> movedOrNewHeaders(
+      PoolSnapshot pool,
+      RequestContext request,
+      @Nullable SessionToken token,
+      int chosen,
+      Decision.Reason reason,
+      long now) {
+    switch (reason) {
       case REBALANCED_GONE:
       case REBALANCED_DOWN:
       case REBALANCED_FAILED:
