@@ -8,6 +8,7 @@ module dev.lbkit.cookie {
   requires transitive dev.lbkit.core;
   requires dev.lbkit.hash;
   requires org.slf4j;
+  requires com.github.benmanes.caffeine;
   requires static transitive org.jspecify;
 
   exports dev.lbkit.cookie;

@@ -16,6 +16,14 @@
  * dev.lbkit.cookie.JvmRouteAffinity}, Tomcat's {@code jvmRoute}). Reading other products'
  * configuration into a {@code SessionPersistence} is lb-config's job.
  *
+ * <p>Server-side sessions, for persistence a proxy token cannot carry: a {@link
+ * dev.lbkit.cookie.SessionTable} binds a key to a backend id with an idle expiry. {@link
+ * dev.lbkit.cookie.LearnedSessions} fills it with the session ids the backends themselves issue
+ * (NGINX Plus {@code sticky learn}); {@link dev.lbkit.cookie.StickTable} with any request key bound
+ * to the backend first chosen for it (HAProxy {@code stick on}). {@link
+ * dev.lbkit.cookie.SessionStore#inMemory} keeps tables in this JVM (on Caffeine); a shared store
+ * lets replicas and restarts keep them.
+ *
  * <p>Implementation classes live in {@code dev.lbkit.cookie.internal}, which is not API.
  */
 @NullMarked

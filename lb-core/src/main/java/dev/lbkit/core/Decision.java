@@ -154,6 +154,24 @@ public final class Decision {
   }
 
   /**
+   * Whether the adapter should hand the backend's response headers to {@link #learn}: the decision
+   * has a backend and its affinity learns sessions from responses (NGINX Plus {@code sticky
+   * learn}). Adapters check this first, so that other requests pay nothing for it.
+   */
+  public boolean learnsFromResponse() {
+    return index >= 0 && loadBalancer.affinity().learnsFromResponses();
+  }
+
+  /**
+   * Tells the affinity what the backend answered (its response headers, before they reach the
+   * client), so that a session the backend created is learned (see {@link SessionAffinity#learn}).
+   * Does nothing when {@link #learnsFromResponse} is false; never throws.
+   */
+  public void learn(HeaderSource backendResponseHeaders) {
+    loadBalancer.learn(this, backendResponseHeaders);
+  }
+
+  /**
    * Picks again for a request whose attempt failed, within the same load balancer (behind a split,
    * the same member, as a retry in NGINX or Envoy stays within the upstream the split chose),
    * leaving out every backend already tried (see {@link LoadBalancer#retry}). Report this decision

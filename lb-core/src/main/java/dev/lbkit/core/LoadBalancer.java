@@ -56,6 +56,7 @@ public final class LoadBalancer implements Router, AutoCloseable {
   private final FirstFailureWarning resolveFailures = new FirstFailureWarning();
   private final FirstFailureWarning fallbackFailures = new FirstFailureWarning();
   private final FirstFailureWarning headerFailures = new FirstFailureWarning();
+  private final FirstFailureWarning learnFailures = new FirstFailureWarning();
   // Final and usually empty: a pick without listeners reads the length and goes on.
   private final LoadBalancerListener[] listeners;
   private final FirstFailureWarning[] listenerFailures;
@@ -347,6 +348,32 @@ public final class LoadBalancer implements Router, AutoCloseable {
           decision,
           outcome,
           durationNanos < 0 ? LoadBalancerListener.UNKNOWN_DURATION : durationNanos);
+    }
+  }
+
+  /**
+   * Hands the backend's response headers for a decision to the affinity, when it learns sessions
+   * from responses (see {@link Decision#learn}). An affinity that throws learns nothing; its first
+   * failure is logged at WARN.
+   */
+  void learn(Decision decision, HeaderSource backendResponseHeaders) {
+    Objects.requireNonNull(backendResponseHeaders, "backendResponseHeaders");
+    if (!decision.learnsFromResponse()) {
+      return;
+    }
+    try {
+      affinity.learn(
+          decision.snapshot(),
+          decision.request(),
+          decision.binding(),
+          decision.index(),
+          backendResponseHeaders);
+    } catch (RuntimeException e) {
+      learnFailures.log(
+          logger,
+          "session affinity {} threw learning from a backend's response; no session is learned",
+          affinity,
+          e);
     }
   }
 

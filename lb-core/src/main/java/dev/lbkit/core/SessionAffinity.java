@@ -82,4 +82,30 @@ public interface SessionAffinity {
       Binding binding,
       int chosen,
       Decision.Reason reason);
+
+  /**
+   * Whether this affinity learns sessions from the backend's responses ({@link #learn}), as NGINX
+   * Plus {@code sticky learn} does; false by default. Adapters read the backend's response headers
+   * for {@link Decision#learn} only when a decision says so ({@link Decision#learnsFromResponse}).
+   */
+  default boolean learnsFromResponses() {
+    return false;
+  }
+
+  /**
+   * The backend answered the request of a decision with these response headers: a learning affinity
+   * stores the session the backend created (its {@code Set-Cookie}) against that backend. Called at
+   * most once per decision, by the adapter, before the response reaches the client. The headers are
+   * the backend's, not the client's, but must not make this throw either: a malformed one is
+   * ignored.
+   *
+   * @param binding what {@link #resolve} returned for this request
+   * @param chosen the index of the backend that answered
+   */
+  default void learn(
+      PoolSnapshot pool,
+      RequestContext request,
+      Binding binding,
+      int chosen,
+      HeaderSource responseHeaders) {}
 }
