@@ -2,6 +2,7 @@ package dev.lbkit.servlet;
 
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.Decision;
+import dev.lbkit.core.HeaderSource;
 import dev.lbkit.core.Outcome;
 import dev.lbkit.core.ResponseHeader;
 import jakarta.servlet.AsyncContext;
@@ -13,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,7 @@ final class Exchange implements AsyncListener {
 
   private volatile List<ResponseHeader> written = List.of();
   private volatile boolean failed;
+  private volatile boolean learned;
   private volatile boolean listening;
   private volatile boolean completed;
 
@@ -269,6 +272,33 @@ final class Exchange implements AsyncListener {
     return backend == null ? null : backend.id();
   }
 
+  /**
+   * Hands the backend's response headers to the current decision, once, when its affinity learns
+   * sessions from responses (NGINX Plus {@code sticky learn}): a proxy calls it with the headers it
+   * received, the filter (when nothing downstream did) with the response's headers when the request
+   * ends.
+   */
+  void learn(HeaderSource backendResponseHeaders) {
+    Decision current = decision;
+    if (learned || !current.learnsFromResponse()) {
+      return;
+    }
+    learned = true;
+    current.learn(backendResponseHeaders);
+  }
+
+  /** {@link #learn} from the headers of the response the application wrote. */
+  void learnFrom(HttpServletResponse response) {
+    if (learned || !decision.learnsFromResponse()) {
+      return;
+    }
+    learn(
+        name -> {
+          Collection<String> values = response.getHeaders(name);
+          return values == null || values.isEmpty() ? null : String.join(", ", values);
+        });
+  }
+
   /** Marks the request failed: its end is reported as {@link Outcome#FAILURE}. */
   void fail() {
     failed = true;
@@ -318,6 +348,9 @@ final class Exchange implements AsyncListener {
         response instanceof HttpServletResponse
             ? ((HttpServletResponse) response).getStatus()
             : 200;
+    if (response instanceof HttpServletResponse) {
+      learnFrom((HttpServletResponse) response);
+    }
     finish(status);
   }
 

@@ -416,6 +416,12 @@ public class HttpClientProxyServlet extends HttpServlet {
     Decision decision = attempt.decision;
     InputStream in = upstream.body();
     response.setStatus(upstream.statusCode());
+    // Learn mode: the backend's own headers, before any reaches the client.
+    exchange.learn(
+        name -> {
+          List<String> values = upstream.headers().allValues(name);
+          return values.isEmpty() ? null : String.join(", ", values);
+        });
     copyResponseHeaders(response, exchange, upstream);
     Idle idle = new Idle(in);
     idle.arm();

@@ -338,6 +338,7 @@ public final class LoadBalancingFilter implements Filter {
         // The asynchronous cycle already ended: it can be reported now.
       }
     }
+    exchange.learnFrom(response);
     exchange.finish(response.getStatus());
   }
 

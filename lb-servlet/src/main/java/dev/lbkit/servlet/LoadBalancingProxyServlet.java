@@ -383,6 +383,14 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
     }
     Exchange exchange = Exchange.of(clientRequest);
     HttpFields fields = serverResponse.getHeaders();
+    if (exchange != null) {
+      // Learn mode: the backend's own headers, before any reaches the client.
+      exchange.learn(
+          name -> {
+            List<String> values = fields.getValuesList(name);
+            return values.isEmpty() ? null : String.join(", ", values);
+          });
+    }
     List<String> connection = new ArrayList<>(1);
     for (HttpField field : fields) {
       if (field.is(HttpHeader.CONNECTION.asString())) {
