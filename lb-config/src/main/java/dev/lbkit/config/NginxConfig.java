@@ -3,8 +3,10 @@ package dev.lbkit.config;
 import dev.lbkit.config.internal.ConfigErrors;
 import dev.lbkit.config.internal.NginxVariables;
 import dev.lbkit.cookie.CookieAttributes;
+import dev.lbkit.cookie.LearnedSessions;
 import dev.lbkit.cookie.LegacyCookie;
 import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.SessionStore;
 import dev.lbkit.hash.KeyExtractor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +40,131 @@ public final class NginxConfig {
           + " least_conn";
 
   private NginxConfig() {}
+
+  /**
+   * Reads NGINX Plus {@code sticky learn create=$upstream_cookie_NAME lookup=$cookie_NAME
+   * zone=ZONE:SIZE [timeout=TIME] [header] [sync]} into learn mode ({@link LearnedSessions}):
+   *
+   * <ul>
+   *   <li>{@code create}: {@code $upstream_cookie_NAME} (the backend's {@code Set-Cookie} of that
+   *       name) or {@code $upstream_http_NAME} (its response header, {@code _} read as {@code -});
+   *       one;
+   *   <li>{@code lookup}: where requests carry the session, {@code $cookie_NAME}, {@code
+   *       $http_NAME} or {@code $arg_NAME}; several are tried in order, as nginx does;
+   *   <li>{@code zone}: the table, {@code store.table(ZONE)}; its size is the store's to bound;
+   *   <li>{@code timeout}: the idle expiry (nginx's default, 10 minutes, when absent);
+   *   <li>{@code header} (learn as soon as the headers arrive: lbkit always does) and {@code sync}
+   *       (share with the cluster: a shared store does) are accepted.
+   * </ul>
+   *
+   * @throws IllegalArgumentException naming the parameter that is missing, unknown or malformed
+   */
+  public static LearnedSessions.Builder parseStickyLearn(String directive, SessionStore store) {
+    Objects.requireNonNull(directive, "directive");
+    Objects.requireNonNull(store, "store");
+    List<String> words = words(directive);
+    if (words.size() < 2 || !words.get(0).equals("sticky") || !words.get(1).equals("learn")) {
+      throw new IllegalArgumentException(
+          "sticky learn: \""
+              + directive.trim()
+              + "\" (expected: sticky learn create=... lookup=... zone=NAME:SIZE ...)");
+    }
+    String create = null;
+    List<KeyExtractor> lookups = new ArrayList<>();
+    String zone = null;
+    Duration timeout = null;
+    for (int i = 2; i < words.size(); i++) {
+      String word = words.get(i);
+      int eq = word.indexOf('=');
+      String key = eq < 0 ? word : word.substring(0, eq);
+      String value = eq < 0 ? "" : word.substring(eq + 1);
+      String field = "sticky learn " + key;
+      switch (key) {
+        case "create":
+          if (create != null) {
+            throw new IllegalArgumentException(
+                field + ": \"" + value + "\" (expected: one create; lbkit learns one session id)");
+          }
+          create = value;
+          break;
+        case "lookup":
+          lookups.add(lookup(field, value));
+          break;
+        case "zone":
+          int colon = value.indexOf(':');
+          zone = colon < 0 ? value : value.substring(0, colon);
+          if (zone.isEmpty()) {
+            throw new IllegalArgumentException(field + ": \"" + value + "\" (expected: NAME:SIZE)");
+          }
+          break;
+        case "timeout":
+          timeout = Durations.parseNginxTime(value);
+          break;
+        case "header":
+        case "sync":
+          if (eq >= 0) {
+            throw new IllegalArgumentException(
+                field + ": \"" + word + "\" (expected: " + key + " without a value)");
+          }
+          break;
+        default:
+          throw new IllegalArgumentException(
+              "sticky learn: unknown parameter \""
+                  + word
+                  + "\" (expected: create=, lookup=, zone=, timeout=, header, sync)");
+      }
+    }
+    if (create == null) {
+      throw new IllegalArgumentException(
+          "sticky learn create: missing (expected: create=$upstream_cookie_NAME)");
+    }
+    if (lookups.isEmpty()) {
+      throw new IllegalArgumentException(
+          "sticky learn lookup: missing (expected: lookup=$cookie_NAME)");
+    }
+    if (zone == null) {
+      throw new IllegalArgumentException("sticky learn zone: missing (expected: zone=NAME:SIZE)");
+    }
+    LearnedSessions.Builder builder;
+    if (create.startsWith("$upstream_cookie_") && create.length() > 17) {
+      builder = LearnedSessions.createCookie(create.substring(17));
+    } else if (create.startsWith("$upstream_http_") && create.length() > 15) {
+      builder = LearnedSessions.createHeader(create.substring(15).replace('_', '-'));
+    } else {
+      throw new IllegalArgumentException(
+          "sticky learn create: \""
+              + create
+              + "\" (expected: $upstream_cookie_NAME or $upstream_http_NAME)");
+    }
+    List<KeyExtractor> tried = List.copyOf(lookups);
+    builder.lookup(
+        tried.size() == 1
+            ? tried.get(0)
+            : request -> {
+              for (int i = 0; i < tried.size(); i++) {
+                CharSequence k = tried.get(i).key(request);
+                if (k != null && k.length() > 0) {
+                  return k;
+                }
+              }
+              return null;
+            });
+    builder.table(store.table(zone));
+    if (timeout != null) {
+      builder.timeout(timeout);
+    }
+    return builder;
+  }
+
+  private static KeyExtractor lookup(String field, String value) {
+    if (!(value.startsWith("$cookie_")
+        || value.startsWith("$http_")
+        || value.startsWith("$arg_"))) {
+      throw new IllegalArgumentException(
+          field + ": \"" + value + "\" (expected: $cookie_NAME, $http_NAME or $arg_NAME)");
+    }
+    return NginxVariables.keyOf(field, value);
+  }
 
   /**
    * Reads {@code sticky cookie NAME [expires=TIME|max] [domain=D] [httponly] [samesite=strict|lax|
@@ -83,9 +210,8 @@ public final class NginxConfig {
                 + " (expected: sticky cookie NAME ...)");
       case "learn":
         throw new IllegalArgumentException(
-            "sticky learn: not supported, because it learns sessions from the application's own"
-                + " cookie into shared memory, which lbkit does not keep; lbkit issues its own"
-                + " token instead (expected: sticky cookie NAME ...)");
+            "sticky learn: a server-side session table, not a cookie session; read it with"
+                + " NginxConfig.parseStickyLearn (expected: sticky cookie NAME ...)");
       default:
         throw new IllegalArgumentException(
             "sticky: method \"" + words.get(1) + "\" (expected: cookie)");

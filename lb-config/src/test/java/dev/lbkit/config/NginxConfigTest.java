@@ -120,7 +120,7 @@ class NginxConfigTest {
                 NginxConfig.parseSticky(
                     "sticky learn create=$upstream_cookie_examplecookie lookup=$cookie_examplecookie"
                         + " zone=client_sessions:1m;"))
-        .hasMessageStartingWith("sticky learn: not supported, because it learns sessions");
+        .hasMessageStartingWith("sticky learn: a server-side session table, not a cookie session");
     assertThatThrownBy(() -> NginxConfig.parseSticky("sticky header X-Session;"))
         .hasMessage("sticky: method \"header\" (expected: cookie)");
     assertThatThrownBy(() -> NginxConfig.parseSticky("sticky cookie a max_age=10"))

@@ -3,6 +3,7 @@ package dev.lbkit.spring.gateway;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.Outcome;
 import dev.lbkit.core.ResponseHeader;
+import dev.lbkit.spring.HttpHeadersSource;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
@@ -73,6 +74,10 @@ final class GatewayExchange {
     Decision d = decision;
     if (!d.hasBackend()) {
       return; // a 503 or 502 carries no session; the client keeps the cookie it has
+    }
+    if (d.learnsFromResponse()) {
+      // Learn mode: the routing filter copied the backend's headers; lbkit's are not added yet.
+      d.learn(HttpHeadersSource.of(headers));
     }
     List<ResponseHeader> session = d.responseHeaders();
     for (int i = 0; i < session.size(); i++) {

@@ -3,6 +3,7 @@ package dev.lbkit.spring.gateway.mvc;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.Outcome;
 import dev.lbkit.core.ResponseHeader;
+import dev.lbkit.spring.HttpHeadersSource;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
@@ -66,6 +67,10 @@ final class SessionResponse implements GatewayServerResponse {
   public @Nullable ModelAndView writeTo(
       HttpServletRequest request, HttpServletResponse response, Context context)
       throws ServletException, IOException {
+    if (decision.learnsFromResponse()) {
+      // Learn mode: the backend's own headers (the proxied response's), before the client's.
+      decision.learn(HttpHeadersSource.of(delegate.headers()));
+    }
     if (!response.isCommitted()) {
       List<ResponseHeader> headers = decision.responseHeaders();
       for (int i = 0; i < headers.size(); i++) {
