@@ -156,6 +156,20 @@ public final class NginxConfig {
     return builder;
   }
 
+  /**
+   * Reads an nginx key expression ({@code $remote_addr}, {@code $http_x_user}, {@code $cookie_sid},
+   * {@code $arg_id}, several with literal text between) into the key it reads from a request, as
+   * {@code hash} and HAProxy-style stick tables use it.
+   *
+   * @param field what an error names, such as {@code stick-table.on}
+   * @throws IllegalArgumentException for an empty, malformed or unsupported expression
+   */
+  public static KeyExtractor parseKey(String field, String expression) {
+    Objects.requireNonNull(field, "field");
+    Objects.requireNonNull(expression, field);
+    return NginxVariables.keyOf(field, expression.trim());
+  }
+
   private static KeyExtractor lookup(String field, String value) {
     if (!(value.startsWith("$cookie_")
         || value.startsWith("$http_")

@@ -1,5 +1,6 @@
 package dev.lbkit.spring;
 
+import dev.lbkit.cookie.SessionStore;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,8 +22,12 @@ public class LbkitAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public LbkitUpstreams lbkitUpstreams(
-      LbkitProperties properties, ObjectProvider<LbkitLoadBalancerCustomizer> customizers) {
+      LbkitProperties properties,
+      ObjectProvider<LbkitLoadBalancerCustomizer> customizers,
+      ObjectProvider<SessionStore> sessionStore) {
     List<LbkitLoadBalancerCustomizer> all = customizers.orderedStream().toList();
-    return UpstreamFactory.build(properties, all);
+    // A SessionStore bean (lb-redis's, or the application's) holds the server-side session tables;
+    // without one they live in memory.
+    return UpstreamFactory.build(properties, all, sessionStore.getIfAvailable());
   }
 }

@@ -203,6 +203,15 @@ public class LbkitProperties {
     /** How requests of one session stick to one backend; none when unset. */
     private @Nullable SessionPersistence sessionPersistence;
 
+    /**
+     * Learn mode instead: an NGINX Plus {@code sticky learn} line, such as {@code sticky learn
+     * create=$upstream_cookie_jsessionid lookup=$cookie_jsessionid zone=shop:1m timeout=1h}.
+     */
+    private @Nullable String stickyLearn;
+
+    /** A stick table instead (HAProxy {@code stick on}): bind a request key to its backend. */
+    private @Nullable StickTable stickTable;
+
     /** The method. */
     public String getMethod() {
       return method;
@@ -281,6 +290,70 @@ public class LbkitProperties {
     /** Sets the session persistence. */
     public void setSessionPersistence(@Nullable SessionPersistence sessionPersistence) {
       this.sessionPersistence = sessionPersistence;
+    }
+
+    /** The {@code sticky learn} line, or {@code null}. */
+    public @Nullable String getStickyLearn() {
+      return stickyLearn;
+    }
+
+    /** Sets the {@code sticky learn} line. */
+    public void setStickyLearn(@Nullable String stickyLearn) {
+      this.stickyLearn = stickyLearn;
+    }
+
+    /** The stick table, or {@code null}. */
+    public @Nullable StickTable getStickTable() {
+      return stickTable;
+    }
+
+    /** Sets the stick table. */
+    public void setStickTable(@Nullable StickTable stickTable) {
+      this.stickTable = stickTable;
+    }
+  }
+
+  /** A stick table: which request key binds to a backend, and for how long. */
+  public static class StickTable {
+    /**
+     * The key, as nginx writes it: {@code $remote_addr}, {@code $http_x_user}, {@code $cookie_sid}.
+     */
+    private @Nullable String on;
+
+    /** How long a binding lives without requests, as an nginx time. */
+    private String expire = "10m";
+
+    /** What a request whose backend cannot take it gets: rebalance, or strict (503). */
+    private String onUnavailable = "rebalance";
+
+    /** The key expression. */
+    public @Nullable String getOn() {
+      return on;
+    }
+
+    /** Sets the key expression. */
+    public void setOn(@Nullable String on) {
+      this.on = on;
+    }
+
+    /** The idle expiry. */
+    public String getExpire() {
+      return expire;
+    }
+
+    /** Sets the idle expiry. */
+    public void setExpire(String expire) {
+      this.expire = expire;
+    }
+
+    /** rebalance or strict. */
+    public String getOnUnavailable() {
+      return onUnavailable;
+    }
+
+    /** Sets rebalance or strict. */
+    public void setOnUnavailable(String onUnavailable) {
+      this.onUnavailable = onUnavailable;
     }
   }
 

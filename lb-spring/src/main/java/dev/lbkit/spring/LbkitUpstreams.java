@@ -1,5 +1,6 @@
 package dev.lbkit.spring;
 
+import dev.lbkit.cookie.SessionStore;
 import dev.lbkit.core.ClientAddressResolver;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -19,8 +20,13 @@ public final class LbkitUpstreams implements AutoCloseable {
   private final Map<String, LbkitUpstream> byName;
   private final Map<String, LbkitUpstream> byServiceId;
   private final ClientAddressResolver clientAddresses;
+  private final @Nullable SessionStore ownStore;
 
-  LbkitUpstreams(List<LbkitUpstream> upstreams, ClientAddressResolver clientAddresses) {
+  LbkitUpstreams(
+      List<LbkitUpstream> upstreams,
+      ClientAddressResolver clientAddresses,
+      @Nullable SessionStore ownStore) {
+    this.ownStore = ownStore;
     Map<String, LbkitUpstream> names = new LinkedHashMap<>();
     Map<String, LbkitUpstream> services = new LinkedHashMap<>();
     for (LbkitUpstream u : upstreams) {
@@ -38,11 +44,21 @@ public final class LbkitUpstreams implements AutoCloseable {
   /**
    * Builds the upstreams of {@code properties} without Spring Boot: what the auto-configuration
    * does, for applications and tests that bind or fill {@link LbkitProperties} themselves.
+   * Server-side session tables ({@code sticky-learn}, {@code stick-table}) live in an in-memory
+   * store.
    *
    * @throws LbkitConfigurationException naming the first property that cannot be used
    */
   public static LbkitUpstreams of(LbkitProperties properties) {
     return UpstreamFactory.build(properties, List.of());
+  }
+
+  /**
+   * As {@link #of(LbkitProperties)}, with server-side session tables in {@code store} (shared by
+   * replicas when it is, as lb-redis's is); the caller closes the store.
+   */
+  public static LbkitUpstreams of(LbkitProperties properties, SessionStore store) {
+    return UpstreamFactory.build(properties, List.of(), Objects.requireNonNull(store, "store"));
   }
 
   /** The upstreams, in the order of the properties. */
@@ -72,6 +88,9 @@ public final class LbkitUpstreams implements AutoCloseable {
   public void close() {
     for (LbkitUpstream u : order) {
       u.loadBalancer().close();
+    }
+    if (ownStore != null) {
+      ownStore.close();
     }
   }
 

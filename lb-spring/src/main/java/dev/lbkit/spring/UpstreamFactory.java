@@ -3,9 +3,12 @@ package dev.lbkit.spring;
 import dev.lbkit.config.Durations;
 import dev.lbkit.config.GatewayApiConfig;
 import dev.lbkit.config.LoadBalancingMethod;
+import dev.lbkit.config.NginxConfig;
 import dev.lbkit.cookie.CookieAttributes;
 import dev.lbkit.cookie.LegacyCookie;
 import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.SessionStore;
+import dev.lbkit.cookie.StickTable;
 import dev.lbkit.cookie.TokenSecrets;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
@@ -14,6 +17,7 @@ import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.PassiveHealth;
 import dev.lbkit.core.SessionAffinity;
 import dev.lbkit.core.Upstream;
+import dev.lbkit.hash.KeyExtractor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,16 +37,32 @@ import org.jspecify.annotations.Nullable;
 final class UpstreamFactory {
   private static final String UPSTREAMS = LbkitProperties.PREFIX + ".upstreams.";
 
+  /** The bound of each table of the in-memory store lbkit makes when the application has none. */
+  static final int IN_MEMORY_SESSIONS = 100_000;
+
   private UpstreamFactory() {}
 
   static LbkitUpstreams build(
       LbkitProperties properties, List<LbkitLoadBalancerCustomizer> customizers) {
+    return build(properties, customizers, null);
+  }
+
+  /**
+   * As {@link #build(LbkitProperties, List)}, with the store of server-side session tables ({@code
+   * sticky-learn}, {@code stick-table}); {@code null} for an in-memory one the upstreams own.
+   */
+  static LbkitUpstreams build(
+      LbkitProperties properties,
+      List<LbkitLoadBalancerCustomizer> customizers,
+      @Nullable SessionStore sharedStore) {
+    SessionStore store =
+        sharedStore != null ? sharedStore : SessionStore.inMemory(IN_MEMORY_SESSIONS);
     ClientAddressResolver clientAddresses = clientAddresses(properties.getClientAddress());
     List<String> secrets = secrets(properties);
     List<LbkitUpstream> upstreams = new ArrayList<>();
     try {
       for (Map.Entry<String, LbkitProperties.Upstream> e : properties.getUpstreams().entrySet()) {
-        upstreams.add(upstream(e.getKey(), e.getValue(), secrets, properties, customizers));
+        upstreams.add(upstream(e.getKey(), e.getValue(), secrets, properties, customizers, store));
       }
     } catch (RuntimeException e) {
       for (LbkitUpstream built : upstreams) {
@@ -50,7 +70,8 @@ final class UpstreamFactory {
       }
       throw e;
     }
-    return new LbkitUpstreams(upstreams, clientAddresses);
+    // A store made here is the upstreams' to close; an application's own is the application's.
+    return new LbkitUpstreams(upstreams, clientAddresses, sharedStore == null ? store : null);
   }
 
   private static ClientAddressResolver clientAddresses(LbkitProperties.ClientAddress c) {
@@ -100,7 +121,8 @@ final class UpstreamFactory {
       LbkitProperties.Upstream u,
       List<String> secrets,
       LbkitProperties properties,
-      List<LbkitLoadBalancerCustomizer> customizers) {
+      List<LbkitLoadBalancerCustomizer> customizers,
+      SessionStore store) {
     String at = UPSTREAMS + name + ".";
     LoadBalancingMethod method;
     try {
@@ -122,13 +144,58 @@ final class UpstreamFactory {
       throw bad(at + "max-tries", u.getMaxTries(), "a whole number 1 or more", e);
     }
     LbkitProperties.SessionPersistence sp = u.getSessionPersistence();
+    String learn = u.getStickyLearn();
+    LbkitProperties.StickTable stick = u.getStickTable();
+    int kinds = (sp != null ? 1 : 0) + (learn != null ? 1 : 0) + (stick != null ? 1 : 0);
+    if (kinds > 1) {
+      throw new LbkitConfigurationException(
+          at + (learn != null ? "sticky-learn" : "stick-table"),
+          "set beside another kind of persistence (expected: one of session-persistence,"
+              + " sticky-learn, stick-table)",
+          null);
+    }
     if (sp != null) {
       lb.affinity(session(at + "session-persistence.", sp, secrets, properties));
+    } else if (learn != null) {
+      try {
+        lb.affinity(NginxConfig.parseStickyLearn(learn, store).toAffinity());
+      } catch (IllegalArgumentException e) {
+        throw rethrow(at + "sticky-learn", e);
+      }
+    } else if (stick != null) {
+      lb.affinity(stickTable(at + "stick-table.", name, stick, store));
     }
     for (LbkitLoadBalancerCustomizer c : customizers) {
       c.customize(name, upstream, lb);
     }
     return new LbkitUpstream(name, serviceId, backends.isEmpty(), lb.build());
+  }
+
+  private static SessionAffinity stickTable(
+      String at, String upstream, LbkitProperties.StickTable t, SessionStore store) {
+    String on = t.getOn();
+    if (on == null || on.isBlank()) {
+      throw bad(at + "on", on == null ? "" : on, "an nginx key such as $remote_addr", null);
+    }
+    KeyExtractor key;
+    try {
+      key = NginxConfig.parseKey(at + "on", on);
+    } catch (IllegalArgumentException e) {
+      throw rethrow(at + "on", e);
+    }
+    StickTable.Builder b = StickTable.on(key).table(store.table(upstream + ".stick"));
+    try {
+      b.expire(Durations.parseNginxTime(t.getExpire()));
+    } catch (IllegalArgumentException e) {
+      throw bad(at + "expire", t.getExpire(), "an nginx time of whole seconds, such as 30m", e);
+    }
+    b.onUnavailable(
+        choice(
+            at + "on-unavailable",
+            t.getOnUnavailable(),
+            SessionPersistence.OnUnavailable.class,
+            "rebalance, strict"));
+    return b.toAffinity();
   }
 
   private static PassiveHealth passiveHealth(String at, LbkitProperties.Upstream u) {
