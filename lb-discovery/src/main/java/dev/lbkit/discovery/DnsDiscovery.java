@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
@@ -116,7 +115,7 @@ public final class DnsDiscovery implements AutoCloseable {
   private int consecutiveFailures;
   private long nextLookupDueMillis = Long.MIN_VALUE;
 
-  private DnsDiscovery(Builder b, Resolver resolver, Name queried) {
+  private DnsDiscovery(Builder b, List<Resolver> resolvers, Name queried) {
     this.upstream = b.upstream;
     this.name = b.name;
     this.service = b.service;
@@ -135,7 +134,7 @@ public final class DnsDiscovery implements AutoCloseable {
     this.emptyAnswer = b.emptyAnswer;
     this.clock = b.clock;
     this.givenScheduler = b.scheduler;
-    this.lookup = new DnsLookup(resolver, queried, service, port, weight, families);
+    this.lookup = new DnsLookup(resolvers, queried, service, port, weight, families);
     this.sync = new UpstreamSync(upstream, drainGrace.toMillis());
   }
 
@@ -224,7 +223,7 @@ public final class DnsDiscovery implements AutoCloseable {
     return retryInterval;
   }
 
-  /** How long one query waits for its answer. */
+  /** How long a query waits for the answer of one server. */
   public Duration lookupTimeout() {
     return lookupTimeout;
   }
@@ -567,7 +566,11 @@ public final class DnsDiscovery implements AutoCloseable {
       return this;
     }
 
-    /** How long one query waits for its answer (default 5s), above 0. */
+    /**
+     * How long a query waits for the answer of one server (default 5s), above 0. With several
+     * servers each is asked in turn until one answers, so a lookup waits at most this long for
+     * each.
+     */
     public Builder lookupTimeout(Duration lookupTimeout) {
       checkPositive("lookupTimeout", lookupTimeout);
       this.lookupTimeout = lookupTimeout;
@@ -664,18 +667,13 @@ public final class DnsDiscovery implements AutoCloseable {
             e);
       }
       List<InetSocketAddress> asked = resolvedServers();
-      Resolver resolver;
-      if (asked.size() == 1) {
-        resolver = new SimpleResolver(asked.get(0));
-      } else {
-        List<Resolver> each = new ArrayList<>(asked.size());
-        for (InetSocketAddress s : asked) {
-          each.add(new SimpleResolver(s));
-        }
-        resolver = new ExtendedResolver(each);
+      List<Resolver> resolvers = new ArrayList<>(asked.size());
+      for (InetSocketAddress s : asked) {
+        Resolver one = new SimpleResolver(s);
+        one.setTimeout(lookupTimeout);
+        resolvers.add(one);
       }
-      resolver.setTimeout(lookupTimeout);
-      return new DnsDiscovery(this, resolver, queried);
+      return new DnsDiscovery(this, resolvers, queried);
     }
 
     private List<InetSocketAddress> resolvedServers() {

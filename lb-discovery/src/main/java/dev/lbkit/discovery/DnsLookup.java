@@ -19,6 +19,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
@@ -28,7 +29,7 @@ import org.xbill.DNS.Type;
  * over TCP by dnsjava's {@code SimpleResolver}.
  */
 final class DnsLookup {
-  private final Resolver resolver;
+  private final List<Resolver> resolvers;
   private final Name name;
   private final boolean service;
   private final int port;
@@ -36,8 +37,13 @@ final class DnsLookup {
   private final Set<IpFamily> families;
 
   DnsLookup(
-      Resolver resolver, Name name, boolean service, int port, int weight, Set<IpFamily> families) {
-    this.resolver = resolver;
+      List<Resolver> resolvers,
+      Name name,
+      boolean service,
+      int port,
+      int weight,
+      Set<IpFamily> families) {
+    this.resolvers = List.copyOf(resolvers);
     this.name = name;
     this.service = service;
     this.port = port;
@@ -148,25 +154,37 @@ final class DnsLookup {
     return found;
   }
 
+  /**
+   * Asks each server in turn until one gives a final answer (NOERROR or NXDOMAIN): a timeout, an
+   * I/O error or another rcode moves on to the next, as a resolv.conf resolver does. Not dnsjava's
+   * ExtendedResolver: its selector notices a server's timeout only about once a second, so a short
+   * lookup timeout would end the whole query before the next server is asked.
+   */
   private Message query(Name queried, int type) throws DnsLookupException {
-    Message response;
-    try {
-      response = resolver.send(Message.newQuery(Record.newRecord(queried, type, DClass.IN)));
-    } catch (IOException e) {
-      throw new DnsLookupException(
-          Type.string(type)
-              + " "
-              + queried
-              + ": "
-              + e.getClass().getSimpleName()
-              + " "
-              + message(e));
+    Message question = Message.newQuery(Record.newRecord(queried, type, DClass.IN));
+    String failures = "";
+    for (Resolver resolver : resolvers) {
+      String failure;
+      try {
+        Message response = resolver.send(question.clone());
+        int rcode = response.getRcode();
+        if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
+          return response;
+        }
+        failure = Rcode.string(rcode);
+      } catch (IOException e) {
+        failure = e.getClass().getSimpleName() + " " + message(e);
+      }
+      failures +=
+          (failures.isEmpty() ? "" : "; ")
+              + (resolvers.size() > 1 ? server(resolver) + " " : "")
+              + failure;
     }
-    int rcode = response.getRcode();
-    if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-      throw new DnsLookupException(Type.string(type) + " " + queried + ": " + Rcode.string(rcode));
-    }
-    return response;
+    throw new DnsLookupException(Type.string(type) + " " + queried + ": " + failures);
+  }
+
+  private static String server(Resolver resolver) {
+    return resolver instanceof SimpleResolver s ? s.getAddress().toString() : resolver.toString();
   }
 
   private static String emptyReason(Message response, String type) {

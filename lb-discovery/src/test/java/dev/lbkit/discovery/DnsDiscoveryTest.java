@@ -117,6 +117,59 @@ class DnsDiscoveryTest {
   }
 
   @Test
+  void srvTargetsOfDotOrWithoutAddressesAreSkipped() {
+    dns.srv(
+        "_http._tcp.tea.test",
+        30,
+        target(10, 1, 8081, "."),
+        target(10, 1, 8082, "gone.tea.test"),
+        target(10, 1, 8083, "a.tea.test"));
+    dns.a("a.tea.test", 30, "10.0.0.1");
+    try (DnsDiscovery d =
+        DnsDiscovery.forService(upstream, "_http._tcp.tea.test").servers(dns.address()).build()) {
+      assertThat(d.refresh()).isTrue();
+    }
+    assertThat(ids()).containsExactly("_http._tcp.tea.test@10.0.0.1:8083");
+  }
+
+  @Test
+  void theNextServerIsAskedWhenOneDoesNotAnswer() throws Exception {
+    dns.a("tea.test", 60, "10.0.0.1");
+    try (TestDnsServer silent = TestDnsServer.start();
+        DnsDiscovery d =
+            DnsDiscovery.forHost(upstream, "tea.test", 8080)
+                .servers(silent.address(), dns.address())
+                .families(IpFamily.IPV4)
+                .lookupTimeout(Duration.ofMillis(300))
+                .build()) {
+      silent.mode(TestDnsServer.Mode.SILENT);
+      assertThat(d.servers()).containsExactly(silent.address(), dns.address());
+      assertThat(d.refresh()).isTrue();
+      assertThat(ids()).containsExactly("tea.test@10.0.0.1:8080");
+    }
+  }
+
+  @Test
+  void whatAnOperatorChangedOnADiscoveredBackendStays() {
+    dns.a("tea.test", 60, "10.0.0.1", "10.0.0.2");
+    try (DnsDiscovery d = host("tea.test", 8080).build()) {
+      d.refresh();
+      upstream.setState("tea.test@10.0.0.1:8080", BackendState.DOWN);
+      long version = upstream.snapshot().version();
+      assertThat(d.refresh()).isTrue();
+      assertThat(upstream.snapshot().version()).isEqualTo(version);
+      assertThat(state("tea.test@10.0.0.1:8080")).isEqualTo(BackendState.DOWN);
+    }
+    try (DnsDiscovery d = host("tea.test", 8080).weight(3).build()) {
+      assertThat(d.refresh()).isTrue();
+      assertThat(state("tea.test@10.0.0.1:8080"))
+          .as("a new weight, the state kept")
+          .isEqualTo(BackendState.DOWN);
+      assertThat(upstream.snapshot().backend(0).weight()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void addressesThatStayKeepTheirIdAndStickySessionsKeepTheirBackend() {
     dns.a("tea.test", 60, "10.0.0.1", "10.0.0.2");
     LoadBalancer lb =
