@@ -13,9 +13,10 @@ public enum BackendIdScheme {
    */
   NAME_AND_ADDRESS,
   /**
-   * The address alone: {@code 10.0.0.5:8080}, {@code [2001:db8::1]:8080}, as nginx names the
-   * servers it resolved. A session then survives a rename of the DNS name that still resolves to
-   * the same address.
+   * The address alone: {@code 10.0.0.5:8080}, {@code [2001:db8::1]:8080}. A session then survives a
+   * rename of the DNS name that still resolves to the same address. Not for an upstream fed by
+   * several names: the discovery of a name that drops an address would remove the backend another
+   * name still resolves to.
    */
   ADDRESS
 }
