@@ -79,7 +79,7 @@ public final class DnsDiscovery implements AutoCloseable {
   public static final Duration DEFAULT_TTL_FLOOR = Duration.ofSeconds(1);
 
   /** The default {@link Builder#ttlCeiling}. */
-  public static final Duration DEFAULT_TTL_CEILING = Duration.ofSeconds(300);
+  public static final Duration DEFAULT_TTL_CEILING = Duration.ofMinutes(5);
 
   /** The default {@link Builder#lookupTimeout}. */
   public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofSeconds(5);
@@ -312,7 +312,8 @@ public final class DnsDiscovery implements AutoCloseable {
 
   /**
    * Stops re-resolving, and shuts down the scheduler if this discovery created it (a {@link
-   * Builder#scheduler given} one is left running). The upstream keeps the backends it has.
+   * Builder#scheduler given} one is left running). A lookup in progress is waited for (at most the
+   * lookup timeout for each server and query). The upstream keeps the backends it has.
    */
   @Override
   public void close() {
@@ -346,8 +347,19 @@ public final class DnsDiscovery implements AutoCloseable {
 
   private void scheduledLookup() {
     synchronized (lock) {
-      if (!closed) {
+      if (closed) {
+        return;
+      }
+      try {
         lookupAndSchedule();
+      } catch (RuntimeException e) {
+        // A scheduled task that throws is never run again: keep the schedule alive.
+        logger.warn("DNS discovery of {} for upstream {} failed", name, upstream.name(), e);
+        ScheduledExecutorService s = scheduler;
+        if (s != null) {
+          nextLookup =
+              s.schedule(this::scheduledLookup, retryInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
       }
     }
   }

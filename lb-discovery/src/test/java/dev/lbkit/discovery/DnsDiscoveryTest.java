@@ -303,6 +303,32 @@ class DnsDiscoveryTest {
   }
 
   @Test
+  void backgroundRetriesOfAFailingNameWarnOnceAndRecoverWithOneInfo() {
+    dns.a("tea.test", 0, "10.0.0.1");
+    try (CapturedLog log = new CapturedLog();
+        DnsDiscovery d =
+            host("tea.test", 8080)
+                .ttlFloor(Duration.ofMillis(10))
+                .retryInterval(Duration.ofMillis(10))
+                .build()) {
+      assertThat(d.refresh()).isTrue();
+      dns.mode(TestDnsServer.Mode.SERVFAIL);
+      d.start();
+      awaitTrue(() -> d.consecutiveFailures() >= 5);
+      assertThat(ids()).containsExactly("tea.test@10.0.0.1:8080");
+      dns.a("tea.test", 0, "10.0.0.2");
+      dns.mode(TestDnsServer.Mode.ANSWER);
+      awaitTrue(() -> ids().equals(List.of("tea.test@10.0.0.2:8080")));
+      d.close();
+      assertThat(log.lines("WARN", DnsDiscovery.class)).hasSize(1);
+      assertThat(log.lines("INFO", DnsDiscovery.class))
+          .singleElement()
+          .asString()
+          .contains("succeeded again after");
+    }
+  }
+
+  @Test
   void aLookupThatTimesOutKeepsTheLastGoodSet() {
     dns.a("tea.test", 60, "10.0.0.1");
     try (CapturedLog log = new CapturedLog();
