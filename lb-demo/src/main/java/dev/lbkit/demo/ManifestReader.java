@@ -93,6 +93,7 @@ final class ManifestReader {
   private final Map<String, LoadBalancingMethod> policyMethods = new HashMap<>();
   private final Map<String, Manifest> policyOf = new HashMap<>();
   private final Map<String, Integer> ignoredKinds = new LinkedHashMap<>();
+  private final Map<String, String> ignoredBecause = new HashMap<>();
   private final List<String> warnings = new ArrayList<>();
 
   private final Map<String, UpstreamSpec> upstreams = new LinkedHashMap<>();
@@ -150,7 +151,7 @@ final class ManifestReader {
         if (endpoints.startsDemoBackends()) {
           deployments.add(m);
         } else {
-          ignore(m);
+          ignore(m, "the pods are those of " + endpoints.describe());
         }
       } else if (m.group().equals(GATEWAY_API) && m.kind().equals("Gateway")) {
         put(gateways, m);
@@ -168,7 +169,10 @@ final class ManifestReader {
       } else if (m.group().equals(VOYAGER) && m.kind().equals("Ingress")) {
         voyager(m);
       } else if (!isIndexed(m)) {
-        ignore(m);
+        ignore(
+            m,
+            "the demo reads Gateway, HTTPRoute, UpstreamSettingsPolicy, VirtualServer, Ingress,"
+                + " Service and Deployment");
       }
     }
     if (routes.isEmpty()) {
@@ -184,10 +188,10 @@ final class ManifestReader {
       ignored.add(
           String.format(
               Locale.ROOT,
-              "ignoring %d %s: the demo reads Gateway, HTTPRoute, UpstreamSettingsPolicy,"
-                  + " VirtualServer, Ingress, Service and Deployment",
+              "ignoring %d %s: %s",
               e.getValue(),
-              e.getKey()));
+              e.getKey(),
+              ignoredBecause.get(e.getKey())));
     }
     GatewayConfig config =
         new GatewayConfig(
@@ -209,8 +213,10 @@ final class ManifestReader {
         || (m.group().equals(GATEWAY_FABRIC) && m.kind().equals("UpstreamSettingsPolicy"));
   }
 
-  private void ignore(Manifest m) {
-    ignoredKinds.merge(m.kind() + " (" + m.apiVersion() + ")", 1, Integer::sum);
+  private void ignore(Manifest m, String because) {
+    String kind = m.kind() + " (" + m.apiVersion() + ")";
+    ignoredKinds.merge(kind, 1, Integer::sum);
+    ignoredBecause.putIfAbsent(kind, because);
   }
 
   private static void put(Map<String, Manifest> index, Manifest m) {

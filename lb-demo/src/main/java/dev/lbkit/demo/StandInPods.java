@@ -35,7 +35,8 @@ final class StandInPods implements EndpointSource {
       int count = port.replicas() > 0 ? port.replicas() : DEFAULT_PODS;
       int[] ports = freeLoopbackPorts(count);
       // Like a ReplicaSet's pod-template-hash: fixed for the Service, so names repeat across runs.
-      String hash = String.format(Locale.ROOT, "%06x", key.hashCode() & 0xffffff);
+      // (Fibonacci hashing spreads similar names, s1 and s2, to unlike suffixes.)
+      String hash = String.format(Locale.ROOT, "%06x", (key.hashCode() * 0x9E3779B9) >>> 8);
       List<Backend> created = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
         created.add(Backend.of(port.service() + '-' + hash + '-' + (i + 1), "127.0.0.1", ports[i]));

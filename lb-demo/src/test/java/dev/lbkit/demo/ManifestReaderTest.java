@@ -111,6 +111,23 @@ class ManifestReaderTest {
   }
 
   @Test
+  void withAnEndpointsFileDeploymentsAreIgnored() {
+    EndpointsFile file =
+        EndpointsFile.read(
+            "endpoints.yaml", new StringReader("services:\n  coffee: [127.0.0.1:18001]\n"));
+    String deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: coffee\n";
+
+    ManifestReader.Result result =
+        read("cafe.yaml", String.join("---\n", deployment, COFFEE_SERVICE, COFFEE_ROUTE), file);
+
+    assertThat(result.ignored())
+        .containsExactly("ignoring 1 Deployment (apps/v1): the pods are those of endpoints.yaml");
+    assertThat(result.config().upstream("coffee").backends())
+        .containsExactly(Backend.of("coffee-1", "127.0.0.1", 18001));
+    assertThat(result.config().demoBackends()).isFalse();
+  }
+
+  @Test
   void aBadManifestNamesTheFileLineFieldAndWhatIsAllowed() {
     String regex = COFFEE_ROUTE.replace("type: PathPrefix", "type: RegularExpression");
     assertThatThrownBy(() -> read("coffee.yaml", regex))
