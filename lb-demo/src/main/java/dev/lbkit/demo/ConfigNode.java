@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -40,6 +41,15 @@ final class ConfigNode {
 
   static ConfigNode root(String file, @Nullable Node node) {
     return new ConfigNode(file, "", node, node == null ? 0 : lineOf(node));
+  }
+
+  /**
+   * A value given on the command line, as a node whose errors read {@code --listen: "x" (expected:
+   * ...)}.
+   */
+  static ConfigNode argument(String option, String value) {
+    return new ConfigNode(
+        option, "", new ScalarNode(Tag.STR, value, null, null, DumperOptions.ScalarStyle.PLAIN), 0);
   }
 
   String file() {
@@ -123,6 +133,21 @@ final class ConfigNode {
       }
     }
     return new ConfigNode(file, join(path, key), null, line);
+  }
+
+  /** The fields of a mapping in file order; none when this is not a mapping. */
+  Map<String, ConfigNode> fields() {
+    Map<String, ConfigNode> out = new LinkedHashMap<>();
+    if (node instanceof MappingNode) {
+      for (NodeTuple tuple : ((MappingNode) node).getValue()) {
+        String key = keyOf(tuple);
+        ConfigNode value = child(key, tuple.getValueNode());
+        if (out.putIfAbsent(key, value) != null) {
+          throw value.error("written twice (expected: each field once)");
+        }
+      }
+    }
+    return out;
   }
 
   /** The field {@code key}, which must be present. */

@@ -142,23 +142,52 @@ final class GatewayConfigReader {
     return parse(ConfigNode.root(name, compose(name, reader)));
   }
 
-  private static @Nullable Node compose(String name, Reader reader) {
+  /** The YAML node tree of one document; {@code null} for an empty file. */
+  static @Nullable Node compose(String name, Reader reader) {
+    try {
+      return yaml().compose(reader);
+    } catch (YAMLException e) {
+      throw notYaml(name, e);
+    }
+  }
+
+  /**
+   * The node trees of every document of a multi-document file ({@code ---} between them), in order;
+   * empty documents are left out.
+   */
+  static List<Node> composeAll(String name, Reader reader) {
+    List<Node> documents = new ArrayList<>();
+    try {
+      for (Node document : yaml().composeAll(reader)) {
+        if (document != null) {
+          documents.add(document);
+        }
+      }
+    } catch (YAMLException e) {
+      throw notYaml(name, e);
+    }
+    return documents;
+  }
+
+  // SafeConstructor: no tag in a file makes the parser instantiate anything.
+  private static Yaml yaml() {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setMaxAliasesForCollections(20);
     options.setCodePointLimit(1 << 20);
     DumperOptions dumper = new DumperOptions();
-    Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options);
-    try {
-      return yaml.compose(reader);
-    } catch (MarkedYAMLException e) {
+    return new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options);
+  }
+
+  private static ConfigException notYaml(String name, YAMLException error) {
+    if (error instanceof MarkedYAMLException) {
+      MarkedYAMLException e = (MarkedYAMLException) error;
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       int line = mark == null ? 0 : mark.getLine() + 1;
       String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-      throw new ConfigException(name, line, "", "not valid YAML: " + problem, e);
-    } catch (YAMLException e) {
-      throw new ConfigException(name, 0, "", "not valid YAML: " + e.getMessage(), e);
+      return new ConfigException(name, line, "", "not valid YAML: " + problem, e);
     }
+    return new ConfigException(name, 0, "", "not valid YAML: " + error.getMessage(), error);
   }
 
   private static GatewayConfig parse(ConfigNode root) {
@@ -417,14 +446,7 @@ final class GatewayConfigReader {
       if (h.isMissing()) {
         continue;
       }
-      String host = h.text().toLowerCase(Locale.ROOT);
-      if (!HOSTNAME.matcher(host).matches() || host.length() > 253) {
-        throw h.error(
-            "%s (expected: a DNS name such as cafe.example.com, or *.example.com; no port or"
-                + " address)",
-            h.quoted());
-      }
-      hostnames.add(host);
+      hostnames.add(hostname(h));
     }
 
     PathMatch path = pathMatch(r.require("path"));
@@ -500,12 +522,17 @@ final class GatewayConfigReader {
     return new RouteSpec(name, hostnames, path, refs, session, canaryBehavior, maxTries);
   }
 
-  private static PathMatch pathMatch(ConfigNode node) {
+  /** A Gateway API path match: {@code type} (Exact or PathPrefix) and {@code value}. */
+  static PathMatch pathMatch(ConfigNode node) {
     node.checkMapping(PATH_FIELDS.toArray(new String[0]));
     // The Gateway API's defaults: PathPrefix, "/".
     PathMatch.Type type = PathMatch.Type.valueOf(node.get("type").oneOf("PathPrefix", PATH_TYPES));
     ConfigNode valueNode = node.get("value");
-    String value = valueNode.text("/");
+    return pathMatch(type, valueNode.text("/"), valueNode);
+  }
+
+  /** A path match of {@code type} on {@code value}, which {@code valueNode} holds. */
+  static PathMatch pathMatch(PathMatch.Type type, String value, ConfigNode valueNode) {
     if (!PATH.matcher(value).matches() || value.contains("//")) {
       throw valueNode.error(
           "%s (expected: an absolute path such as /coffee, without query, wildcard or regex)",
@@ -516,6 +543,20 @@ final class GatewayConfigReader {
       value = value.substring(0, value.length() - 1);
     }
     return new PathMatch(type, value);
+  }
+
+  /**
+   * A host name as routes match it, lower-cased: {@code cafe.example.com}, {@code *.example.com}.
+   */
+  static String hostname(ConfigNode h) {
+    String host = h.text().toLowerCase(Locale.ROOT);
+    if (!HOSTNAME.matcher(host).matches() || host.length() > 253) {
+      throw h.error(
+          "%s (expected: a DNS name such as cafe.example.com, or *.example.com; no port or"
+              + " address)",
+          h.quoted());
+    }
+    return host;
   }
 
   /** {@code host:port} or {@code [v6]:port}; {@code minPort} 0 allows an ephemeral port. */

@@ -1,20 +1,26 @@
 package dev.lbkit.demo;
 
 import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.TokenSecrets;
 import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.demo.GatewayConfig.BackendRef;
+import dev.lbkit.demo.GatewayConfig.HostPort;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
 import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@code lb-demo [FILE]}: starts the gateway of a YAML file (by default the cafe walkthroughs built
- * into the jar), prints the {@code curl} lines to try, and runs until Ctrl-C.
+ * into the jar), prints the {@code curl} lines to try, and runs until Ctrl-C. {@code lb-demo
+ * --manifests DIR} does the same for Kubernetes manifests as users apply them ({@link
+ * ManifestReader}), with endpoints from {@code --endpoints FILE} or stand-in pods.
  *
  * <p>Exit status: 0 after {@code --help}, {@code --print-default} or {@code --check}; 2 for a bad
  * command line or a bad file (the message names the file, line, field and what is allowed); 1 when
@@ -27,15 +33,30 @@ public final class Main {
 
   private static final String USAGE =
       "usage: lb-demo [--check] [FILE]\n"
+          + "       lb-demo [--check] --manifests PATH [--manifests PATH ...]\n"
+          + "               [--endpoints FILE | --demo-backends] [--listen HOST:PORT]\n"
+          + "               [--token-secret-env VARIABLE]\n"
           + "       lb-demo --print-default\n"
           + "\n"
           + "Starts the lbkit demo gateway described by FILE (YAML; see docs/demo.md), or by the\n"
           + "built-in cafe walkthroughs when no FILE is given, and prints the curl lines to try.\n"
           + "Ctrl-C stops it.\n"
           + "\n"
-          + "  --check           read and check FILE, print what it would start, and exit\n"
-          + "  --print-default   print the built-in file, to copy and change\n"
-          + "  --help            this text\n";
+          + "  --check              read and check, print what it would start, and exit\n"
+          + "  --print-default      print the built-in file, to copy and change\n"
+          + "  --manifests PATH     Kubernetes manifests as applied (a file, or a directory of\n"
+          + "                       *.yaml files): Gateway, HTTPRoute, UpstreamSettingsPolicy,\n"
+          + "                       VirtualServer, Ingress, Service, Deployment\n"
+          + "  --endpoints FILE     where each Service's pods are (services: {NAME: [HOST:PORT]})\n"
+          + "  --demo-backends      start stand-in pods on 127.0.0.1 instead (the default)\n"
+          + "  --listen HOST:PORT   where the gateway of --manifests listens (127.0.0.1:8080)\n"
+          + "  --token-secret-env VARIABLE\n"
+          + "                       sign the session tokens of --manifests with this secret, so\n"
+          + "                       that sessions outlive a restart (default: random per run)\n"
+          + "  --help               this text\n";
+
+  /** Where the gateway of {@code --manifests} listens unless told: the guides' curl port. */
+  static final String DEFAULT_MANIFEST_LISTEN = "127.0.0.1:8080";
 
   private Main() {}
 
@@ -65,7 +86,13 @@ public final class Main {
   static Launch launch(String[] args, PrintStream out, PrintStream err) {
     boolean check = false;
     String file = null;
-    for (String arg : args) {
+    List<Path> manifests = new ArrayList<>();
+    String endpoints = null;
+    boolean demoBackends = false;
+    String listen = null;
+    String secretEnv = null;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
       switch (arg) {
         case "--help":
         case "-h":
@@ -77,22 +104,58 @@ public final class Main {
         case "--check":
           check = true;
           break;
+        case "--demo-backends":
+          demoBackends = true;
+          break;
+        case "--manifests":
+        case "--endpoints":
+        case "--listen":
+        case "--token-secret-env":
+          if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+            return badUsage(err, arg + " needs a value");
+          }
+          String value = args[++i];
+          if (arg.equals("--manifests")) {
+            manifests.add(Path.of(value));
+          } else if (arg.equals("--endpoints") && endpoints == null) {
+            endpoints = value;
+          } else if (arg.equals("--listen") && listen == null) {
+            listen = value;
+          } else if (arg.equals("--token-secret-env") && secretEnv == null) {
+            secretEnv = value;
+          } else {
+            return badUsage(err, arg + " given twice");
+          }
+          break;
         default:
           if (arg.startsWith("-") || file != null) {
-            err.println("lb-demo: unexpected argument \"" + arg + "\"");
-            err.print(USAGE);
-            return new Launch(null, BAD_CONFIG);
+            return badUsage(err, "unexpected argument \"" + arg + "\"");
           }
           file = arg;
       }
     }
+    if (manifests.isEmpty()
+        && (endpoints != null || demoBackends || listen != null || secretEnv != null)) {
+      return badUsage(
+          err, "--endpoints, --demo-backends, --listen and --token-secret-env need --manifests");
+    }
+    if (!manifests.isEmpty() && file != null) {
+      return badUsage(err, "a gateway file and --manifests together; give one of them");
+    }
+    if (endpoints != null && demoBackends) {
+      return badUsage(err, "--endpoints and --demo-backends together; give one of them");
+    }
 
     GatewayConfig config;
     try {
-      config =
-          file == null
-              ? GatewayConfigReader.readDefault()
-              : GatewayConfigReader.read(Path.of(file));
+      if (!manifests.isEmpty()) {
+        config = readManifests(manifests, endpoints, listen, secretEnv);
+      } else {
+        config =
+            file == null
+                ? GatewayConfigReader.readDefault()
+                : GatewayConfigReader.read(Path.of(file));
+      }
     } catch (ConfigException e) {
       err.println("lb-demo: " + e.getMessage());
       return new Launch(null, BAD_CONFIG);
@@ -121,6 +184,48 @@ public final class Main {
     out.print(banner(demo));
     out.flush();
     return new Launch(demo, OK);
+  }
+
+  private static Launch badUsage(PrintStream err, String problem) {
+    err.println("lb-demo: " + problem);
+    err.print(USAGE);
+    return new Launch(null, BAD_CONFIG);
+  }
+
+  /** The gateway of {@code --manifests}: its paths, endpoints, address and token secret. */
+  static GatewayConfig readManifests(
+      List<Path> paths,
+      @Nullable String endpointsFile,
+      @Nullable String listen,
+      @Nullable String secretEnv) {
+    HostPort address =
+        GatewayConfigReader.hostPort(
+            ConfigNode.argument("--listen", listen == null ? DEFAULT_MANIFEST_LISTEN : listen), 0);
+    Sessions.Signing signing = ManifestReader.ephemeralSigning();
+    if (secretEnv != null) {
+      try {
+        signing =
+            new Sessions.Signing(
+                TokenSecrets.fromEnvironment("--token-secret-env", secretEnv), false);
+      } catch (IllegalArgumentException e) {
+        String message = String.valueOf(e.getMessage());
+        String prefix = "--token-secret-env: ";
+        throw new ConfigException(
+            "--token-secret-env",
+            0,
+            "",
+            message.startsWith(prefix) ? message.substring(prefix.length()) : message,
+            e);
+      }
+    }
+    EndpointSource endpoints =
+        endpointsFile == null ? new StandInPods() : EndpointsFile.read(Path.of(endpointsFile));
+    StringBuilder source = new StringBuilder();
+    for (Path p : paths) {
+      source.append(source.length() == 0 ? "" : ", ").append(p);
+    }
+    return ManifestReader.read(source.toString(), Manifest.load(paths), endpoints, address, signing)
+        .config();
   }
 
   private static String describe(Exception e, GatewayConfig config) {

@@ -97,7 +97,7 @@ final class Sessions {
    * The route's own scope (so that two routes never share sessions, while replicas of one file do)
    * and the file's secrets, which every replica and restart shares.
    */
-  private static SessionPersistence withRouteSettings(
+  static SessionPersistence withRouteSettings(
       ConfigNode node, @Nullable SessionPersistence parsed, String route, Signing signing) {
     if (parsed == null) {
       throw node.error("empty (expected: session persistence settings)");
@@ -118,14 +118,15 @@ final class Sessions {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> plainMapping(ConfigNode node) {
+  static Map<String, Object> plainMapping(ConfigNode node) {
     if (!node.isMapping()) {
       throw node.error("%s (expected: a mapping)", node.quoted());
     }
     return (Map<String, Object>) Objects.requireNonNull(node.plain());
   }
 
-  private static <T> T read(ConfigNode node, String root, Supplier<T> parse) {
+  /** Runs an lb-config reader, pointing its refusal at the field in the file. */
+  static <T> T read(ConfigNode node, String root, Supplier<T> parse) {
     try {
       return parse.get();
     } catch (IllegalArgumentException e) {

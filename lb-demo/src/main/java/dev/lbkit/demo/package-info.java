@@ -10,6 +10,11 @@
  * with lb-servlet's filter and proxy servlet over one {@link dev.lbkit.core.LoadBalancer}, or, for
  * a route across several weighted upstreams (a canary), over lb-cookie's {@link
  * dev.lbkit.core.TrafficSplit}. The file format and a walkthrough are in {@code docs/demo.md}.
+ *
+ * <p>{@code --manifests} reads Kubernetes manifests instead ({@link dev.lbkit.demo.Manifest},
+ * {@link dev.lbkit.demo.ManifestReader}), into the same config, with the pods' addresses from an
+ * {@link dev.lbkit.demo.EndpointSource}: an {@link dev.lbkit.demo.EndpointsFile} or {@link
+ * dev.lbkit.demo.StandInPods}.
  */
 @NullMarked
 package dev.lbkit.demo;

@@ -151,6 +151,77 @@ class MainTest {
     }
   }
 
+  @Test
+  void manifestsCheckReadsTheDirectoryAndStartsNothing() {
+    Path guide = ManifestWalkthroughTest.guide("001-nginx-gateway-fabric");
+
+    Main.Launch launch = launch("--check", "--manifests", guide.toString());
+
+    assertThat(launch.status()).isEqualTo(Main.OK);
+    assertThat(out())
+        .isEqualTo(guide + " (endpoints: stand-in pods on 127.0.0.1): OK, 3 routes, 3 upstreams\n");
+  }
+
+  @Test
+  void manifestsStartTheGatewayWithStandInPodsAndPrintTheCurlLines() {
+    Path guide = ManifestWalkthroughTest.guide("000-nginx-ingress-virtualserver");
+
+    Main.Launch launch = launch("--manifests", guide.toString(), "--listen", "127.0.0.1:0");
+
+    try (Demo demo = launch.demo()) {
+      assertThat(demo).isNotNull();
+      String base = "http://127.0.0.1:" + demo.gateway().port();
+      assertThat(out())
+          .contains("lbkit demo gateway on " + base + " (" + guide)
+          .contains("demo backends: tea-svc-")
+          .contains(
+              "curl -si -c /tmp/lbkit-cafe-tea.txt -H 'Host: cafe.example.com' " + base + "/tea");
+      assertThat(Http.get(demo.gateway().port(), "cafe.example.com", "/coffee").serverName())
+          .startsWith("coffee-svc-");
+    }
+  }
+
+  @Test
+  void manifestOptionsAreCheckedBeforeAnythingStarts() throws IOException {
+    String guide = ManifestWalkthroughTest.guide("002-ingress-nginx").toString();
+
+    assertThat(launch("--endpoints", "e.yaml").status()).isEqualTo(Main.BAD_CONFIG);
+    assertThat(err())
+        .startsWith(
+            "lb-demo: --endpoints, --demo-backends, --listen and --token-secret-env need"
+                + " --manifests\nusage:");
+
+    err.reset();
+    assertThat(launch("--manifests").status()).isEqualTo(Main.BAD_CONFIG);
+    assertThat(err()).startsWith("lb-demo: --manifests needs a value\n");
+
+    err.reset();
+    assertThat(launch("--manifests", guide, "--listen", "localhost").status())
+        .isEqualTo(Main.BAD_CONFIG);
+    assertThat(err())
+        .isEqualTo(
+            "lb-demo: --listen: \"localhost\" (expected: host:port such as 127.0.0.1:8080,"
+                + " [::1]:8080; port 0..65535)\n");
+
+    err.reset();
+    assertThat(launch("--manifests", guide, "--endpoints", "e.yaml", "--demo-backends").status())
+        .isEqualTo(Main.BAD_CONFIG);
+    assertThat(err()).startsWith("lb-demo: --endpoints and --demo-backends together");
+
+    err.reset();
+    Path missing = dir.resolve("missing.yaml");
+    assertThat(launch("--manifests", guide, "--endpoints", missing.toString()).status())
+        .isEqualTo(Main.BAD_CONFIG);
+    assertThat(err())
+        .isEqualTo("lb-demo: " + missing + ": no such file (expected: a YAML endpoints file)\n");
+
+    err.reset();
+    Path bad = file("bad.yaml", "apiVersion: v1\nkind: Service\nmetadata: {}\n");
+    assertThat(launch("--manifests", bad.toString()).status()).isEqualTo(Main.BAD_CONFIG);
+    assertThat(err())
+        .isEqualTo("lb-demo: " + bad + ":3: metadata.name: missing (expected: a value)\n");
+  }
+
   // The real thing: a JVM of its own, its exit status, and Ctrl-C (SIGINT) running the hook.
 
   @Test
