@@ -200,4 +200,34 @@ class TableSessionsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("timeout: PT0S (expected: whole seconds, 1s..3650d)");
   }
+
+  @Test
+  void replicasMoveASessionOfAGoneBackendToTheSameBackend() {
+    // Two replicas, each with its own view of the table (as near-caches are), both holding
+    // sessions of a backend that left: each moves every such session where the other does.
+    SessionTable a = SessionStore.inMemory(1000).table("a");
+    SessionTable b = SessionStore.inMemory(1000).table("b");
+    for (int i = 0; i < 50; i++) {
+      a.put("k" + i, "gone", Duration.ofMinutes(5));
+      b.put("k" + i, "gone", Duration.ofMinutes(5));
+    }
+    LoadBalancer onA =
+        LoadBalancer.builder(upstream(4))
+            .affinity(StickTable.on(KeyExtractor.header("K")).table(a).toAffinity())
+            .build();
+    LoadBalancer onB =
+        LoadBalancer.builder(upstream(4))
+            .affinity(StickTable.on(KeyExtractor.header("K")).table(b).toAffinity())
+            .build();
+    java.util.Set<String> targets = new java.util.HashSet<>();
+    for (int i = 0; i < 50; i++) {
+      String key = "k" + i;
+      RequestContext r = RequestContext.builder().headers(n -> n.equals("K") ? key : null).build();
+      String movedOnA = pick(onA, r);
+      assertThat(pick(onB, r)).as(key).isEqualTo(movedOnA);
+      assertThat(a.get(key)).isEqualTo(movedOnA);
+      targets.add(movedOnA);
+    }
+    assertThat(targets).as("moved sessions spread").hasSizeGreaterThan(1);
+  }
 }

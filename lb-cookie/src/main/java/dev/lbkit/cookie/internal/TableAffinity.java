@@ -3,12 +3,17 @@ package dev.lbkit.cookie.internal;
 import dev.lbkit.cookie.SessionTable;
 import dev.lbkit.core.Binding;
 import dev.lbkit.core.Decision;
+import dev.lbkit.core.Eligibility;
 import dev.lbkit.core.HeaderSource;
 import dev.lbkit.core.PoolSnapshot;
+import dev.lbkit.core.Precomputation;
 import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.ResponseHeader;
+import dev.lbkit.core.Selector;
 import dev.lbkit.core.SessionAffinity;
+import dev.lbkit.hash.ConsistentRing;
 import dev.lbkit.hash.KeyExtractor;
+import dev.lbkit.hash.Rings;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -27,9 +32,10 @@ import org.slf4j.LoggerFactory;
  *       hands over the backend's response headers.
  * </ul>
  *
- * A session whose backend is gone or cannot take the request is rebalanced (or refused when
- * strict), and its key then bound to the backend that took it. Nothing is written to the client:
- * the key is the client's or the application's own.
+ * A session whose backend is gone or cannot take the request is rebalanced (or refused when strict)
+ * to the next eligible backend of its key on a consistent ring, the same on every replica, and its
+ * key then bound to the backend that took it. Nothing is written to the client: the key is the
+ * client's or the application's own.
  */
 public final class TableAffinity implements SessionAffinity {
   private static final Logger logger = LoggerFactory.getLogger(TableAffinity.class);
@@ -37,6 +43,9 @@ public final class TableAffinity implements SessionAffinity {
   /** The longest key looked up or stored; longer client values count as no key. */
   public static final int MAX_KEY_LENGTH = 1024;
 
+  // Where a session goes when its backend cannot take it: the key hashed onto a ring, so that
+  // replicas sharing the table move it to the same backend instead of racing to rebind it.
+  private final Precomputation<ConsistentRing> ring = Rings.defaultRing();
   private final SessionTable table;
   private final KeyExtractor lookup;
   private final Duration timeout;
@@ -110,6 +119,19 @@ public final class TableAffinity implements SessionAffinity {
       return null;
     }
     return key.toString();
+  }
+
+  @Override
+  public List<Precomputation<?>> precomputations() {
+    return List.of(ring);
+  }
+
+  @Override
+  public int fallback(
+      PoolSnapshot pool, RequestContext request, Binding binding, Eligibility eligible) {
+    return binding.session() instanceof String key
+        ? pool.precomputed(ring).locate(Rings.hashKey(key), eligible)
+        : Selector.NONE;
   }
 
   @Override
