@@ -189,7 +189,7 @@ class KubernetesDiscoveryTest {
     Decision moved = lb.pick(request(cookie));
     lb.report(moved, Outcome.SUCCESS);
     assertThat(moved.backend().id()).isEqualTo("tea-2");
-    assertThat(moved.reason().isRebalance()).as("%s", moved.reason()).isTrue();
+    assertThat(moved.reason()).isEqualTo(Decision.Reason.REBALANCED_GONE);
   }
 
   @Test
