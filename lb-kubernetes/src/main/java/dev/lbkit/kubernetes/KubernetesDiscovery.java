@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -99,6 +100,8 @@ public final class KubernetesDiscovery implements AutoCloseable {
   private boolean watchFailing;
   private int notWatchingChecks;
   private int lastSeenSlices = -1;
+  private int reconciliations;
+  private int watchWarnings;
   private final Set<String> warnedSlices = new HashSet<>();
 
   private KubernetesDiscovery(Builder builder) {
@@ -176,8 +179,12 @@ public final class KubernetesDiscovery implements AutoCloseable {
               .runnableInformer(0);
       inf.exceptionHandler(
           (isStarted, error) -> {
+            Throwable cause = error;
+            while (cause instanceof CompletionException && cause.getCause() != null) {
+              cause = cause.getCause();
+            }
             synchronized (lock) {
-              watchFailed(error.toString());
+              watchFailed(cause.toString());
             }
             // Keep trying whatever the error (the client backs off): the last set stays meanwhile.
             return true;
@@ -266,6 +273,20 @@ public final class KubernetesDiscovery implements AutoCloseable {
     }
   }
 
+  /** How many times the slices were looked at after the first sync: for tests. */
+  int reconciliations() {
+    synchronized (lock) {
+      return reconciliations;
+    }
+  }
+
+  /** How many watch error streaks were warned about: for tests. */
+  int watchWarnings() {
+    synchronized (lock) {
+      return watchWarnings;
+    }
+  }
+
   /** The number of slices the last reconciliation saw, -1 before the first: for tests. */
   int lastSeenSlices() {
     synchronized (lock) {
@@ -326,6 +347,7 @@ public final class KubernetesDiscovery implements AutoCloseable {
       }
       List<EndpointSlice> slices = inf.getStore().list();
       lastSeenSlices = slices.size();
+      reconciliations++;
       if (slices.isEmpty()) {
         reconcileEmpty();
         return;
@@ -425,6 +447,7 @@ public final class KubernetesDiscovery implements AutoCloseable {
       return;
     }
     watchFailing = true;
+    watchWarnings++;
     int kept = lastPublished == null ? upstream.snapshot().backends().size() : lastPublished.size();
     logger.warn(
         "Watch of EndpointSlices of Service {}/{} failed, retrying; upstream {} keeps its {}"

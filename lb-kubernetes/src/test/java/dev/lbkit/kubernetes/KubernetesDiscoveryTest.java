@@ -15,11 +15,17 @@ import dev.lbkit.core.BackendState;
 import dev.lbkit.core.Decision;
 import dev.lbkit.core.LoadBalancer;
 import dev.lbkit.core.Outcome;
+import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.ResponseHeader;
 import dev.lbkit.core.Upstream;
+import dev.lbkit.core.UpstreamListener;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -64,13 +70,22 @@ class KubernetesDiscoveryTest {
   @BeforeEach
   void startServer() throws Exception {
     server = startServer(0);
-    client = server.createClient();
+    // Config.empty(): nothing read from this machine's kubeconfig; the address spelled out, so
+    // that the client never tries another loopback address than the one the server is bound to.
+    client =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(Config.empty())
+                    .withMasterUrl("http://127.0.0.1:" + server.getPort())
+                    .withNamespace(NAMESPACE)
+                    .build())
+            .build();
   }
 
   private KubernetesMockServer startServer(int port) throws Exception {
     KubernetesMockServer s =
         new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
-    s.init(InetAddress.getLoopbackAddress(), port);
+    s.init(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port);
     return s;
   }
 
@@ -265,6 +280,71 @@ class KubernetesDiscoveryTest {
     awaitIds("tea-1", "tea-2", "tea-3");
     await("the recovery noticed", () -> !d.watchFailing());
     assertSticky(cookie, "tea-1");
+  }
+
+  @Test
+  void aFailingListKeepsWhatTheUpstreamHadAndIsRetriedWithOneWarning() throws Exception {
+    upstream.add(Backend.of("static-1", "192.0.2.1", 80));
+    write(slice("tea-a", ready("tea-1", "10.0.0.1"), ready("tea-2", "10.0.0.2")));
+    // What a missing RBAC rule looks like, until it is fixed.
+    server
+        .expect()
+        .get()
+        .withPath(
+            "/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices"
+                + "?labelSelector=kubernetes.io%2Fservice-name%3Dtea&resourceVersion=0")
+        .andReturn(
+            403,
+            new StatusBuilder().withCode(403).withReason("Forbidden").withMessage("no").build())
+        .always();
+    int before = server.getRequestCount();
+    KubernetesDiscovery d =
+        KubernetesDiscovery.builder(upstream)
+            .namespace(NAMESPACE)
+            .service(SERVICE)
+            .port("http")
+            .client(client)
+            .build();
+    discovery = d;
+    d.start();
+    await("the failure noticed", d::watchFailing);
+    await("three lists refused", () -> server.getRequestCount() >= before + 3);
+    assertThat(d.hasSynced()).isFalse();
+    assertThat(ids()).as("nothing published before the first list").containsExactly("static-1");
+    assertThat(d.watchWarnings()).as("one warning per streak").isEqualTo(1);
+
+    server.clearExpectations();
+    assertThat(d.awaitSync(WAIT)).isTrue();
+    assertThat(ids()).containsExactly("tea-1", "tea-2");
+    await("the recovery noticed", () -> !d.watchFailing());
+    assertThat(d.watchWarnings()).isEqualTo(1);
+  }
+
+  @Test
+  void anUpdateThatChangesNoBackendPublishesNothing() throws Exception {
+    int[] published = new int[1];
+    upstream.addListener(
+        new UpstreamListener() {
+          @Override
+          public void onSnapshotPublished(@Nullable PoolSnapshot previous, PoolSnapshot current) {
+            published[0]++;
+          }
+        });
+    write(slice("tea-a", ready("tea-1", "10.0.0.1"), ready("tea-2", "10.0.0.2")));
+    KubernetesDiscovery d = start(Duration.ofHours(1));
+    awaitIds("tea-1", "tea-2");
+    int publishedBefore = published[0];
+    int before = d.reconciliations();
+
+    // A new resourceVersion, a not-ready pod added: the same backends.
+    write(
+        slice(
+            "tea-a",
+            ready("tea-1", "10.0.0.1"),
+            ready("tea-2", "10.0.0.2"),
+            Slices.pod("tea-3", "10.0.0.3", false, false, false)));
+    await("the update seen", () -> d.reconciliations() > before);
+    assertThat(published[0]).isEqualTo(publishedBefore);
   }
 
   @Test
