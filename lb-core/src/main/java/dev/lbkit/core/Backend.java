@@ -27,6 +27,7 @@ public final class Backend {
   private final @Nullable String route;
   private final BackendState state;
   private final int maxConnections;
+  private final @Nullable String zone;
 
   private Backend(
       String id,
@@ -35,7 +36,8 @@ public final class Backend {
       int weight,
       @Nullable String route,
       BackendState state,
-      int maxConnections) {
+      int maxConnections,
+      @Nullable String zone) {
     this.id = id;
     this.host = host;
     this.port = port;
@@ -43,6 +45,7 @@ public final class Backend {
     this.route = route;
     this.state = state;
     this.maxConnections = maxConnections;
+    this.zone = zone;
   }
 
   /**
@@ -60,7 +63,7 @@ public final class Backend {
         !host.isEmpty(), "host of backend %s: \"\" (expected: a host name or address)", id);
     checkArgument(
         port >= 1 && port <= 65535, "port of backend %s: %s (expected: 1..65535)", id, port);
-    return new Backend(id, host, port, 1, null, BackendState.UP, UNLIMITED);
+    return new Backend(id, host, port, 1, null, BackendState.UP, UNLIMITED, null);
   }
 
   /** The stable identity that sessions, routes and rings refer to. */
@@ -111,6 +114,14 @@ public final class Backend {
     return maxConnections;
   }
 
+  /**
+   * The zone the backend runs in (as Kubernetes' {@code topology.kubernetes.io/zone}), kept for
+   * locality-aware selection; {@code null} when unknown. No selector reads it yet.
+   */
+  public @Nullable String zone() {
+    return zone;
+  }
+
   /** Returns a copy with the given weight, or this backend if it already has it. */
   public Backend withWeight(int weight) {
     checkArgument(
@@ -121,7 +132,7 @@ public final class Backend {
         MAX_WEIGHT);
     return weight == this.weight
         ? this
-        : new Backend(id, host, port, weight, route, state, maxConnections);
+        : new Backend(id, host, port, weight, route, state, maxConnections, zone);
   }
 
   /** Returns a copy with the given route label ({@code null} for none). */
@@ -135,7 +146,7 @@ public final class Backend {
     }
     return Objects.equals(route, this.route)
         ? this
-        : new Backend(id, host, port, weight, route, state, maxConnections);
+        : new Backend(id, host, port, weight, route, state, maxConnections, zone);
   }
 
   /** Returns a copy in the given state. */
@@ -143,7 +154,7 @@ public final class Backend {
     Objects.requireNonNull(state, "state");
     return state == this.state
         ? this
-        : new Backend(id, host, port, weight, route, state, maxConnections);
+        : new Backend(id, host, port, weight, route, state, maxConnections, zone);
   }
 
   /** Returns a copy with the given limit of requests in flight ({@link #UNLIMITED} for none). */
@@ -155,7 +166,20 @@ public final class Backend {
         maxConnections);
     return maxConnections == this.maxConnections
         ? this
-        : new Backend(id, host, port, weight, route, state, maxConnections);
+        : new Backend(id, host, port, weight, route, state, maxConnections, zone);
+  }
+
+  /**
+   * Returns a copy in the given zone ({@code null} for unknown), or this backend if it is in it.
+   */
+  public Backend withZone(@Nullable String zone) {
+    if (zone != null) {
+      checkArgument(
+          !zone.isEmpty(), "zone of backend %s: \"\" (expected: a zone name, or null)", id);
+    }
+    return Objects.equals(zone, this.zone)
+        ? this
+        : new Backend(id, host, port, weight, route, state, maxConnections, zone);
   }
 
   /** The largest weight accepted, so that weight tables stay small. */
@@ -184,12 +208,13 @@ public final class Backend {
         && id.equals(that.id)
         && host.equals(that.host)
         && Objects.equals(route, that.route)
-        && state == that.state;
+        && state == that.state
+        && Objects.equals(zone, that.zone);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, host, port, weight, route, state, maxConnections);
+    return Objects.hash(id, host, port, weight, route, state, maxConnections, zone);
   }
 
   @Override
@@ -206,6 +231,9 @@ public final class Backend {
     }
     if (maxConnections != UNLIMITED) {
       sb.append(", maxConnections=").append(maxConnections);
+    }
+    if (zone != null) {
+      sb.append(", zone=").append(zone);
     }
     return sb.append('}').toString();
   }

@@ -17,6 +17,7 @@ class BackendTest {
     assertThat(tea.route()).isNull();
     assertThat(tea.state()).isEqualTo(BackendState.UP);
     assertThat(tea.maxConnections()).isEqualTo(Backend.UNLIMITED);
+    assertThat(tea.zone()).isNull();
     assertThat(tea.authority()).isEqualTo("10.0.0.5:8080");
   }
 
@@ -26,8 +27,13 @@ class BackendTest {
         tea.withWeight(3)
             .withRoute("node1")
             .withState(BackendState.DRAINING)
-            .withMaxConnections(10);
+            .withMaxConnections(10)
+            .withZone("eu-west-1a");
     assertThat(changed.weight()).isEqualTo(3);
+    assertThat(changed.zone()).isEqualTo("eu-west-1a");
+    assertThat(changed.withZone("eu-west-1a")).isSameAs(changed);
+    assertThat(changed.withZone(null).zone()).isNull();
+    assertThat(tea.withZone(null)).isSameAs(tea);
     assertThat(changed.route()).isEqualTo("node1");
     assertThat(changed.state()).isEqualTo(BackendState.DRAINING);
     assertThat(changed.maxConnections()).isEqualTo(10);
@@ -47,6 +53,10 @@ class BackendTest {
     assertThat(tea).isNotEqualTo(tea.withRoute("r"));
     assertThat(tea).isNotEqualTo(tea.withState(BackendState.DOWN));
     assertThat(tea).isNotEqualTo(tea.withMaxConnections(1));
+    assertThat(tea).isNotEqualTo(tea.withZone("z1"));
+    assertThat(tea.withZone("z1"))
+        .isEqualTo(same.withZone("z1"))
+        .hasSameHashCodeAs(same.withZone("z1"));
     assertThat(tea).isNotEqualTo(Backend.of("tea-2", "10.0.0.5", 8080));
     assertThat(tea).isNotEqualTo(Backend.of("tea-1", "10.0.0.6", 8080));
     assertThat(tea).isNotEqualTo(Backend.of("tea-1", "10.0.0.5", 8081));
@@ -57,8 +67,11 @@ class BackendTest {
                 .withRoute("n1")
                 .withState(BackendState.DRAINING)
                 .withMaxConnections(5)
+                .withZone("z1")
                 .toString())
-        .isEqualTo("Backend{tea-1, 10.0.0.5:8080, weight=2, route=n1, DRAINING, maxConnections=5}");
+        .isEqualTo(
+            "Backend{tea-1, 10.0.0.5:8080, weight=2, route=n1, DRAINING, maxConnections=5,"
+                + " zone=z1}");
   }
 
   @Test
@@ -90,6 +103,8 @@ class BackendTest {
         .hasMessage("route of backend tea-1: \"\" (expected: letters, digits, '-' or '_')");
     assertThatThrownBy(() -> tea.withMaxConnections(-1))
         .hasMessage("maxConnections of backend tea-1: -1 (expected: >= 0, 0 for unlimited)");
+    assertThatThrownBy(() -> tea.withZone(""))
+        .hasMessage("zone of backend tea-1: \"\" (expected: a zone name, or null)");
     assertThatThrownBy(() -> Backend.of(null, "h", 80)).isInstanceOf(NullPointerException.class);
   }
 }
