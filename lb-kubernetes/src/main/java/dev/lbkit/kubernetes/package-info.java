@@ -17,7 +17,7 @@
  * }</pre>
  *
  * <p>The RBAC the source needs, and what happens to sessions on each kind of endpoint change, are
- * described in {@code docs/discovery-kubernetes.md}.
+ * described in {@code docs/discovery.md}.
  */
 @NullMarked
 package dev.lbkit.kubernetes;
