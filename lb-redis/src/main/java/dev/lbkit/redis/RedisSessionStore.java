@@ -6,7 +6,6 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RedisSessionStore implements SessionStore {
   private final RedisClient client;
-  private final StatefulRedisConnection<String, String> connection;
+  private final RedisLink link;
   private final Builder config;
   private final RedisHealth health;
   private final ScheduledExecutorService writeBack;
@@ -57,8 +56,8 @@ public final class RedisSessionStore implements SessionStore {
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(b.timeout))
             .build());
-    this.connection = client.connect();
     this.health = new RedisHealth(b.uri.toString());
+    this.link = new RedisLink(client, health);
     this.writeBack =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -66,6 +65,7 @@ public final class RedisSessionStore implements SessionStore {
               t.setDaemon(true);
               return t;
             });
+    link.connect(); // Redis away at start: the tables answer from memory until it answers
     writeBack.scheduleWithFixedDelay(this::writeBack, 1, 1, TimeUnit.SECONDS);
   }
 
@@ -100,7 +100,7 @@ public final class RedisSessionStore implements SessionStore {
             new RedisSessionTable(
                 n,
                 config.keyPrefix + n + ":",
-                connection.async(),
+                link,
                 config.timeout,
                 config.nearCacheSize,
                 config.nearCacheTtl,
@@ -110,6 +110,9 @@ public final class RedisSessionStore implements SessionStore {
 
   /** Writes back the bindings learned while Redis was away, once it answers again. */
   private void writeBack() {
+    if (!link.connect()) {
+      return;
+    }
     int written = 0;
     for (RedisSessionTable t : tables.values()) {
       written += t.writeBack();
@@ -121,7 +124,7 @@ public final class RedisSessionStore implements SessionStore {
   @Override
   public void close() {
     writeBack.shutdownNow();
-    connection.close();
+    link.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
   }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,7 +43,7 @@ final class RedisSessionTable implements SessionTable {
 
   private final String name;
   private final String prefix;
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisLink link;
   private final long timeoutNanos;
   private final @Nullable Cache<String, Near> near;
   private final int maxPending;
@@ -52,7 +53,7 @@ final class RedisSessionTable implements SessionTable {
   RedisSessionTable(
       String name,
       String prefix,
-      RedisAsyncCommands<String, String> redis,
+      RedisLink link,
       Duration timeout,
       long nearCacheSize,
       Duration nearCacheTtl,
@@ -60,7 +61,7 @@ final class RedisSessionTable implements SessionTable {
       RedisHealth health) {
     this.name = name;
     this.prefix = prefix;
-    this.redis = redis;
+    this.link = link;
     this.timeoutNanos = timeout.toNanos();
     this.near =
         nearCacheSize == 0
@@ -85,7 +86,7 @@ final class RedisSessionTable implements SessionTable {
     if (n != null) {
       return n.backendId;
     }
-    String id = await(redis.get(prefix + key));
+    String id = await(r -> r.get(prefix + key));
     remember(key, id);
     return id;
   }
@@ -98,11 +99,11 @@ final class RedisSessionTable implements SessionTable {
       long now = System.nanoTime();
       if (now - n.refreshedNanos > TimeUnit.MILLISECONDS.toNanos(ttlMillis) >>> 4) {
         n.refreshedNanos = now;
-        fireAndForget(redis.pexpire(prefix + key, ttlMillis));
+        fireAndForget(r -> r.pexpire(prefix + key, ttlMillis));
       }
       return n.backendId;
     }
-    String id = await(redis.getex(prefix + key, GetExArgs.Builder.px(ttlMillis)));
+    String id = await(r -> r.getex(prefix + key, GetExArgs.Builder.px(ttlMillis)));
     if (id == null) {
       Pending p = pending.get(key); // bound while Redis was away, not written back yet
       id = p == null ? null : p.backendId();
@@ -121,7 +122,8 @@ final class RedisSessionTable implements SessionTable {
     if (near != null) {
       near.put(key, new Near(backendId, System.nanoTime()));
     }
-    if (health.isDown()) {
+    RedisAsyncCommands<String, String> redis = link.commands();
+    if (redis == null || health.isDown()) {
       keep(key, backendId, ttlMillis);
       return;
     }
@@ -139,7 +141,7 @@ final class RedisSessionTable implements SessionTable {
 
   @Override
   public void touch(String key, Duration ttl) {
-    fireAndForget(redis.pexpire(prefix + key, ttl.toMillis()));
+    fireAndForget(r -> r.pexpire(prefix + key, ttl.toMillis()));
   }
 
   @Override
@@ -148,7 +150,7 @@ final class RedisSessionTable implements SessionTable {
       near.invalidate(key);
     }
     pending.remove(key);
-    fireAndForget(redis.del(prefix + key));
+    fireAndForget(r -> r.del(prefix + key));
   }
 
   @Override
@@ -161,7 +163,8 @@ final class RedisSessionTable implements SessionTable {
     ScanCursor cursor = ScanCursor.INITIAL;
     ScanArgs match = ScanArgs.Builder.matches(escapeGlob(prefix) + "*").limit(500);
     do {
-      KeyScanCursor<String> page = await(redis.scan(cursor, match));
+      ScanCursor at = cursor;
+      KeyScanCursor<String> page = await(r -> r.scan(at, match));
       if (page == null) {
         return; // Redis away: its own expiry will end those bindings
       }
@@ -169,7 +172,7 @@ final class RedisSessionTable implements SessionTable {
       if (!keys.isEmpty()) {
         List<String> doomed = new ArrayList<>();
         List<io.lettuce.core.KeyValue<String, String>> values =
-            await(redis.mget(keys.toArray(new String[0])));
+            await(r -> r.mget(keys.toArray(new String[0])));
         if (values != null) {
           for (io.lettuce.core.KeyValue<String, String> kv : values) {
             if (kv.hasValue() && kv.getValue().equals(backendId)) {
@@ -178,7 +181,7 @@ final class RedisSessionTable implements SessionTable {
           }
         }
         if (!doomed.isEmpty()) {
-          await(redis.del(doomed.toArray(new String[0])));
+          await(r -> r.del(doomed.toArray(new String[0])));
         }
       }
       cursor = page;
@@ -191,7 +194,8 @@ final class RedisSessionTable implements SessionTable {
     ScanCursor cursor = ScanCursor.INITIAL;
     ScanArgs match = ScanArgs.Builder.matches(escapeGlob(prefix) + "*").limit(1000);
     do {
-      KeyScanCursor<String> page = await(redis.scan(cursor, match));
+      ScanCursor at = cursor;
+      KeyScanCursor<String> page = await(r -> r.scan(at, match));
       if (page == null) {
         return near == null ? pending.size() : near.estimatedSize();
       }
@@ -216,7 +220,7 @@ final class RedisSessionTable implements SessionTable {
         continue;
       }
       String ok =
-          await(redis.set(prefix + e.getKey(), p.backendId(), SetArgs.Builder.px(left).nx()));
+          await(r -> r.set(prefix + e.getKey(), p.backendId(), SetArgs.Builder.px(left).nx()));
       if (ok == null && health.isDown()) {
         return written; // still away; try again later
       }
@@ -239,7 +243,12 @@ final class RedisSessionTable implements SessionTable {
   }
 
   /** The result within the timeout, or {@code null} (a failure or a timeout: Redis is away). */
-  private <T> @Nullable T await(RedisFuture<T> future) {
+  private <T> @Nullable T await(Function<RedisAsyncCommands<String, String>, RedisFuture<T>> call) {
+    RedisAsyncCommands<String, String> redis = link.commands();
+    if (redis == null) {
+      return null; // not connected yet: Redis is away, as health has said
+    }
+    RedisFuture<T> future = call.apply(redis);
     try {
       T value = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
       health.answered();
@@ -254,13 +263,18 @@ final class RedisSessionTable implements SessionTable {
     }
   }
 
-  private void fireAndForget(RedisFuture<?> future) {
-    future.whenComplete(
-        (ok, failure) -> {
-          if (failure != null) {
-            health.failed(failure);
-          }
-        });
+  private void fireAndForget(Function<RedisAsyncCommands<String, String>, RedisFuture<?>> call) {
+    RedisAsyncCommands<String, String> redis = link.commands();
+    if (redis == null) {
+      return;
+    }
+    call.apply(redis)
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                health.failed(failure);
+              }
+            });
   }
 
   private static String escapeGlob(String s) {

@@ -140,6 +140,29 @@ class RedisSessionStoreTest {
   }
 
   @Test
+  void aGatewayStartsWhileRedisIsAwayAndWritesBackWhenItComes() throws Exception {
+    redis.stop();
+    try (CapturedLog log = CapturedLog.start();
+        RedisSessionStore store =
+            RedisSessionStore.builder(redis.uri()).timeout(Duration.ofMillis(100)).build()) {
+      LoadBalancer lb = replica(store);
+      String early = learn(lb, "early");
+      for (int i = 0; i < 5; i++) {
+        assertThat(pick(lb, withSession("early"))).isEqualTo(early);
+        assertThat(lb.pick(withSession("unknown-" + i)).hasBackend()).isTrue();
+      }
+      assertThat(log.records("WARN", "dev.lbkit.redis.RedisSessionStore")).hasSize(1);
+
+      redis.startAgain(); // the store connects in the background and writes back
+      try (RedisSessionStore other = RedisSessionStore.builder(redis.uri()).build()) {
+        awaitWritten(other.table("shop"), Map.of("early", early));
+      }
+      assertThat(log.records("INFO", "dev.lbkit.redis.RedisSessionStore"))
+          .anySatisfy(e -> assertThat(e.message()).startsWith("wrote back 1 session(s)"));
+    }
+  }
+
+  @Test
   void aSlowRedisCostsAtMostTheTimeoutAndCountsAsNoSession() throws Exception {
     try (DelayingProxy slow = new DelayingProxy(redis.port(), 0);
         RedisSessionStore writer = RedisSessionStore.builder(redis.uri()).build();
