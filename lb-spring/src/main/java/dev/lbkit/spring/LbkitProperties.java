@@ -61,6 +61,9 @@ public class LbkitProperties {
   /** The upstreams, by name: each is a backend group with its method and session persistence. */
   private Map<String, Upstream> upstreams = new LinkedHashMap<>();
 
+  /** The Redis that holds server-side session tables, shared by replicas (needs lb-redis). */
+  private final Redis redis = new Redis();
+
   /** Whether lbkit's auto-configuration is on. */
   public boolean isEnabled() {
     return enabled;
@@ -168,6 +171,81 @@ public class LbkitProperties {
     /** Sets whether trusted proxies are skipped from the right of the header's list. */
     public void setRecursive(boolean recursive) {
       this.recursive = recursive;
+    }
+  }
+
+  /** The Redis of the server-side session tables. */
+  public Redis getRedis() {
+    return redis;
+  }
+
+  /** Where server-side session tables live when they are shared: a Redis (lb-redis). */
+  public static class Redis {
+    /**
+     * The Redis, {@code redis://host:port} or {@code rediss://...}; tables stay in memory if unset.
+     */
+    private @Nullable String uri;
+
+    /** The longest a lookup waits for Redis before it counts as no session, as an nginx time. */
+    private String timeout = "50ms";
+
+    /** What every key starts with; replicas that share sessions use the same. */
+    private String keyPrefix = "lbkit:session:";
+
+    /** Bindings each table keeps locally; 0 turns the near-cache off. */
+    private long nearCacheSize = 100_000;
+
+    /** How long a near-cached binding is trusted, as an nginx time. */
+    private String nearCacheTtl = "10s";
+
+    /** The Redis URI. */
+    public @Nullable String getUri() {
+      return uri;
+    }
+
+    /** Sets the Redis URI. */
+    public void setUri(@Nullable String uri) {
+      this.uri = uri;
+    }
+
+    /** The lookup timeout. */
+    public String getTimeout() {
+      return timeout;
+    }
+
+    /** Sets the lookup timeout. */
+    public void setTimeout(String timeout) {
+      this.timeout = timeout;
+    }
+
+    /** The key prefix. */
+    public String getKeyPrefix() {
+      return keyPrefix;
+    }
+
+    /** Sets the key prefix. */
+    public void setKeyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+    }
+
+    /** The near-cache size. */
+    public long getNearCacheSize() {
+      return nearCacheSize;
+    }
+
+    /** Sets the near-cache size. */
+    public void setNearCacheSize(long nearCacheSize) {
+      this.nearCacheSize = nearCacheSize;
+    }
+
+    /** The near-cache time to live. */
+    public String getNearCacheTtl() {
+      return nearCacheTtl;
+    }
+
+    /** Sets the near-cache time to live. */
+    public void setNearCacheTtl(String nearCacheTtl) {
+      this.nearCacheTtl = nearCacheTtl;
     }
   }
 
