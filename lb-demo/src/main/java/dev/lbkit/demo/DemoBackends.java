@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * Request ID: 0f5c2b9a6d3e41c7a8b9e0d1f2a3b4c5
  * </pre>
  *
+ * <p>Under {@code /shop} a backend also plays an application with its own sessions, as a servlet
+ * container does: a request without a {@code JSESSIONID} cookie gets {@code Set-Cookie:
+ * JSESSIONID=<backend>.<16 hex digits>; Path=/; HttpOnly}. The gateway's {@code stickyLearn} route
+ * learns those ids and keeps each on the backend that issued it.
+ *
  * <p>A backend can be stopped and started again on its port, as a pod that goes away and comes
  * back, which is how the failure tests take one out.
  */
@@ -134,6 +139,8 @@ final class DemoBackends implements AutoCloseable {
 
   /** The nginx-hello plain-text page. */
   static final class Hello extends Handler.Abstract.NonBlocking {
+    private static final String SHOP = "/shop";
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
       String name = request.getConnectionMetaData().getConnector().getName();
@@ -155,8 +162,29 @@ final class DemoBackends implements AutoCloseable {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
       // nginx-hello's "expires -1".
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+      if (request.getHttpURI().getPath().startsWith(SHOP) && !hasSessionCookie(request)) {
+        response
+            .getHeaders()
+            .add(
+                HttpHeader.SET_COOKIE, "JSESSIONID=" + name + '.' + hex16() + "; Path=/; HttpOnly");
+      }
       response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
       return true;
+    }
+
+    private static boolean hasSessionCookie(Request request) {
+      for (String cookie : request.getHeaders().getValuesList(HttpHeader.COOKIE)) {
+        for (String pair : cookie.split(";", -1)) {
+          if (pair.strip().startsWith("JSESSIONID=")) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    private static String hex16() {
+      return String.format(Locale.ROOT, "%016x", ThreadLocalRandom.current().nextLong());
     }
 
     // nginx's $request_id: 16 random bytes in hex.

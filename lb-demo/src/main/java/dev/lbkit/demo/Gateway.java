@@ -1,6 +1,7 @@
 package dev.lbkit.demo;
 
 import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.SessionStore;
 import dev.lbkit.core.ClientAddressResolver;
 import dev.lbkit.core.DecisionCounters;
 import dev.lbkit.core.LoadBalancer;
@@ -11,9 +12,11 @@ import dev.lbkit.core.TrafficSplit;
 import dev.lbkit.core.Upstream;
 import dev.lbkit.demo.GatewayConfig.BackendRef;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
+import dev.lbkit.demo.GatewayConfig.TableSessions;
 import dev.lbkit.demo.GatewayConfig.TrustedProxies;
 import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
 import dev.lbkit.micrometer.UpstreamMetrics;
+import dev.lbkit.redis.RedisSessionStore;
 import dev.lbkit.servlet.LoadBalancingFilter;
 import dev.lbkit.servlet.LoadBalancingProxyServlet;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -62,16 +65,19 @@ final class Gateway implements AutoCloseable {
   private final ServerConnector connector;
   private final Map<String, Upstream> upstreams;
   private final Map<String, Router> routers;
+  private final SessionStore sessionStore;
 
   private Gateway(
       Server server,
       ServerConnector connector,
       Map<String, Upstream> upstreams,
-      Map<String, Router> routers) {
+      Map<String, Router> routers,
+      SessionStore sessionStore) {
     this.server = server;
     this.connector = connector;
     this.upstreams = upstreams;
     this.routers = routers;
+    this.sessionStore = sessionStore;
   }
 
   /**
@@ -98,7 +104,7 @@ final class Gateway implements AutoCloseable {
       m.bindTo(registry);
       metrics.put(spec.name(), m);
     }
-    Observers observers = new Observers(counters, metrics);
+    Observers observers = new Observers(counters, metrics, sessionStore(config));
 
     Map<String, Router> routers = new LinkedHashMap<>();
     List<Handler> contexts = new ArrayList<>();
@@ -146,8 +152,13 @@ final class Gateway implements AutoCloseable {
     server.addConnector(connector);
     AdminEndpoints admin = new AdminEndpoints(new StatusPage(routers, counters), registry);
     server.setHandler(new Routes(RouteTable.of(config.routes(), contexts), contexts, admin));
-    Servers.start(server);
-    return new Gateway(server, connector, upstreams, routers);
+    try {
+      Servers.start(server);
+    } catch (Exception e) {
+      observers.sessionStore.close();
+      throw e;
+    }
+    return new Gateway(server, connector, upstreams, routers, observers.sessionStore);
   }
 
   /** The port the gateway listens on (the bound one when the file said 0). */
@@ -210,12 +221,15 @@ final class Gateway implements AutoCloseable {
       @Nullable String scope) {
     UpstreamSpec upstream = config.upstream(upstreamName);
     SessionPersistence persistence = route.session();
+    TableSessions tables = route.tables();
     SessionAffinity affinity =
-        persistence == null
-            ? SessionAffinity.none()
-            : scope == null
-                ? persistence.toAffinity()
-                : persistence.toBuilder().scope(scope).build().toAffinity();
+        tables != null
+            ? tables.toAffinity(observers.sessionStore, route.name() + ".stick")
+            : persistence == null
+                ? SessionAffinity.none()
+                : scope == null
+                    ? persistence.toAffinity()
+                    : persistence.toBuilder().scope(scope).build().toAffinity();
     return LoadBalancer.builder(Objects.requireNonNull(upstreams.get(upstream.name())))
         .selector(upstream.method().selector())
         .affinity(affinity)
@@ -225,14 +239,32 @@ final class Gateway implements AutoCloseable {
         .build();
   }
 
-  /** What listens to every load balancer of an upstream, by upstream name. */
+  /**
+   * What every load balancer shares: its upstream's listeners, by upstream name, and the store of
+   * the routes' session tables.
+   */
   private record Observers(
-      Map<String, DecisionCounters> counters, Map<String, UpstreamMetrics> metrics) {}
+      Map<String, DecisionCounters> counters,
+      Map<String, UpstreamMetrics> metrics,
+      SessionStore sessionStore) {}
+
+  /**
+   * Where the routes' session tables live: on the file's Redis, shared by the replicas that name
+   * it, or in this gateway's memory (100,000 sessions per table, lost on restart).
+   */
+  private static SessionStore sessionStore(GatewayConfig config) {
+    GatewayConfig.RedisSpec redis = config.redis();
+    if (redis == null) {
+      return SessionStore.inMemory(100_000);
+    }
+    return RedisSessionStore.builder(redis.uri()).timeout(redis.timeout()).build();
+  }
 
   /** Stops listening, lets requests in flight finish (briefly) and stops the proxy clients. */
   @Override
   public void close() {
     Servers.stop(server, "the gateway");
+    sessionStore.close();
   }
 
   private static ClientAddressResolver resolver(@Nullable TrustedProxies trusted) {

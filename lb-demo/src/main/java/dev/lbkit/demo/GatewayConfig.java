@@ -1,11 +1,18 @@
 package dev.lbkit.demo;
 
+import dev.lbkit.config.Durations;
 import dev.lbkit.config.LoadBalancingMethod;
+import dev.lbkit.config.NginxConfig;
 import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.SessionStore;
+import dev.lbkit.cookie.StickTable;
 import dev.lbkit.core.Backend;
+import dev.lbkit.core.SessionAffinity;
 import dev.lbkit.core.TrafficSplit;
+import dev.lbkit.hash.KeyExtractor;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +30,8 @@ record GatewayConfig(
     @Nullable TrustedProxies trustedProxies,
     boolean demoBackends,
     List<UpstreamSpec> upstreams,
-    List<RouteSpec> routes) {
+    List<RouteSpec> routes,
+    @Nullable RedisSpec redis) {
 
   GatewayConfig {
     tokenSecrets = List.copyOf(tokenSecrets);
@@ -41,8 +49,52 @@ record GatewayConfig(
         trustedProxies,
         demoBackends,
         upstreams,
-        routes);
+        routes,
+        redis);
   }
+
+  /** The same config with its session tables on another Redis (or in memory for null). */
+  GatewayConfig withRedis(@Nullable RedisSpec redis) {
+    return new GatewayConfig(
+        source,
+        listen,
+        tokenSecrets,
+        insecureUnsignedTokens,
+        trustedProxies,
+        demoBackends,
+        upstreams,
+        routes,
+        redis);
+  }
+
+  /** A config whose session tables stay in memory: the shape the manifests give. */
+  GatewayConfig(
+      String source,
+      HostPort listen,
+      List<String> tokenSecrets,
+      boolean insecureUnsignedTokens,
+      @Nullable TrustedProxies trustedProxies,
+      boolean demoBackends,
+      List<UpstreamSpec> upstreams,
+      List<RouteSpec> routes) {
+    this(
+        source,
+        listen,
+        tokenSecrets,
+        insecureUnsignedTokens,
+        trustedProxies,
+        demoBackends,
+        upstreams,
+        routes,
+        null);
+  }
+
+  /**
+   * The Redis that holds the routes' session tables ({@code stickyLearn}, {@code stickTable}), so
+   * that replicas share them and a restart keeps them; without one they live in the gateway's
+   * memory.
+   */
+  record RedisSpec(String uri, Duration timeout) {}
 
   UpstreamSpec upstream(String name) {
     for (UpstreamSpec u : upstreams) {
@@ -136,10 +188,23 @@ record GatewayConfig(
       List<BackendRef> backendRefs,
       @Nullable SessionPersistence session,
       TrafficSplit.CanaryBehavior canaryBehavior,
-      int maxTries) {
+      int maxTries,
+      @Nullable TableSessions tables) {
     RouteSpec {
       hostnames = List.copyOf(hostnames);
       backendRefs = List.copyOf(backendRefs);
+    }
+
+    /** A route whose sessions, if any, are tokens. */
+    RouteSpec(
+        String name,
+        List<String> hostnames,
+        PathMatch path,
+        List<BackendRef> backendRefs,
+        @Nullable SessionPersistence session,
+        TrafficSplit.CanaryBehavior canaryBehavior,
+        int maxTries) {
+      this(name, hostnames, path, backendRefs, session, canaryBehavior, maxTries, null);
     }
 
     /**
@@ -148,6 +213,45 @@ record GatewayConfig(
      */
     boolean splits() {
       return backendRefs.size() > 1 || backendRefs.get(0).weight() == 0;
+    }
+  }
+
+  /**
+   * Server-side sessions of a route, in a table of the gateway's session store: learned from the
+   * backend's own session id (NGINX Plus {@code sticky learn}, the line as nginx writes it), or a
+   * stick table on a request key (HAProxy {@code stick on}). Built into an affinity once the
+   * gateway has its store.
+   */
+  record TableSessions(
+      @Nullable String stickyLearn,
+      @Nullable String stickOn,
+      @Nullable KeyExtractor stickKey,
+      Duration expire,
+      SessionPersistence.OnUnavailable onUnavailable) {
+
+    /** The affinity on {@code store}; a stick table's table is named {@code table}. */
+    SessionAffinity toAffinity(SessionStore store, String table) {
+      if (stickyLearn != null) {
+        return NginxConfig.parseStickyLearn(stickyLearn, store)
+            .onUnavailable(onUnavailable)
+            .toAffinity();
+      }
+      return StickTable.on(Objects.requireNonNull(stickKey))
+          .table(store.table(table))
+          .expire(expire)
+          .onUnavailable(onUnavailable)
+          .toAffinity();
+    }
+
+    /** How the startup banner names it. */
+    String describe() {
+      return stickyLearn != null
+          ? "learned sessions (" + stickyLearn + ")"
+          : "stick table on "
+              + stickOn
+              + " (expire "
+              + Durations.formatGatewayDuration(expire)
+              + ")";
     }
   }
 }

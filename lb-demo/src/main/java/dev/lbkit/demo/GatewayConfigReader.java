@@ -2,7 +2,10 @@ package dev.lbkit.demo;
 
 import dev.lbkit.config.Durations;
 import dev.lbkit.config.LoadBalancingMethod;
+import dev.lbkit.config.NginxConfig;
+import dev.lbkit.cookie.LearnedSessions;
 import dev.lbkit.cookie.SessionPersistence;
+import dev.lbkit.cookie.SessionStore;
 import dev.lbkit.cookie.TokenSecrets;
 import dev.lbkit.core.Backend;
 import dev.lbkit.core.BackendState;
@@ -14,6 +17,7 @@ import dev.lbkit.demo.GatewayConfig.PathMatch;
 import dev.lbkit.demo.GatewayConfig.RouteSpec;
 import dev.lbkit.demo.GatewayConfig.TrustedProxies;
 import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
+import dev.lbkit.hash.KeyExtractor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -60,6 +64,7 @@ final class GatewayConfigReader {
           "insecureUnsignedTokens",
           "trustedProxies",
           "demoBackends",
+          "redis",
           "upstreams",
           "routes");
   private static final List<String> TRUSTED_PROXY_FIELDS =
@@ -78,8 +83,12 @@ final class GatewayConfigReader {
           "backendRefs",
           "sessionPersistence",
           "annotations",
+          "stickyLearn",
+          "stickTable",
           "onUnavailable",
           "maxTries");
+  private static final List<String> STICK_TABLE_FIELDS = List.of("on", "expire");
+  private static final List<String> REDIS_FIELDS = List.of("uri", "timeout");
   private static final List<String> ON_UNAVAILABLE = List.of("rebalance", "refuse");
   private static final List<String> PATH_FIELDS = List.of("type", "value");
   private static final List<String> BACKEND_REF_FIELDS = List.of("name", "weight");
@@ -250,7 +259,34 @@ final class GatewayConfigReader {
         trusted,
         demoBackends,
         upstreams,
-        routes);
+        routes,
+        redis(root.get("redis")));
+  }
+
+  /** {@code redis: {uri: redis://host:port, timeout: 50ms}}, or none. */
+  private static GatewayConfig.@Nullable RedisSpec redis(ConfigNode node) {
+    if (node.isMissing()) {
+      return null;
+    }
+    node.checkMapping(REDIS_FIELDS.toArray(new String[0]));
+    ConfigNode uri = node.require("uri");
+    String text = uri.text();
+    if (!text.startsWith("redis://") && !text.startsWith("rediss://")) {
+      throw uri.error("%s (expected: redis://host:port or rediss://host:port)", uri.quoted());
+    }
+    ConfigNode timeoutNode = node.get("timeout");
+    Duration timeout = Duration.ofMillis(50);
+    if (!timeoutNode.isMissing()) {
+      try {
+        timeout = Durations.parseNginxTime(timeoutNode.text());
+      } catch (IllegalArgumentException e) {
+        throw timeoutNode.error(e);
+      }
+      if (timeout.isZero()) {
+        throw timeoutNode.error("%s (expected: more than 0, such as 50ms)", timeoutNode.quoted());
+      }
+    }
+    return new GatewayConfig.RedisSpec(text, timeout);
   }
 
   /**
@@ -502,12 +538,24 @@ final class GatewayConfigReader {
       session = ingress.session();
       canaryBehavior = ingress.canaryBehavior();
     }
+    GatewayConfig.TableSessions tables = tables(r, refs, session != null);
     ConfigNode onUnavailable = r.get("onUnavailable");
-    if (!onUnavailable.isMissing()) {
+    if (!onUnavailable.isMissing() && tables != null) {
+      boolean refuse = onUnavailable.oneOf("rebalance", ON_UNAVAILABLE).equals("refuse");
+      tables =
+          new GatewayConfig.TableSessions(
+              tables.stickyLearn(),
+              tables.stickOn(),
+              tables.stickKey(),
+              tables.expire(),
+              refuse
+                  ? SessionPersistence.OnUnavailable.STRICT
+                  : SessionPersistence.OnUnavailable.REBALANCE);
+    } else if (!onUnavailable.isMissing()) {
       if (session == null) {
         throw onUnavailable.error(
-            "given without session persistence (expected: sessionPersistence or affinity"
-                + " annotations on the same route)");
+            "given without session persistence (expected: sessionPersistence, affinity"
+                + " annotations, stickyLearn or stickTable on the same route)");
       }
       boolean refuse = onUnavailable.oneOf("rebalance", ON_UNAVAILABLE).equals("refuse");
       session =
@@ -519,7 +567,62 @@ final class GatewayConfigReader {
               .build();
     }
     int maxTries = r.get("maxTries").integer(3, 1, 20);
-    return new RouteSpec(name, hostnames, path, refs, session, canaryBehavior, maxTries);
+    return new RouteSpec(name, hostnames, path, refs, session, canaryBehavior, maxTries, tables);
+  }
+
+  /**
+   * A route's server-side sessions: {@code stickyLearn} (an NGINX Plus {@code sticky learn} line)
+   * or {@code stickTable: {on: $key, expire: 30m}} (HAProxy {@code stick on}), or none. They take
+   * the place of token sessions, and need a route to one upstream: a table binds a key to a backend
+   * id, which would say nothing about which upstream of a split the session belongs to.
+   */
+  private static GatewayConfig.@Nullable TableSessions tables(
+      ConfigNode r, List<BackendRef> refs, boolean hasTokenSessions) {
+    ConfigNode learn = r.get("stickyLearn");
+    ConfigNode stick = r.get("stickTable");
+    if (learn.isMissing() && stick.isMissing()) {
+      return null;
+    }
+    ConfigNode given = learn.isMissing() ? stick : learn;
+    if (!learn.isMissing() && !stick.isMissing()) {
+      throw stick.error("given with stickyLearn (expected: one of stickyLearn, stickTable)");
+    }
+    if (hasTokenSessions) {
+      throw given.error(
+          "given with token sessions (expected: one of sessionPersistence, annotations,"
+              + " stickyLearn, stickTable)");
+    }
+    if (refs.size() > 1) {
+      throw given.error(
+          "on a route to %s upstreams (expected: a route to one upstream; a split keeps its"
+              + " sessions with sessionPersistence)",
+          refs.size());
+    }
+    SessionPersistence.OnUnavailable rebalance = SessionPersistence.OnUnavailable.REBALANCE;
+    if (!learn.isMissing()) {
+      String line = learn.text();
+      try {
+        // Checked now, against a throwaway store: the gateway builds it again on its own.
+        NginxConfig.parseStickyLearn(line, SessionStore.inMemory(1)).toAffinity();
+      } catch (IllegalArgumentException e) {
+        throw learn.error(e);
+      }
+      return new GatewayConfig.TableSessions(
+          line, null, null, LearnedSessions.DEFAULT_TIMEOUT, rebalance);
+    }
+    stick.checkMapping(STICK_TABLE_FIELDS.toArray(new String[0]));
+    ConfigNode on = stick.require("on");
+    KeyExtractor key;
+    try {
+      key = NginxConfig.parseKey(on.path(), on.text());
+    } catch (IllegalArgumentException e) {
+      throw on.error(e);
+    }
+    Duration expire = nginxSeconds(stick.get("expire"), Duration.ofMinutes(10));
+    if (expire.isZero()) {
+      throw stick.get("expire").error("%s (expected: more than 0)", stick.get("expire").quoted());
+    }
+    return new GatewayConfig.TableSessions(null, on.text(), key, expire, rebalance);
   }
 
   /** A Gateway API path match: {@code type} (Exact or PathPrefix) and {@code value}. */

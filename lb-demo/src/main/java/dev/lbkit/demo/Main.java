@@ -250,6 +250,15 @@ public final class Main {
   }
 
   /** What the gateway serves and the curl lines to try it, one block per route. */
+  /** A Redis URI fit to print: a password in it ({@code redis://:secret@host}) is masked. */
+  static String withoutPassword(String uri) {
+    int scheme = uri.indexOf("://");
+    int at = uri.lastIndexOf('@');
+    return scheme >= 0 && at > scheme
+        ? uri.substring(0, scheme + 3) + "***" + uri.substring(at)
+        : uri;
+  }
+
   static String banner(Demo demo) {
     GatewayConfig config = demo.config();
     Gateway gateway = demo.gateway();
@@ -268,6 +277,15 @@ public final class Main {
     if (backends != null) {
       sb.append("demo backends: ").append(String.join(", ", backends.names())).append('\n');
     }
+    if (config.routes().stream().anyMatch(r -> r.tables() != null)) {
+      GatewayConfig.RedisSpec redis = config.redis();
+      sb.append("session tables: ")
+          .append(
+              redis == null
+                  ? "in this gateway's memory (a top-level redis: shares them between replicas)"
+                  : "on " + withoutPassword(redis.uri()) + ", with a near-cache")
+          .append('\n');
+    }
     sb.append("\nTry:\n");
     for (RouteSpec route : config.routes()) {
       String h = route.hostnames().isEmpty() ? null : route.hostnames().get(0).replace("*", "www");
@@ -281,8 +299,11 @@ public final class Main {
           .append(route.path())
           .append(" -> ")
           .append(describeUpstreams(config, route));
+      GatewayConfig.TableSessions tables = route.tables();
       if (session != null) {
         sb.append(", ").append(describe(session));
+      } else if (tables != null) {
+        sb.append(", ").append(tables.describe());
       }
       sb.append('\n');
 
@@ -294,7 +315,9 @@ public final class Main {
             .append(" | grep '^Server name'; done | sort | uniq -c   # new sessions by weight\n");
       }
       String same = route.splits() ? "same upstream and backend" : "same backend";
-      if (session == null) {
+      if (tables != null) {
+        tryTables(sb, tables, route.name(), hostHeader, url);
+      } else if (session == null) {
         sb.append("  curl -s").append(hostHeader).append(' ').append(url).append('\n');
         if (config.trustedProxies() != null && hashesClientAddress(config, route)) {
           sb.append("  curl -s")
@@ -342,6 +365,59 @@ public final class Main {
     }
     sb.append("\nCtrl-C stops the gateway and the demo backends.\n");
     return sb.toString();
+  }
+
+  /**
+   * The lines for a route with a session table: a cookie jar for learned sessions (the backend sets
+   * the cookie), a header for a stick table on one ({@code $http_x_user} becomes {@code X-User}).
+   */
+  private static void tryTables(
+      StringBuilder sb,
+      GatewayConfig.TableSessions tables,
+      String route,
+      String hostHeader,
+      String url) {
+    String stickOn = tables.stickOn();
+    if (stickOn == null) {
+      String jar = "/tmp/lbkit-" + route + ".txt";
+      sb.append("  curl -si -c ")
+          .append(jar)
+          .append(hostHeader)
+          .append(' ')
+          .append(url)
+          .append("   # the backend's Set-Cookie, learned by the gateway\n");
+      sb.append("  curl -s -b ")
+          .append(jar)
+          .append(hostHeader)
+          .append(' ')
+          .append(url)
+          .append("   # same backend every time\n");
+    } else if (stickOn.startsWith("$http_")) {
+      StringBuilder header = new StringBuilder();
+      for (String part : stickOn.substring("$http_".length()).split("_", -1)) {
+        if (header.length() > 0) {
+          header.append('-');
+        }
+        if (!part.isEmpty()) {
+          header.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+      }
+      for (String user : List.of("alice", "bob")) {
+        sb.append("  curl -s")
+            .append(hostHeader)
+            .append(" -H '")
+            .append(header)
+            .append(": ")
+            .append(user)
+            .append("' ")
+            .append(url)
+            .append("   # the backend first chosen for ")
+            .append(user)
+            .append(", every time\n");
+      }
+    } else {
+      sb.append("  curl -s").append(hostHeader).append(' ').append(url).append('\n');
+    }
   }
 
   /**

@@ -73,7 +73,16 @@ class GatewayConfigReaderTest {
     assertThat(config.trustedProxies().addresses()).containsExactly("127.0.0.1/32", "::1/128");
     assertThat(config.routes())
         .extracting(RouteSpec::name)
-        .containsExactly("coffee", "tea", "latte", "header", "balanced", "persistent", "canary");
+        .containsExactly(
+            "coffee",
+            "tea",
+            "latte",
+            "header",
+            "balanced",
+            "persistent",
+            "canary",
+            "shop",
+            "kiosk");
     for (RouteSpec route : config.routes()) {
       assertThat(route.hostnames()).containsExactly("cafe.example.com");
     }
@@ -223,7 +232,7 @@ class GatewayConfigReaderTest {
     assertError(
         MINIMAL.replace("    path:", "    hostname: cafe.example.com\n    path:"),
         "bad.yaml:8: routes[0].hostname: unknown field (expected one of: name, hostnames, path,"
-            + " backendRefs, sessionPersistence, annotations, onUnavailable, maxTries)");
+            + " backendRefs, sessionPersistence, annotations, stickyLearn, stickTable, onUnavailable, maxTries)");
   }
 
   @Test
@@ -482,7 +491,94 @@ class GatewayConfigReaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage(
             "bad.yaml:10: routes[0].onUnavailable: given without session persistence (expected:"
-                + " sessionPersistence or affinity annotations on the same route)");
+                + " sessionPersistence, affinity annotations, stickyLearn or stickTable on the"
+                + " same route)");
+  }
+
+  /** Issue 16: server-side session tables, learned or on a key, in memory or on Redis. */
+  @Test
+  void sessionTablesAndTheirStore() {
+    GatewayConfig learn =
+        GatewayConfigReader.read(
+            "learn.yaml",
+            MINIMAL
+                + "    stickyLearn: \"sticky learn create=$upstream_cookie_JSESSIONID"
+                + " lookup=$cookie_JSESSIONID zone=shop:1m timeout=1h\"\n"
+                + "    onUnavailable: refuse\n");
+    GatewayConfig.TableSessions learned = learn.routes().get(0).tables();
+    assertThat(learned.stickyLearn()).startsWith("sticky learn create=$upstream_cookie_JSESSIONID");
+    assertThat(learned.onUnavailable()).isEqualTo(SessionPersistence.OnUnavailable.STRICT);
+    assertThat(learn.routes().get(0).session()).isNull();
+    assertThat(learn.redis()).isNull();
+
+    GatewayConfig stick =
+        GatewayConfigReader.read(
+            "stick.yaml",
+            MINIMAL
+                + "    stickTable: {on: $http_x_user, expire: 30m}\n"
+                + "redis: {uri: 'redis://127.0.0.1:6379', timeout: 20ms}\n");
+    GatewayConfig.TableSessions table = stick.routes().get(0).tables();
+    assertThat(table.stickOn()).isEqualTo("$http_x_user");
+    assertThat(table.expire()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(table.onUnavailable()).isEqualTo(SessionPersistence.OnUnavailable.REBALANCE);
+    assertThat(stick.redis())
+        .isEqualTo(new GatewayConfig.RedisSpec("redis://127.0.0.1:6379", Duration.ofMillis(20)));
+    GatewayConfig defaults =
+        GatewayConfigReader.read(
+            "stick.yaml",
+            MINIMAL + "    stickTable: {on: $remote_addr}\nredis: {uri: 'redis://h:1'}\n");
+    assertThat(defaults.routes().get(0).tables().expire()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(defaults.redis().timeout()).isEqualTo(Duration.ofMillis(50));
+  }
+
+  @Test
+  void badSessionTables() {
+    assertErrorStartsWith(
+        MINIMAL + "    stickyLearn: \"sticky learn lookup=$cookie_a zone=z:1m\"\n",
+        "bad.yaml:10: routes[0].stickyLearn: ");
+    assertErrorStartsWith(
+        MINIMAL + "    stickTable: {on: $no_such_variable}\n",
+        "bad.yaml:10: routes[0].stickTable.on: ");
+    assertError(
+        MINIMAL + "    stickTable: {on: $http_x_user, expire: 0}\n",
+        "bad.yaml:10: routes[0].stickTable.expire: \"0\" (expected: more than 0)");
+    assertErrorStartsWith(
+        MINIMAL + "    stickTable: {on: $http_x_user, size: 10}\n",
+        "bad.yaml:10: routes[0].stickTable.size: unknown field (expected one of: on, expire)");
+    assertError(
+        MINIMAL
+            + "    stickTable: {on: $http_x_user}\n"
+            + "    stickyLearn: \"sticky learn create=$upstream_cookie_a lookup=$cookie_a"
+            + " zone=z:1m\"\n",
+        "bad.yaml:10: routes[0].stickTable: given with stickyLearn (expected: one of stickyLearn,"
+            + " stickTable)");
+    assertError(
+        MINIMAL
+            + "    sessionPersistence: {sessionName: a}\n"
+            + "    stickTable: {on: $http_x_user}\n"
+            + UNSIGNED,
+        "bad.yaml:11: routes[0].stickTable: given with token sessions (expected: one of"
+            + " sessionPersistence, annotations, stickyLearn, stickTable)");
+    assertError(
+        MINIMAL
+                .replace(
+                    "upstreams:\n",
+                    "upstreams:\n  - name: tea-v2\n    backends:\n"
+                        + "      - {name: tea-v2-1, address: 127.0.0.1:9002}\n")
+                .replace("backendRefs: [tea]", "backendRefs: [tea, tea-v2]")
+            + "    stickTable: {on: $http_x_user}\n",
+        "bad.yaml:13: routes[0].stickTable: on a route to 2 upstreams (expected: a route to one"
+            + " upstream; a split keeps its sessions with sessionPersistence)");
+    assertErrorStartsWith(
+        MINIMAL + "redis: {uri: 'http://127.0.0.1:6379'}\n",
+        "bad.yaml:10: redis.uri: \"http://127.0.0.1:6379\" (expected: redis://host:port or"
+            + " rediss://host:port)");
+    assertErrorStartsWith(
+        MINIMAL + "redis: {uri: 'redis://h:1', timeout: 0}\n",
+        "bad.yaml:10: redis.timeout: \"0\" (expected: more than 0");
+    assertErrorStartsWith(
+        MINIMAL + "redis: {uri: 'redis://h:1', pool: 3}\n",
+        "bad.yaml:10: redis.pool: unknown field");
   }
 
   @Test
@@ -549,12 +645,12 @@ class GatewayConfigReaderTest {
         "",
         "bad.yaml: the file is empty (expected: a mapping with listen, tokenSecrets,"
             + " tokenSecretEnv, tokenSecretFile, insecureUnsignedTokens, trustedProxies,"
-            + " demoBackends, upstreams, routes)");
+            + " demoBackends, redis, upstreams, routes)");
     assertError(
         "- a\n- b\n",
         "bad.yaml:1: a list (expected: a mapping with the fields listen, tokenSecrets,"
             + " tokenSecretEnv, tokenSecretFile, insecureUnsignedTokens, trustedProxies,"
-            + " demoBackends, upstreams, routes)");
+            + " demoBackends, redis, upstreams, routes)");
   }
 
   @Test

@@ -70,9 +70,18 @@ class MainTest {
   }
 
   @Test
+  void aRedisPasswordIsNeverPrinted() {
+    assertThat(Main.withoutPassword("redis://:s3cret@10.0.0.7:6379/0"))
+        .isEqualTo("redis://***@10.0.0.7:6379/0");
+    assertThat(Main.withoutPassword("rediss://user:s3cret@cache:6380"))
+        .isEqualTo("rediss://***@cache:6380");
+    assertThat(Main.withoutPassword("redis://127.0.0.1:6379")).isEqualTo("redis://127.0.0.1:6379");
+  }
+
+  @Test
   void checkReadsTheFileAndStartsNothing() throws IOException {
     assertThat(launch("--check").status()).isEqualTo(Main.OK);
-    assertThat(out()).isEqualTo("classpath:cafe.yaml: OK, 7 routes, 8 upstreams\n");
+    assertThat(out()).isEqualTo("classpath:cafe.yaml: OK, 9 routes, 10 upstreams\n");
 
     Path bad =
         file(
