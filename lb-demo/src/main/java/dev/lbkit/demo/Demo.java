@@ -16,12 +16,18 @@ final class Demo implements AutoCloseable {
   private final GatewayConfig config;
   private final @Nullable DemoBackends backends;
   private final Gateway gateway;
+  private final @Nullable ClusterEndpoints cluster;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private Demo(GatewayConfig config, @Nullable DemoBackends backends, Gateway gateway) {
+  private Demo(
+      GatewayConfig config,
+      @Nullable DemoBackends backends,
+      Gateway gateway,
+      @Nullable ClusterEndpoints cluster) {
     this.config = config;
     this.backends = backends;
     this.gateway = gateway;
+    this.cluster = cluster;
   }
 
   /**
@@ -31,11 +37,27 @@ final class Demo implements AutoCloseable {
   static Demo start(GatewayConfig config) throws Exception {
     DemoBackends backends = config.demoBackends() ? DemoBackends.start(allBackends(config)) : null;
     try {
-      return new Demo(config, backends, Gateway.start(config));
+      return new Demo(config, backends, Gateway.start(config), null);
     } catch (Exception | Error e) {
       if (backends != null) {
         backends.close();
       }
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the gateway of manifests whose pods are in a cluster, then follows the cluster's
+   * EndpointSlices into its upstreams; {@link #close()} stops following and closes the client.
+   */
+  static Demo start(GatewayConfig config, ClusterEndpoints cluster) throws Exception {
+    Gateway gateway = Gateway.start(config);
+    try {
+      cluster.follow(gateway, config);
+      return new Demo(config, null, gateway, cluster);
+    } catch (Exception | Error e) {
+      cluster.close();
+      gateway.close();
       throw e;
     }
   }
@@ -57,9 +79,15 @@ final class Demo implements AutoCloseable {
     stopped.await();
   }
 
-  /** Stops the gateway first (no new requests), then the backends. Safe to call twice. */
+  /**
+   * Stops following the cluster, then the gateway (no new requests), then the backends. Safe to
+   * call twice.
+   */
   @Override
   public void close() {
+    if (cluster != null) {
+      cluster.close();
+    }
     try {
       gateway.close();
     } catch (RuntimeException e) {

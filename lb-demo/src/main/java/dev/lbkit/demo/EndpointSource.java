@@ -9,10 +9,11 @@ import org.jspecify.annotations.Nullable;
  * Where the pods behind a Kubernetes {@code Service} are, for {@code --manifests}: the manifests
  * name Services, and the gateway needs addresses.
  *
- * <p>Two sources exist today: a local file mapping Service names to addresses ({@link
- * EndpointsFile}, {@code --endpoints FILE}) and the demo's own stand-in pods ({@link StandInPods},
- * the default), which the demo starts as {@link DemoBackends}. A source that watches a cluster's
- * EndpointSlices is meant to plug in here too.
+ * <p>Three sources exist: a local file mapping Service names to addresses ({@link EndpointsFile},
+ * {@code --endpoints FILE}), the demo's own stand-in pods ({@link StandInPods}, the default), which
+ * the demo starts as {@link DemoBackends}, and a cluster's EndpointSlices ({@link
+ * ClusterEndpoints}, {@code --cluster}), which fill the upstreams once the gateway runs and keep
+ * them current.
  */
 interface EndpointSource {
   /**

@@ -130,16 +130,29 @@ record GatewayConfig(
 
   /**
    * An upstream: its load-balancing method (lb-cookie's, with its hash key when it has one), and
-   * nginx's passive health ({@code max_fails}, {@code fail_timeout}).
+   * nginx's passive health ({@code max_fails}, {@code fail_timeout}); for manifests, the Service
+   * port its backends are the pods of, so that a source that follows a cluster can keep them
+   * current.
    */
   record UpstreamSpec(
       String name,
       LoadBalancingMethod method,
       List<Backend> backends,
       int maxFails,
-      Duration failTimeout) {
+      Duration failTimeout,
+      EndpointSource.@Nullable ServicePort service) {
     UpstreamSpec {
       backends = List.copyOf(backends);
+    }
+
+    /** An upstream of a gateway file: its backends are the file's, not a Service's. */
+    UpstreamSpec(
+        String name,
+        LoadBalancingMethod method,
+        List<Backend> backends,
+        int maxFails,
+        Duration failTimeout) {
+      this(name, method, backends, maxFails, failTimeout, null);
     }
   }
 

@@ -34,7 +34,8 @@ public final class Main {
   private static final String USAGE =
       "usage: lb-demo [--check] [FILE]\n"
           + "       lb-demo [--check] --manifests PATH [--manifests PATH ...]\n"
-          + "               [--endpoints FILE | --demo-backends] [--listen HOST:PORT]\n"
+          + "               [--endpoints FILE | --cluster [--kubeconfig FILE] | --demo-backends]\n"
+          + "               [--listen HOST:PORT]\n"
           + "               [--token-secret-env VARIABLE]\n"
           + "       lb-demo --print-default\n"
           + "\n"
@@ -48,6 +49,9 @@ public final class Main {
           + "                       *.yaml files): Gateway, HTTPRoute, UpstreamSettingsPolicy,\n"
           + "                       VirtualServer, Ingress, Service, Deployment\n"
           + "  --endpoints FILE     where each Service's pods are (services: {NAME: [HOST:PORT]})\n"
+          + "  --cluster            each Service's pods from the cluster's EndpointSlices, followed\n"
+          + "                       while the gateway runs (kubeconfig, or the pod's account)\n"
+          + "  --kubeconfig FILE    the kubeconfig for --cluster (default: KUBECONFIG, ~/.kube/config)\n"
           + "  --demo-backends      start stand-in pods on 127.0.0.1 instead (the default)\n"
           + "  --listen HOST:PORT   where the gateway of --manifests listens (127.0.0.1:8080)\n"
           + "  --token-secret-env VARIABLE\n"
@@ -88,6 +92,8 @@ public final class Main {
     String file = null;
     List<Path> manifests = new ArrayList<>();
     String endpoints = null;
+    boolean cluster = false;
+    String kubeconfig = null;
     boolean demoBackends = false;
     String listen = null;
     String secretEnv = null;
@@ -107,8 +113,12 @@ public final class Main {
         case "--demo-backends":
           demoBackends = true;
           break;
+        case "--cluster":
+          cluster = true;
+          break;
         case "--manifests":
         case "--endpoints":
+        case "--kubeconfig":
         case "--listen":
         case "--token-secret-env":
           if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
@@ -119,6 +129,8 @@ public final class Main {
             manifests.add(Path.of(value));
           } else if (arg.equals("--endpoints") && endpoints == null) {
             endpoints = value;
+          } else if (arg.equals("--kubeconfig") && kubeconfig == null) {
+            kubeconfig = value;
           } else if (arg.equals("--listen") && listen == null) {
             listen = value;
           } else if (arg.equals("--token-secret-env") && secretEnv == null) {
@@ -135,20 +147,29 @@ public final class Main {
       }
     }
     if (manifests.isEmpty()
-        && (endpoints != null || demoBackends || listen != null || secretEnv != null)) {
+        && (endpoints != null || cluster || demoBackends || listen != null || secretEnv != null)) {
       return badUsage(
-          err, "--endpoints, --demo-backends, --listen and --token-secret-env need --manifests");
+          err,
+          "--endpoints, --cluster, --demo-backends, --listen and --token-secret-env need"
+              + " --manifests");
+    }
+    if (kubeconfig != null && !cluster) {
+      return badUsage(err, "--kubeconfig needs --cluster");
     }
     if (!manifests.isEmpty() && file != null) {
       return badUsage(err, "a gateway file and --manifests together; give one of them");
     }
-    if (endpoints != null && demoBackends) {
-      return badUsage(err, "--endpoints and --demo-backends together; give one of them");
+    if ((endpoints != null ? 1 : 0) + (cluster ? 1 : 0) + (demoBackends ? 1 : 0) > 1) {
+      return badUsage(err, "--endpoints, --cluster and --demo-backends are exclusive; give one");
     }
 
     GatewayConfig config;
+    ClusterEndpoints clusterEndpoints = null;
     try {
-      if (!manifests.isEmpty()) {
+      if (cluster) {
+        clusterEndpoints = ClusterEndpoints.connect(kubeconfig);
+        config = readManifests(manifests, clusterEndpoints, listen, secretEnv);
+      } else if (!manifests.isEmpty()) {
         config = readManifests(manifests, endpoints, listen, secretEnv);
       } else {
         config =
@@ -157,10 +178,16 @@ public final class Main {
                 : GatewayConfigReader.read(Path.of(file));
       }
     } catch (ConfigException e) {
+      if (clusterEndpoints != null) {
+        clusterEndpoints.close();
+      }
       err.println("lb-demo: " + e.getMessage());
       return new Launch(null, BAD_CONFIG);
     }
     if (check) {
+      if (clusterEndpoints != null) {
+        clusterEndpoints.close();
+      }
       out.println(
           config.source()
               + ": OK, "
@@ -173,7 +200,7 @@ public final class Main {
 
     Demo demo;
     try {
-      demo = Demo.start(config);
+      demo = clusterEndpoints == null ? Demo.start(config) : Demo.start(config, clusterEndpoints);
     } catch (ConfigException e) {
       err.println("lb-demo: " + e.getMessage());
       return new Launch(null, BAD_CONFIG);
@@ -198,6 +225,19 @@ public final class Main {
       @Nullable String endpointsFile,
       @Nullable String listen,
       @Nullable String secretEnv) {
+    return readManifests(
+        paths,
+        endpointsFile == null ? new StandInPods() : EndpointsFile.read(Path.of(endpointsFile)),
+        listen,
+        secretEnv);
+  }
+
+  /** The gateway of {@code --manifests} with the pods of {@code endpoints}. */
+  static GatewayConfig readManifests(
+      List<Path> paths,
+      EndpointSource endpoints,
+      @Nullable String listen,
+      @Nullable String secretEnv) {
     HostPort address =
         GatewayConfigReader.hostPort(
             ConfigNode.argument("--listen", listen == null ? DEFAULT_MANIFEST_LISTEN : listen), 0);
@@ -218,8 +258,6 @@ public final class Main {
             e);
       }
     }
-    EndpointSource endpoints =
-        endpointsFile == null ? new StandInPods() : EndpointsFile.read(Path.of(endpointsFile));
     StringBuilder source = new StringBuilder();
     for (Path p : paths) {
       source.append(source.length() == 0 ? "" : ", ").append(p);

@@ -758,7 +758,8 @@ final class ManifestReader {
     for (int n = 2; upstreams.containsKey(name); n++) {
       name = service + '-' + port + (n > 2 ? "-" + (n - 1) : "");
     }
-    upstreams.put(name, new UpstreamSpec(name, method, backends, MAX_FAILS, FAIL_TIMEOUT));
+    upstreams.put(
+        name, new UpstreamSpec(name, method, backends, MAX_FAILS, FAIL_TIMEOUT, servicePort));
     upstreamByKey.put(key, name);
     return name;
   }

@@ -197,8 +197,8 @@ class MainTest {
     assertThat(launch("--endpoints", "e.yaml").status()).isEqualTo(Main.BAD_CONFIG);
     assertThat(err())
         .startsWith(
-            "lb-demo: --endpoints, --demo-backends, --listen and --token-secret-env need"
-                + " --manifests\nusage:");
+            "lb-demo: --endpoints, --cluster, --demo-backends, --listen and --token-secret-env"
+                + " need --manifests\nusage:");
 
     err.reset();
     assertThat(launch("--manifests").status()).isEqualTo(Main.BAD_CONFIG);
@@ -215,7 +215,8 @@ class MainTest {
     err.reset();
     assertThat(launch("--manifests", guide, "--endpoints", "e.yaml", "--demo-backends").status())
         .isEqualTo(Main.BAD_CONFIG);
-    assertThat(err()).startsWith("lb-demo: --endpoints and --demo-backends together");
+    assertThat(err())
+        .startsWith("lb-demo: --endpoints, --cluster and --demo-backends are exclusive; give one");
 
     err.reset();
     Path missing = dir.resolve("missing.yaml");
