@@ -12,6 +12,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -268,35 +271,45 @@ public class LoadBalancingProxyServlet extends ProxyServlet {
   }
 
   /**
-   * Whether this Jetty has {@code filterServerResponseHeader(request, response, HttpField)} (12.1,
-   * which deprecates the {@code String} form for removal) or only the {@code String} form (12.0).
+   * This Jetty's {@code filterServerResponseHeader(request, response, HttpField)} (12.1, which
+   * deprecates the {@code String} form for removal), or null where there is only the {@code String}
+   * form (12.0).
    */
-  private static final boolean FIELD_FILTER = hasFieldFilter();
+  private static final @Nullable MethodHandle FIELD_FILTER = fieldFilter();
 
-  private static boolean hasFieldFilter() {
+  // A method handle, not a call: the build for Jetty 12.0 compiles this class against 12.0,
+  // which has no HttpField form to name in source.
+  private static @Nullable MethodHandle fieldFilter() {
     try {
-      return AbstractProxyServlet.class.getDeclaredMethod(
+      return MethodHandles.lookup()
+          .findVirtual(
+              AbstractProxyServlet.class,
               "filterServerResponseHeader",
-              HttpServletRequest.class,
-              Response.class,
-              HttpField.class)
-          != null;
-    } catch (NoSuchMethodException e) {
-      return false;
+              MethodType.methodType(
+                  HttpField.class, HttpServletRequest.class, Response.class, HttpField.class));
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      return null;
     }
   }
 
   /**
    * The one place that differs between Jetty 12.0 and 12.1: a response field passes through the
    * header filter hook this Jetty has, so that a subclass overriding it is honoured. Returns the
-   * value to copy, or null to leave the field out. (A call site that is never run is never linked:
-   * on 12.0 the {@code HttpField} form is not looked up.)
+   * value to copy, or null to leave the field out.
    */
   @SuppressWarnings("removal")
   private @Nullable String filterResponseField(
       HttpServletRequest clientRequest, Response serverResponse, HttpField field) {
-    if (FIELD_FILTER) {
-      HttpField filtered = filterServerResponseHeader(clientRequest, serverResponse, field);
+    MethodHandle filter = FIELD_FILTER;
+    if (filter != null) {
+      HttpField filtered;
+      try {
+        filtered = (HttpField) filter.invokeExact(this, clientRequest, serverResponse, field);
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable e) {
+        throw new IllegalStateException("filterServerResponseHeader threw " + e, e);
+      }
       return filtered == null ? null : filtered.getValue();
     }
     return filterServerResponseHeader(
