@@ -74,11 +74,6 @@ final class ClusterEndpoints implements EndpointSource, AutoCloseable {
     return new ClusterEndpoints(builder.build());
   }
 
-  /** Follows the cluster through {@code client}, which this source then owns and closes. */
-  static ClusterEndpoints of(KubernetesClient client) {
-    return new ClusterEndpoints(client);
-  }
-
   @Override
   public @Nullable List<Backend> endpoints(EndpointSource.ServicePort port) {
     Service service;

@@ -51,13 +51,16 @@ final class Demo implements AutoCloseable {
    * EndpointSlices into its upstreams; {@link #close()} stops following and closes the client.
    */
   static Demo start(GatewayConfig config, ClusterEndpoints cluster) throws Exception {
-    Gateway gateway = Gateway.start(config);
+    Gateway gateway = null;
     try {
+      gateway = Gateway.start(config);
       cluster.follow(gateway, config);
       return new Demo(config, null, gateway, cluster);
     } catch (Exception | Error e) {
       cluster.close();
-      gateway.close();
+      if (gateway != null) {
+        gateway.close();
+      }
       throw e;
     }
   }
@@ -103,7 +106,8 @@ final class Demo implements AutoCloseable {
     stopped.countDown();
   }
 
-  private static List<Backend> allBackends(GatewayConfig config) {
+  /** Every backend of every upstream: the servers {@code demoBackends: true} starts. */
+  static List<Backend> allBackends(GatewayConfig config) {
     List<Backend> all = new ArrayList<>();
     for (UpstreamSpec u : config.upstreams()) {
       all.addAll(u.backends());

@@ -220,23 +220,32 @@ final class Gateway implements AutoCloseable {
       Observers observers,
       @Nullable String scope) {
     UpstreamSpec upstream = config.upstream(upstreamName);
-    SessionPersistence persistence = route.session();
-    TableSessions tables = route.tables();
-    SessionAffinity affinity =
-        tables != null
-            ? tables.toAffinity(observers.sessionStore, route.name() + ".stick")
-            : persistence == null
-                ? SessionAffinity.none()
-                : scope == null
-                    ? persistence.toAffinity()
-                    : persistence.toBuilder().scope(scope).build().toAffinity();
     return LoadBalancer.builder(Objects.requireNonNull(upstreams.get(upstream.name())))
         .selector(upstream.method().selector())
-        .affinity(affinity)
+        .affinity(affinity(route, scope, observers.sessionStore))
         .maxTries(route.maxTries())
         .listener(Objects.requireNonNull(observers.counters.get(upstream.name())))
         .listener(Objects.requireNonNull(observers.metrics.get(upstream.name())))
         .build();
+  }
+
+  /**
+   * How a route's sessions stick: a session table in {@code store}, a token (scoped to {@code
+   * scope} when the route splits), or not at all.
+   */
+  private static SessionAffinity affinity(
+      RouteSpec route, @Nullable String scope, SessionStore store) {
+    TableSessions tables = route.tables();
+    if (tables != null) {
+      return tables.toAffinity(store, route.name() + ".stick");
+    }
+    SessionPersistence persistence = route.session();
+    if (persistence == null) {
+      return SessionAffinity.none();
+    }
+    return scope == null
+        ? persistence.toAffinity()
+        : persistence.toBuilder().scope(scope).build().toAffinity();
   }
 
   /**

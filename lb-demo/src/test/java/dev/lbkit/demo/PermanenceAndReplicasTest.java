@@ -2,9 +2,7 @@ package dev.lbkit.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lbkit.core.Backend;
 import dev.lbkit.demo.GatewayConfig.HostPort;
-import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,11 +24,7 @@ class PermanenceAndReplicasTest {
   @BeforeEach
   void startBackends() throws Exception {
     config = Cafe.config();
-    List<Backend> all = new ArrayList<>();
-    for (UpstreamSpec u : config.upstreams()) {
-      all.addAll(u.backends());
-    }
-    backends = DemoBackends.start(all);
+    backends = DemoBackends.start(Demo.allBackends(config));
   }
 
   @AfterEach

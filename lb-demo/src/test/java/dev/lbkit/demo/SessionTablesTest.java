@@ -2,10 +2,8 @@ package dev.lbkit.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lbkit.core.Backend;
 import dev.lbkit.demo.GatewayConfig.HostPort;
 import dev.lbkit.demo.GatewayConfig.RedisSpec;
-import dev.lbkit.demo.GatewayConfig.UpstreamSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,11 +29,7 @@ class SessionTablesTest {
   @BeforeEach
   void startBackends() throws Exception {
     config = Cafe.config();
-    List<Backend> all = new ArrayList<>();
-    for (UpstreamSpec u : config.upstreams()) {
-      all.addAll(u.backends());
-    }
-    backends = DemoBackends.start(all);
+    backends = DemoBackends.start(Demo.allBackends(config));
   }
 
   @AfterEach
