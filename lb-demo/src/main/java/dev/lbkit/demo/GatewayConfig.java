@@ -242,6 +242,11 @@ record GatewayConfig(
       Duration expire,
       SessionPersistence.OnUnavailable onUnavailable) {
 
+    /** The same sessions with another answer for a backend that is gone or down. */
+    TableSessions withOnUnavailable(SessionPersistence.OnUnavailable mode) {
+      return new TableSessions(stickyLearn, stickOn, stickKey, expire, mode);
+    }
+
     /** The affinity on {@code store}; a stick table's table is named {@code table}. */
     SessionAffinity toAffinity(SessionStore store, String table) {
       if (stickyLearn != null) {

@@ -540,31 +540,21 @@ final class GatewayConfigReader {
     }
     GatewayConfig.TableSessions tables = tables(r, refs, session != null);
     ConfigNode onUnavailable = r.get("onUnavailable");
-    if (!onUnavailable.isMissing() && tables != null) {
-      boolean refuse = onUnavailable.oneOf("rebalance", ON_UNAVAILABLE).equals("refuse");
-      tables =
-          new GatewayConfig.TableSessions(
-              tables.stickyLearn(),
-              tables.stickOn(),
-              tables.stickKey(),
-              tables.expire(),
-              refuse
-                  ? SessionPersistence.OnUnavailable.STRICT
-                  : SessionPersistence.OnUnavailable.REBALANCE);
-    } else if (!onUnavailable.isMissing()) {
-      if (session == null) {
+    if (!onUnavailable.isMissing()) {
+      if (session == null && tables == null) {
         throw onUnavailable.error(
             "given without session persistence (expected: sessionPersistence, affinity"
                 + " annotations, stickyLearn or stickTable on the same route)");
       }
-      boolean refuse = onUnavailable.oneOf("rebalance", ON_UNAVAILABLE).equals("refuse");
-      session =
-          session.toBuilder()
-              .onUnavailable(
-                  refuse
-                      ? SessionPersistence.OnUnavailable.STRICT
-                      : SessionPersistence.OnUnavailable.REBALANCE)
-              .build();
+      SessionPersistence.OnUnavailable mode =
+          onUnavailable.oneOf("rebalance", ON_UNAVAILABLE).equals("refuse")
+              ? SessionPersistence.OnUnavailable.STRICT
+              : SessionPersistence.OnUnavailable.REBALANCE;
+      if (tables != null) {
+        tables = tables.withOnUnavailable(mode);
+      } else if (session != null) {
+        session = session.toBuilder().onUnavailable(mode).build();
+      }
     }
     int maxTries = r.get("maxTries").integer(3, 1, 20);
     return new RouteSpec(name, hostnames, path, refs, session, canaryBehavior, maxTries, tables);
