@@ -20,6 +20,11 @@ final class LeastConnSelector implements Selector {
       SmoothWeightedSequence::of;
 
   @Override
+  public boolean readsRequest() {
+    return false;
+  }
+
+  @Override
   public List<Precomputation<?>> precomputations() {
     return List.of(TIE_TURNS);
   }

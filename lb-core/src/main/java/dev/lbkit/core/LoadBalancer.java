@@ -47,6 +47,7 @@ public final class LoadBalancer implements Router, AutoCloseable {
   private final Selector selector;
   private final SessionAffinity affinity;
   private final int maxTries;
+  private final boolean readsRequest;
   private final List<Precomputation<?>> precomputations;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Decision.Reason freshPickReason;
@@ -66,6 +67,7 @@ public final class LoadBalancer implements Router, AutoCloseable {
     this.selector = builder.selector;
     this.affinity = builder.affinity;
     this.maxTries = builder.maxTries;
+    this.readsRequest = selector.readsRequest() || affinity.readsRequest();
     this.listeners = builder.listeners.toArray(new LoadBalancerListener[0]);
     this.listenerFailures = new FirstFailureWarning[listeners.length];
     for (int i = 0; i < listeners.length; i++) {
@@ -102,6 +104,17 @@ public final class LoadBalancer implements Router, AutoCloseable {
   /** The session persistence, or {@link SessionAffinity#none()}. */
   public SessionAffinity affinity() {
     return affinity;
+  }
+
+  /**
+   * Whether a pick reads anything from its request: false when both the method and the session
+   * persistence say they don't ({@link Selector#readsRequest()}, {@link
+   * SessionAffinity#readsRequest()}), as for round robin, least_conn and random without sessions.
+   * An adapter that builds its {@link RequestContext} at a cost may then pick with {@link
+   * RequestContext#empty()}; the decision's {@link Decision#request()} is that empty request.
+   */
+  public boolean readsRequest() {
+    return readsRequest;
   }
 
   /** The most backends one request may try, the first pick included. */

@@ -12,6 +12,11 @@ enum NoAffinity implements SessionAffinity {
   }
 
   @Override
+  public boolean readsRequest() {
+    return false;
+  }
+
+  @Override
   public Binding resolve(PoolSnapshot pool, RequestContext request) {
     return Binding.none();
   }

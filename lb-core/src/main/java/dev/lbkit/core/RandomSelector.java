@@ -84,6 +84,11 @@ final class RandomSelector implements Selector {
   }
 
   @Override
+  public boolean readsRequest() {
+    return false;
+  }
+
+  @Override
   public List<Precomputation<?>> precomputations() {
     return List.of(TABLE);
   }

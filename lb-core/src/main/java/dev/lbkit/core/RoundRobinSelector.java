@@ -15,6 +15,11 @@ final class RoundRobinSelector implements Selector {
   private static final Precomputation<SmoothWeightedSequence> TURNS = SmoothWeightedSequence::of;
 
   @Override
+  public boolean readsRequest() {
+    return false;
+  }
+
+  @Override
   public List<Precomputation<?>> precomputations() {
     return List.of(TURNS);
   }

@@ -69,6 +69,18 @@ public interface Selector {
   }
 
   /**
+   * Whether {@link #select} reads the request (a hash key, a header, the client address): true
+   * unless a selector says otherwise. Round robin, least_conn and random pick from the snapshot
+   * alone and answer false, so that an adapter whose requests cost something to turn into a {@link
+   * RequestContext} may pass {@link RequestContext#empty()} instead (see {@link
+   * LoadBalancer#readsRequest()}). Answering false for a selector that reads the request makes it
+   * see empty requests there.
+   */
+  default boolean readsRequest() {
+    return true;
+  }
+
+  /**
    * Picks an eligible backend.
    *
    * @return the index of the backend in {@code pool}, or {@link #NONE}

@@ -28,6 +28,14 @@ public interface SessionAffinity {
     return true;
   }
 
+  /**
+   * Whether this affinity reads the request: true unless it says otherwise; false for {@link
+   * #none()}. See {@link Selector#readsRequest()}.
+   */
+  default boolean readsRequest() {
+    return true;
+  }
+
   /** What this affinity reads from each snapshot (a ring); computed on every change. */
   default List<Precomputation<?>> precomputations() {
     return List.of();

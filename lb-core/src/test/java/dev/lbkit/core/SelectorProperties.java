@@ -8,6 +8,7 @@ import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -287,5 +288,60 @@ class SelectorProperties {
     for (int i = 0; i < weights.size(); i++) {
       assertThat(counts[i]).isEqualTo(i == excluded ? 0 : weights.get(i) * 10);
     }
+  }
+
+  /**
+   * The built-in methods say they read nothing from the request, so that adapters may pick with an
+   * empty one: with the same seed, picks with a full request and with an empty one reach the same
+   * backends, in the same order, whatever the request says.
+   */
+  @Property(tries = 40)
+  void methodsThatReadNothingPickTheSameForAnEmptyRequest(
+      @ForAll Method method,
+      @ForAll long seed,
+      @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 20) Integer> weights,
+      @ForAll("headerValues") String value) {
+    assertThat(method.selector(seed).readsRequest()).isFalse();
+    List<Backend> backends = backends(weights);
+    LoadBalancer withRequest =
+        LoadBalancer.builder(Upstream.of("u", backends)).selector(method.selector(seed)).build();
+    LoadBalancer withNone =
+        LoadBalancer.builder(Upstream.of("u", backends)).selector(method.selector(seed)).build();
+    assertThat(withRequest.readsRequest()).isFalse();
+    RequestContext full =
+        RequestContext.builder()
+            .clientAddress(IpAddress.parse("192.0.2." + (value.length() % 250 + 1)))
+            .headers(name -> value)
+            .path("/" + value.length())
+            .query("k=" + value.length())
+            .build();
+    for (int i = 0; i < 50; i++) {
+      Decision a = withRequest.pick(full);
+      Decision b = withNone.pick(RequestContext.empty());
+      assertThat(a.backend()).isEqualTo(b.backend());
+      // Leave some in flight, so that least_conn's counts matter as well.
+      if (i % 3 != 0) {
+        a.report(Outcome.SUCCESS);
+        b.report(Outcome.SUCCESS);
+      }
+    }
+  }
+
+  @Provide
+  Arbitrary<String> headerValues() {
+    return Arbitraries.strings().ofMinLength(0).ofMaxLength(40);
+  }
+
+  @Example
+  void aSelectorOrAffinityReadsTheRequestUnlessItSaysOtherwise() {
+    Selector custom = (pool, request, eligible) -> Selector.NONE;
+    assertThat(custom.readsRequest()).isTrue();
+    assertThat(TestAffinity.lenient().readsRequest()).isTrue();
+    assertThat(SessionAffinity.none().readsRequest()).isFalse();
+    Upstream u = Upstream.of("u", backends(List.of(1, 1)));
+    assertThat(LoadBalancer.builder(u).selector(custom).build().readsRequest()).isTrue();
+    assertThat(LoadBalancer.builder(u).affinity(TestAffinity.lenient()).build().readsRequest())
+        .isTrue();
+    assertThat(LoadBalancer.of(u).readsRequest()).isFalse();
   }
 }

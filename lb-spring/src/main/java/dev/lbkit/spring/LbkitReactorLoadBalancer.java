@@ -22,9 +22,11 @@ import reactor.core.publisher.Mono;
  * ServiceInstanceListSupplier} (the list is taken on each choose, as Spring's own load balancers
  * take it, and the upstream republished only when it changed). The request's headers, cookies, path
  * and query reach lbkit's method and session persistence; the client address does when a gateway
- * set the attribute {@value #CLIENT_ADDRESS}. The chosen instance is a {@link
- * LbkitServiceInstance}; its outcome is reported when Spring completes the request (see the
- * lifecycle this module registers).
+ * set the attribute {@value #CLIENT_ADDRESS}. When neither the method nor the session persistence
+ * reads the request ({@link dev.lbkit.core.LoadBalancer#readsRequest()}), the pick is made on
+ * {@link RequestContext#empty()}, and that is what the decision's {@code request()} holds. The
+ * chosen instance is a {@link LbkitServiceInstance}; its outcome is reported when Spring completes
+ * the request (see the lifecycle this module registers).
  */
 public final class LbkitReactorLoadBalancer implements ReactorServiceInstanceLoadBalancer {
   /**
@@ -56,7 +58,12 @@ public final class LbkitReactorLoadBalancer implements ReactorServiceInstanceLoa
   @Override
   @SuppressWarnings("rawtypes")
   public Mono<Response<ServiceInstance>> choose(Request request) {
-    RequestContext context = RequestDataRequests.of(request);
+    // Round robin, least_conn and random without sessions read nothing from the request: no view
+    // of Spring's request data to build then.
+    RequestContext context =
+        upstream.loadBalancer().readsRequest()
+            ? RequestDataRequests.of(request)
+            : RequestContext.empty();
     if (instances == null) {
       // A static upstream has no instance list to wait for: one Mono that picks when requested,
       // rather than current()'s Mono.just mapped, which costs two more operators per choose.

@@ -2,10 +2,16 @@ package dev.lbkit.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lbkit.core.Decision;
 import dev.lbkit.core.Outcome;
+import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.UpstreamStatus;
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,7 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
+import org.springframework.cloud.client.loadbalancer.RequestData;
+import org.springframework.cloud.client.loadbalancer.RequestDataContext;
 import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.util.LinkedMultiValueMap;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Mono;
 
@@ -41,6 +52,10 @@ class StaticChooseTest {
       u.getBackends().add(b);
     }
     properties.getUpstreams().put("static", u);
+    LbkitProperties.Upstream hashed = new LbkitProperties.Upstream();
+    hashed.setMethod("hash $http_x_user consistent");
+    hashed.getBackends().addAll(u.getBackends());
+    properties.getUpstreams().put("hashed", hashed);
     upstreams = LbkitUpstreams.of(properties);
     balancer = new LbkitReactorLoadBalancer(upstreams.named("static"), null);
   }
@@ -163,6 +178,41 @@ class StaticChooseTest {
               new DefaultRequest<>(),
               r));
     }
+    assertThat(inFlight()).isZero();
+  }
+
+  /** A GET to the service carrying {@code X-User: user}. */
+  private static DefaultRequest<RequestDataContext> requestOf(String user) {
+    HttpHeaders headers = new HttpHeaders();
+    headers.add("X-User", user);
+    return new DefaultRequest<>(
+        new RequestDataContext(
+            new RequestData(
+                HttpMethod.GET,
+                URI.create("http://static/items"),
+                headers,
+                new LinkedMultiValueMap<>(),
+                new HashMap<>())));
+  }
+
+  @Test
+  void roundRobinPicksWithoutReadingTheRequestAndAHashReadsIt() {
+    Response<ServiceInstance> balanced = balancer.choose(requestOf("alice")).block();
+    Decision roundRobin = ((LbkitServiceInstance) balanced).decision();
+    assertThat(roundRobin.request()).isSameAs(RequestContext.empty());
+    roundRobin.report(Outcome.SUCCESS);
+
+    LbkitReactorLoadBalancer hashed = new LbkitReactorLoadBalancer(upstreams.named("hashed"), null);
+    assertThat(hashed.upstream().loadBalancer().readsRequest()).isTrue();
+    Set<String> alice = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      Decision d = ((LbkitServiceInstance) hashed.choose(requestOf("alice")).block()).decision();
+      assertThat(d.request().header("x-user")).isEqualTo("alice");
+      assertThat(d.request().path()).isEqualTo("/items");
+      alice.add(d.backend().id());
+      d.report(Outcome.SUCCESS);
+    }
+    assertThat(alice).hasSize(1);
     assertThat(inFlight()).isZero();
   }
 }

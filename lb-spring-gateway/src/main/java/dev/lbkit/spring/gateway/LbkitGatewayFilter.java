@@ -145,7 +145,10 @@ public final class LbkitGatewayFilter implements GlobalFilter, Ordered {
     if (balancer == null) {
       return chain.filter(exchange);
     }
-    RequestContext context = context(exchange);
+    RequestContext context =
+        balancer.upstream().loadBalancer().readsRequest()
+            ? context(exchange)
+            : RequestContext.empty();
     ServerWebExchangeUtils.addOriginalRequestUrl(exchange, url);
     // Taken over: Spring's filter must not pick again for an lb: scheme prefix (lb:ws://).
     exchange.getAttributes().remove(GATEWAY_SCHEME_PREFIX_ATTR);

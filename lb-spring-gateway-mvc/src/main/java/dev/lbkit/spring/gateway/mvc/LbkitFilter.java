@@ -94,6 +94,19 @@ final class LbkitFilter implements HandlerFilterFunction<ServerResponse, ServerR
     return new LbkitFilter(serviceId, true);
   }
 
+  /** The request as lbkit sees it: the client address through the trusted proxies. */
+  private static RequestContext context(HttpServletRequest servlet, Target t) {
+    ServletHeaders headers = new ServletHeaders(servlet);
+    String path = servlet.getRequestURI();
+    return RequestContext.builder()
+        .clientAddress(t.clientAddresses.resolve(servlet.getRemoteAddr(), headers))
+        .headers(headers)
+        .path(path == null || path.isEmpty() ? "/" : path)
+        .query(servlet.getQueryString())
+        .secure(servlet.isSecure())
+        .build();
+  }
+
   @Override
   public ServerResponse filter(ServerRequest request, HandlerFunction<ServerResponse> next)
       throws Exception {
@@ -102,16 +115,8 @@ final class LbkitFilter implements HandlerFilterFunction<ServerResponse, ServerR
     }
     Target t = target(request);
     HttpServletRequest servlet = request.servletRequest();
-    ServletHeaders headers = new ServletHeaders(servlet);
-    String path = servlet.getRequestURI();
     RequestContext context =
-        RequestContext.builder()
-            .clientAddress(t.clientAddresses.resolve(servlet.getRemoteAddr(), headers))
-            .headers(headers)
-            .path(path == null || path.isEmpty() ? "/" : path)
-            .query(servlet.getQueryString())
-            .secure(servlet.isSecure())
-            .build();
+        t.upstream.loadBalancer().readsRequest() ? context(servlet, t) : RequestContext.empty();
     LbkitReactorLoadBalancer sync = t.sync;
     if (sync != null) {
       sync(sync, request);
