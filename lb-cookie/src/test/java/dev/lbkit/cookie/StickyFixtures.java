@@ -89,6 +89,7 @@ final class StickyFixtures {
   /** A clock that tests move by hand. */
   static final class TestClock extends Clock {
     private final AtomicLong millis;
+    private final AtomicLong reads = new AtomicLong();
 
     TestClock(Instant start) {
       this.millis = new AtomicLong(start.toEpochMilli());
@@ -110,12 +111,19 @@ final class StickyFixtures {
 
     @Override
     public Instant instant() {
+      reads.incrementAndGet();
       return Instant.ofEpochMilli(millis.get());
     }
 
     @Override
     public long millis() {
+      reads.incrementAndGet();
       return millis.get();
+    }
+
+    /** How often the time was read. */
+    long reads() {
+      return reads.get();
     }
 
     @Override

@@ -372,8 +372,8 @@ class StickySessionTest {
   }
 
   @Test
-  void tokensDatedMoreThanADayAheadAreRefused() {
-    SessionPersistence config = cookie(Mode.PERSISTENT).build();
+  void withATimeoutTokensDatedMoreThanADayAheadAreRefused() {
+    SessionPersistence config = cookie(Mode.PERSISTENT).absoluteTimeout(Duration.ofDays(7)).build();
     Upstream up = StickyFixtures.upstream("up", 3);
     TestClock ahead =
         new TestClock(Instant.parse("2025-03-01T08:00:00Z").plus(Duration.ofHours(25)));
@@ -386,6 +386,22 @@ class StickySessionTest {
     LoadBalancer lb = lb(up, config);
     assertThat(lb.pick(withCookies(fromTheFuture)).reason()).isEqualTo(Reason.NEW_SESSION);
     assertThat(lb.pick(withCookies(fromAFastReplica)).reason()).isEqualTo(Reason.STICKY_HIT);
+  }
+
+  @Test
+  void withoutATimeoutTheDatesDecideNothingAndAHitReadsNoClock() {
+    SessionPersistence config = cookie(Mode.PERSISTENT).build();
+    Upstream up = StickyFixtures.upstream("up", 3);
+    TestClock ahead =
+        new TestClock(Instant.parse("2025-03-01T08:00:00Z").plus(Duration.ofDays(400)));
+    Decision started = lb(up, config.toBuilder().clock(ahead).build()).pick(withCookies(null));
+    TestClock now = new TestClock(Instant.parse("2025-03-01T08:00:00Z"));
+    LoadBalancer lb = lb(up, config.toBuilder().clock(now).build());
+    Decision hit = lb.pick(withCookies(cookiePair(started)));
+    assertThat(hit.reason()).isEqualTo(Reason.STICKY_HIT);
+    assertThat(id(hit)).isEqualTo(id(started));
+    assertThat(hit.responseHeaders()).isEmpty();
+    assertThat(now.reads()).isZero();
   }
 
   @Test

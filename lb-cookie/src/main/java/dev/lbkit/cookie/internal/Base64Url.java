@@ -32,6 +32,15 @@ final class Base64Url {
     return c < 128 ? VALUES[c] : -1;
   }
 
+  /**
+   * The 6-bit value of {@code c}'s low seven bits, or -1 if they are not in the alphabet: for a
+   * caller that rejects characters from 128 on by itself ({@code (c | ...) >= 128}). Indexing by
+   * the masked value lets the JIT drop the bounds check and the branch of {@link #value}.
+   */
+  static int valueOfLowBits(char c) {
+    return VALUES[c & 0x7f];
+  }
+
   /** The character for a 6-bit value. */
   static byte character(int sixBits) {
     return ALPHABET[sixBits];

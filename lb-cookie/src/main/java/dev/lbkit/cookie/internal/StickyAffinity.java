@@ -376,12 +376,20 @@ public final class StickyAffinity implements SessionAffinity {
     return index >= 0 ? Binding.bound(index, token) : Binding.gone(token);
   }
 
-  /** Reads the clock only for a genuine token: forged values never pay for it. */
+  /**
+   * Reads the clock only for a genuine token (forged values never pay for it), and only when a
+   * timeout is set: without one a token's dates decide nothing, and the clock would be the dearest
+   * read of a sticky hit.
+   */
   private boolean isLive(SessionToken token) {
+    if (token.lastSeen < token.issued) {
+      return false;
+    }
+    if (absoluteSeconds == 0 && idleSeconds == 0) {
+      return true;
+    }
     long now = nowSeconds();
-    if (token.issued > now + MAX_FUTURE_SECONDS
-        || token.lastSeen > now + MAX_FUTURE_SECONDS
-        || token.lastSeen < token.issued) {
+    if (token.issued > now + MAX_FUTURE_SECONDS || token.lastSeen > now + MAX_FUTURE_SECONDS) {
       return false;
     }
     if (absoluteSeconds > 0 && now - token.issued >= absoluteSeconds) {

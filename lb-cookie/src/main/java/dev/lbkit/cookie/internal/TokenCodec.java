@@ -245,14 +245,18 @@ final class TokenCodec {
 
   /**
    * The 6 bits of each of {@code count} characters, first character highest; negative if any
-   * character is outside the alphabet (its -1 sets the sign bit whatever its shift).
+   * character is outside the alphabet (its -1 sets the sign bit whatever its shift, and a character
+   * from 128 on is caught by the OR of all of them), without a branch per character.
    */
   private static long block(CharSequence s, int from, int count) {
     long bits = 0;
+    int chars = 0;
     for (int i = 0; i < count; i++) {
-      bits |= (long) Base64Url.value(s.charAt(from + i)) << (6 * (count - 1 - i));
+      char c = s.charAt(from + i);
+      chars |= c;
+      bits |= (long) Base64Url.valueOfLowBits(c) << (6 * (count - 1 - i));
     }
-    return bits;
+    return chars < 128 ? bits : -1;
   }
 
   private static long payloadWord(long issued, long lastSeen) {
