@@ -3,12 +3,16 @@
 # with lbkit sessions against the same gateway with Spring Cloud LoadBalancer's own round robin,
 # same kind of Netty backends on 127.0.0.1. Both gateways run at once (one idles while wrk loads
 # the other) and the runs alternate, ROUNDS times, so drift on a shared machine hits both alike.
+# Both get the same requests, the lbkit session cookie included: a client of the gateway sends it
+# whichever load balancer is behind, and Spring parses it into its request data either way
+# (COOKIE_TO_SPRING=0 leaves it off Spring's requests, as this script did before).
 # Prints requests/s of each run and the median ratio lbkit / Spring.
 #
 # Usage, from the repository root:
 #   mvn -q -pl lb-spring-gateway -am install -DskipTests && lb-spring-gateway/throughput.sh
 # Needs wrk (Debian: apt-get install wrk). DURATION (20s), WARMUP (15s), CONNECTIONS (16), THREADS (1),
-# ROUNDS (3).
+# ROUNDS (3). GATEWAY_CPUS and WRK_CPUS (taskset lists, e.g. 0 and 1) pin the gateways (with their
+# backends) and wrk to separate cores, so that wrk and the gateway do not take turns on one core.
 set -euo pipefail
 cd "$(dirname "$0")"
 command -v wrk >/dev/null || { echo "throughput.sh: wrk not found (apt-get install wrk)" >&2; exit 1; }
@@ -27,7 +31,7 @@ load() { # load URL PATH DURATION OUT [COOKIE]: prints requests/s
   local url=$1 path=$2 duration=$3 out=$4 cookie=${5:-}
   local header=()
   [ -n "$cookie" ] && header=(-H "Cookie: $cookie")
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" "${header[@]}" "$url$path" \
+  ${WRK_CPUS:+taskset -c "$WRK_CPUS"} wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" "${header[@]}" "$url$path" \
     | tee "target/throughput-$out.txt" | sed -n 's/^Requests\/sec: *//p'
 }
 
@@ -35,7 +39,7 @@ PIDS=()
 start() { # start URL LOG [ARGS...]
   local url=$1 log=$2
   shift 2
-  java -Xmx512m -cp "$CP" dev.lbkit.spring.gateway.sample.SampleGateway "$@" \
+  ${GATEWAY_CPUS:+taskset -c "$GATEWAY_CPUS"} java -Xmx512m -cp "$CP" dev.lbkit.spring.gateway.sample.SampleGateway "$@" \
     > "target/throughput-$log.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 120); do
@@ -54,8 +58,10 @@ start "$LBKIT_URL" lbkit-gateway --server.port="$((PORT + 1))"
 cookie=$(curl -si "$LBKIT_URL/tea/" | sed -n 's/^[Ss]et-[Cc]ookie: \(cookie-tea=[^;]*\);.*/\1/p' | head -1)
 [ -n "$cookie" ] || { echo "throughput.sh: no cookie-tea from the lbkit gateway" >&2; exit 1; }
 
+spring_cookie=$cookie
+[ "${COOKIE_TO_SPRING:-1}" = 1 ] || spring_cookie=
 # Warm-up: JIT both gateways before anything is measured.
-load "$SPRING_URL" /tea/ "${WARMUP:-15s}" warmup-spring >/dev/null
+load "$SPRING_URL" /tea/ "${WARMUP:-15s}" warmup-spring "$spring_cookie" >/dev/null
 load "$LBKIT_URL" /tea/ "${WARMUP:-15s}" warmup-lbkit "$cookie" >/dev/null
 load "$LBKIT_URL" /tea/ 5s warmup-lbkit-new >/dev/null
 
@@ -63,7 +69,7 @@ echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) cores, $(java -version
 printf '%-6s %14s %14s %8s\n' round "Spring rr/s" "lbkit sticky" ratio
 ratios=()
 for r in $(seq 1 "$ROUNDS"); do
-  spring=$(load "$SPRING_URL" /tea/ "$DURATION" "spring-$r")
+  spring=$(load "$SPRING_URL" /tea/ "$DURATION" "spring-$r" "$spring_cookie")
   sticky=$(load "$LBKIT_URL" /tea/ "$DURATION" "lbkit-sticky-$r" "$cookie")
   ratio=$(awk -v a="$sticky" -v b="$spring" 'BEGIN { printf "%.3f", a / b }')
   ratios+=("$ratio")
