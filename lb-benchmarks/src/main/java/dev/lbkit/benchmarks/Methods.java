@@ -9,6 +9,8 @@ import dev.lbkit.core.Upstream;
 import dev.lbkit.hash.BackendKey;
 import dev.lbkit.hash.ConsistentRing;
 import dev.lbkit.hash.HashOptions;
+import dev.lbkit.hash.HashSelectors;
+import dev.lbkit.hash.KeyExtractor;
 import dev.lbkit.hash.Rings;
 import dev.lbkit.hash.internal.HashedKeyLookups;
 import java.nio.charset.StandardCharsets;
@@ -104,14 +106,6 @@ final class Methods {
     return Upstream.of("bench", backends).snapshot().newPicks();
   }
 
-  /**
-   * A snapshot of the backends with {@code 2 N} requests in flight, drawn at random and never
-   * reported, so that load-aware picks compare real, uneven counts.
-   */
-  static PoolSnapshot loadedPool(List<Backend> backends) {
-    return Fixtures.loadUp(Upstream.of("bench", backends));
-  }
-
   /** How a ring's keys are hashed; constants, so that a call site stays monomorphic. */
   enum KeyHash {
     /** {@link Rings#hashKey}: the default ring and Maglev. */
@@ -157,8 +151,9 @@ final class Methods {
   }
 
   /**
-   * The default ring with bounded load (c = 1.25) over a pool with {@code 2 N} requests in flight:
-   * each pick adds up the eligible backends' counts and walks past backends without room.
+   * The default ring with bounded load (c = 1.25) over a pool with {@code 2 N} requests in flight,
+   * whose upstream keeps the running total (a bounded-load selector is registered with it, as in a
+   * gateway): each pick reads the total and walks past backends without room.
    */
   static final class BoundedMethod extends KeyedMethod {
     private final HashedKeyLookups.Bounded ring;
@@ -169,7 +164,13 @@ final class Methods {
       super(backends);
       this.ring =
           HashedKeyLookups.bounded(Rings.defaultRing().compute(backends), BOUNDED_LOAD_FACTOR);
-      this.pool = loadedPool(backends);
+      Upstream upstream = Upstream.of("bench", backends);
+      Fixtures.register(
+          upstream,
+          HashSelectors.ring(
+              KeyExtractor.header("K"),
+              HashOptions.builder().boundedLoad(BOUNDED_LOAD_FACTOR).build()));
+      this.pool = Fixtures.loadUp(upstream);
       this.eligible = pool.newPicks();
     }
 

@@ -41,7 +41,7 @@ final class LeastConnSelector implements Selector {
         continue;
       }
       long conns = pool.inFlight(i);
-      long weight = pool.backend(i).weight();
+      long weight = pool.weight(i);
       if (best == NONE || conns * bestWeight < bestConns * weight) {
         best = i;
         bestConns = conns;

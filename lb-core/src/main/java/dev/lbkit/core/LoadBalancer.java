@@ -48,6 +48,7 @@ public final class LoadBalancer implements Router, AutoCloseable {
   private final SessionAffinity affinity;
   private final int maxTries;
   private final boolean readsRequest;
+  private final boolean readsInFlightTotal;
   private final List<Precomputation<?>> precomputations;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Decision.Reason freshPickReason;
@@ -68,6 +69,7 @@ public final class LoadBalancer implements Router, AutoCloseable {
     this.affinity = builder.affinity;
     this.maxTries = builder.maxTries;
     this.readsRequest = selector.readsRequest() || affinity.readsRequest();
+    this.readsInFlightTotal = selector.readsInFlightTotal();
     this.listeners = builder.listeners.toArray(new LoadBalancerListener[0]);
     this.listenerFailures = new FirstFailureWarning[listeners.length];
     for (int i = 0; i < listeners.length; i++) {
@@ -78,7 +80,7 @@ public final class LoadBalancer implements Router, AutoCloseable {
     List<Precomputation<?>> needed = new ArrayList<>(selector.precomputations());
     needed.addAll(affinity.precomputations());
     this.precomputations = List.copyOf(needed);
-    upstream.register(precomputations);
+    upstream.register(precomputations, readsInFlightTotal);
   }
 
   /** A round-robin load balancer without session persistence. */
@@ -339,6 +341,7 @@ public final class LoadBalancer implements Router, AutoCloseable {
     int index = decision.index();
     BackendStats stats = pool.stats(index);
     stats.release();
+    pool.countReleased();
     HealthChange.@Nullable Kind change = null;
     switch (outcome) {
       case SUCCESS:
@@ -463,6 +466,7 @@ public final class LoadBalancer implements Router, AutoCloseable {
     if (index >= 0) {
       BackendStats stats = pool.stats(index);
       stats.acquire();
+      pool.countAcquired();
       if (stats.fails() > 0) {
         HealthChange.@Nullable Kind change = stats.onPicked(pool.health(), pool.clock().millis());
         if (change != null) {
@@ -530,7 +534,7 @@ public final class LoadBalancer implements Router, AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      upstream.unregister(precomputations);
+      upstream.unregister(precomputations, readsInFlightTotal);
     }
   }
 

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +34,18 @@ public final class PoolSnapshot {
    */
   private final boolean[] upUnlimited;
 
+  /** Per backend, its weight: for load-aware picks, without a visit to the {@link Backend}. */
+  private final int[] weights;
+
+  /** The total weight of the {@code UP} backends. */
+  private final long upWeight;
+
+  /**
+   * The upstream's running total of requests in flight, when a selector reads it ({@link
+   * Selector#readsInFlightTotal()}); otherwise null, and {@link #inFlightTotal()} adds up.
+   */
+  private final @Nullable LongAdder inFlightTotal;
+
   private final Map<String, Integer> indexById;
   private final PrecomputationTable precomputed;
   private final PassiveHealth health;
@@ -45,6 +58,7 @@ public final class PoolSnapshot {
       List<Backend> backends,
       BackendStats[] stats,
       PrecomputationTable precomputed,
+      @Nullable LongAdder inFlightTotal,
       PassiveHealth health,
       Clock clock) {
     this.upstreamName = upstreamName;
@@ -53,13 +67,21 @@ public final class PoolSnapshot {
     this.backendArray = this.backends.toArray(new Backend[0]);
     this.stats = stats;
     this.upUnlimited = new boolean[backendArray.length];
+    this.weights = new int[backendArray.length];
     Map<String, Integer> ids = new HashMap<>();
+    long up = 0;
     for (int i = 0; i < backendArray.length; i++) {
       Backend backend = backendArray[i];
       ids.put(backend.id(), i);
+      weights[i] = backend.weight();
+      if (backend.state() == BackendState.UP) {
+        up += backend.weight();
+      }
       upUnlimited[i] =
           backend.state() == BackendState.UP && backend.maxConnections() == Backend.UNLIMITED;
     }
+    this.upWeight = up;
+    this.inFlightTotal = inFlightTotal;
     this.indexById = Collections.unmodifiableMap(ids);
     this.precomputed = precomputed;
     this.health = health;
@@ -96,6 +118,14 @@ public final class PoolSnapshot {
     return backends;
   }
 
+  /**
+   * The weight of the backend at {@code index}, {@code backend(index).weight()}, from a flat array:
+   * what a load-aware pick over many backends reads instead of each {@link Backend}.
+   */
+  public int weight(int index) {
+    return weights[index];
+  }
+
   /** The index of the backend with this id, or -1 when it is not in this snapshot. */
   public int indexOf(String backendId) {
     Integer index = indexById.get(backendId);
@@ -105,6 +135,46 @@ public final class PoolSnapshot {
   /** The number of requests currently in flight to the backend at {@code index}. */
   public int inFlight(int index) {
     return stats[index].inFlight();
+  }
+
+  /**
+   * The requests in flight on all of the upstream's backends, in every state (HAProxy's {@code
+   * served}): O(1) while a load balancer whose selector {@link Selector#readsInFlightTotal() reads
+   * it} is open over the upstream, which then keeps a running total; otherwise the sum over this
+   * snapshot's backends, O(N). The running total also counts requests to backends removed since
+   * they were picked, until they are reported, as those are still in flight.
+   */
+  public long inFlightTotal() {
+    LongAdder total = inFlightTotal;
+    if (total != null) {
+      return total.sum();
+    }
+    long sum = 0;
+    for (BackendStats s : stats) {
+      sum += s.inFlight();
+    }
+    return sum;
+  }
+
+  /** The total weight of the backends in state {@code UP}, computed once per snapshot. */
+  public long upWeight() {
+    return upWeight;
+  }
+
+  /** Counts a request picked from this snapshot into the running total, if it keeps one. */
+  void countAcquired() {
+    LongAdder total = inFlightTotal;
+    if (total != null) {
+      total.increment();
+    }
+  }
+
+  /** Counts the end of a request picked from this snapshot. */
+  void countReleased() {
+    LongAdder total = inFlightTotal;
+    if (total != null) {
+      total.decrement();
+    }
   }
 
   /**

@@ -110,8 +110,8 @@ final class RandomSelector implements Selector {
       return first;
     }
     // The second wins only with strictly fewer in flight relative to weight (see above).
-    long firstLoad = (long) pool.inFlight(first) * pool.backend(second).weight();
-    long secondLoad = (long) pool.inFlight(second) * pool.backend(first).weight();
+    long firstLoad = (long) pool.inFlight(first) * pool.weight(second);
+    long secondLoad = (long) pool.inFlight(second) * pool.weight(first);
     return secondLoad < firstLoad ? second : first;
   }
 

@@ -81,6 +81,16 @@ public interface Selector {
   }
 
   /**
+   * Whether {@link #select} reads {@link PoolSnapshot#inFlightTotal()}: false unless a selector
+   * says otherwise. While a load balancer whose selector answers true is open, its upstream keeps a
+   * running total of the requests in flight (one striped counter, updated on every pick and
+   * report), so that reading it costs O(1) instead of a visit to every backend.
+   */
+  default boolean readsInFlightTotal() {
+    return false;
+  }
+
+  /**
    * Picks an eligible backend.
    *
    * @return the index of the backend in {@code pool}, or {@link #NONE}

@@ -220,8 +220,7 @@ final class SmoothWeightedSequence {
     if (!eligible.isEligible(index)) {
       return false;
     }
-    return tieConns < 0
-        || pool.inFlight(index) * tieWeight == tieConns * pool.backend(index).weight();
+    return tieConns < 0 || pool.inFlight(index) * tieWeight == tieConns * pool.weight(index);
   }
 
   private static int gcd(int a, int b) {

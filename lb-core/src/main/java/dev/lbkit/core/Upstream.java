@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -63,6 +64,16 @@ public final class Upstream {
   private final IdentityHashMap<Precomputation<?>, int[]> byInstance = new IdentityHashMap<>();
 
   private long version;
+
+  /**
+   * Requests in flight picked from snapshots that count them: those published while {@link
+   * #totalReaders} is above zero. A decision is reported against its own snapshot, so every count
+   * has its matching release whenever the counting starts or stops.
+   */
+  private final LongAdder inFlightTotal = new LongAdder();
+
+  /** Registrations that read the running total ({@link Selector#readsInFlightTotal()}). */
+  private int totalReaders;
 
   private volatile PoolSnapshot snapshot;
 
@@ -252,11 +263,13 @@ public final class Upstream {
    * Makes every snapshot from now on carry these precomputations, republishing the current set when
    * the registrations changed: only values not computed yet are computed (an equal value registered
    * before is shared). Called by {@link LoadBalancer} for its selector and affinity; each call is
-   * undone by one {@link #unregister} of the same list.
+   * undone by one {@link #unregister} of the same list and {@code readsTotal}.
+   *
+   * @param readsTotal whether the registering selector reads {@link PoolSnapshot#inFlightTotal()}
    */
-  void register(Collection<? extends Precomputation<?>> toRegister) {
+  void register(Collection<? extends Precomputation<?>> toRegister, boolean readsTotal) {
     synchronized (writeLock) {
-      boolean changed = false;
+      boolean changed = readsTotal && totalReaders++ == 0;
       for (Precomputation<?> p : toRegister) {
         Objects.requireNonNull(p, "precomputation");
         int[] count = byInstance.computeIfAbsent(p, k -> new int[1]);
@@ -275,9 +288,9 @@ public final class Upstream {
    * Undoes one {@link #register} of these precomputations: a value no registered instance holds any
    * more is no longer computed, and snapshots from now on drop it.
    */
-  void unregister(Collection<? extends Precomputation<?>> toRemove) {
+  void unregister(Collection<? extends Precomputation<?>> toRemove, boolean readsTotal) {
     synchronized (writeLock) {
-      boolean changed = false;
+      boolean changed = readsTotal && --totalReaders == 0;
       for (Precomputation<?> p : toRemove) {
         int[] count = byInstance.get(p);
         if (count == null) {
@@ -532,8 +545,14 @@ public final class Upstream {
         previous.backends(),
         statsOf(previous.backends()),
         precomputations(previous.backends(), previous.precomputations()),
+        countedTotal(),
         health,
         clock);
+  }
+
+  /** The running total new snapshots count into, or null while nothing reads it. */
+  private @Nullable LongAdder countedTotal() {
+    return totalReaders > 0 ? inFlightTotal : null;
   }
 
   /**
@@ -613,7 +632,14 @@ public final class Upstream {
     statsById.keySet().retainAll(ids);
     List<Backend> copy = List.copyOf(backends);
     return new PoolSnapshot(
-        name, ++version, copy, statsOf(copy), precomputations(copy, null), health, clock);
+        name,
+        ++version,
+        copy,
+        statsOf(copy),
+        precomputations(copy, null),
+        countedTotal(),
+        health,
+        clock);
   }
 
   @Override

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two threads pick, retry and report while a third keeps replacing the backend set, for a few
- * seconds, through every built-in method at once.
+ * seconds, through every built-in method at once and one that keeps the running total of requests
+ * in flight.
  */
 class LoadBalancerStressTest {
   private static final long RUN_NANOS = Duration.ofSeconds(3).toNanos();
@@ -39,7 +40,8 @@ class LoadBalancerStressTest {
             Selector.roundRobin(),
             Selector.leastConn(),
             Selector.random(),
-            Selector.randomTwoLeastConn())) {
+            Selector.randomTwoLeastConn(),
+            InFlightTotalTest.readingTotal(Selector.roundRobin()))) {
       balancers.add(LoadBalancer.builder(upstream).selector(selector).maxTries(3).build());
     }
     recordStats(upstream.snapshot(), allStats);
@@ -131,6 +133,8 @@ class LoadBalancerStressTest {
     synchronized (allStats) {
       assertThat(allStats).allSatisfy(s -> assertThat(s.inFlight()).isZero());
     }
+    // Through thousands of backend sets, every count of the running total met its release.
+    assertThat(upstream.snapshot().inFlightTotal()).isZero();
   }
 
   /** A random subset of eight ids, fresh instances, random weights, some draining or down. */

@@ -6,14 +6,9 @@ import dev.lbkit.core.PoolSnapshot;
 /** A ring or table that can also pass over backends without room under bounded load. */
 interface BoundedRing extends ConsistentRing {
   /**
-   * As {@link #locate}, also passing over backends that have no room under bounded load with {@code
-   * factor}, given the eligible backends' total requests in flight and total weight.
+   * As {@link #locate}, also passing over backends that have no room under bounded load: those
+   * whose requests in flight, plus one, exceed {@code ceil(perWeight x weight)} ({@link
+   * BoundedLoad#perWeight}); {@link dev.lbkit.core.Selector#NONE} if no eligible backend has room.
    */
-  int locateBounded(
-      long keyHash,
-      Eligibility eligible,
-      PoolSnapshot pool,
-      double factor,
-      long totalInFlight,
-      long totalWeight);
+  int locateBounded(long keyHash, Eligibility eligible, PoolSnapshot pool, double perWeight);
 }

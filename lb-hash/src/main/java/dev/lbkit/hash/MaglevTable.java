@@ -154,39 +154,29 @@ final class MaglevTable implements BoundedRing {
 
   @Override
   public int locate(long keyHash, Eligibility eligible) {
-    return probe(keyHash, eligible, null, 0, 0, 0);
+    return probe(keyHash, eligible, null, 0);
   }
 
   @Override
   public int locateBounded(
-      long keyHash,
-      Eligibility eligible,
-      PoolSnapshot pool,
-      double factor,
-      long totalInFlight,
-      long totalWeight) {
-    return probe(keyHash, eligible, pool, factor, totalInFlight, totalWeight);
+      long keyHash, Eligibility eligible, PoolSnapshot pool, double perWeight) {
+    return probe(keyHash, eligible, pool, perWeight);
   }
 
   private int probe(
-      long keyHash,
-      Eligibility eligible,
-      @Nullable PoolSnapshot pool,
-      double factor,
-      long totalInFlight,
-      long totalWeight) {
+      long keyHash, Eligibility eligible, @Nullable PoolSnapshot pool, double perWeight) {
     if (size == 0) {
       return Selector.NONE;
     }
     int first = entry(slot(keyHash));
-    if (takes(first, eligible, pool, factor, totalInFlight, totalWeight)) {
+    if (takes(first, eligible, pool, perWeight)) {
       return first;
     }
     long h = keyHash;
     for (int attempt = 0; attempt < REHASHES; attempt++) {
       h = Hash64.fmix64(h + Hash64.GOLDEN);
       int candidate = entry(slot(h));
-      if (takes(candidate, eligible, pool, factor, totalInFlight, totalWeight)) {
+      if (takes(candidate, eligible, pool, perWeight)) {
         return candidate;
       }
     }
@@ -194,7 +184,7 @@ final class MaglevTable implements BoundedRing {
     int rank = rankOf[first];
     for (int j = 1; j <= n; j++) {
       int candidate = placementOrder[(rank + j) % n];
-      if (takes(candidate, eligible, pool, factor, totalInFlight, totalWeight)) {
+      if (takes(candidate, eligible, pool, perWeight)) {
         return candidate;
       }
     }
@@ -202,14 +192,9 @@ final class MaglevTable implements BoundedRing {
   }
 
   private static boolean takes(
-      int index,
-      Eligibility eligible,
-      @Nullable PoolSnapshot pool,
-      double factor,
-      long totalInFlight,
-      long totalWeight) {
+      int index, Eligibility eligible, @Nullable PoolSnapshot pool, double perWeight) {
     return eligible.isEligible(index)
-        && (pool == null || BoundedLoad.hasRoom(pool, index, factor, totalInFlight, totalWeight));
+        && (pool == null || BoundedLoad.hasRoom(pool, index, perWeight));
   }
 
   @Override

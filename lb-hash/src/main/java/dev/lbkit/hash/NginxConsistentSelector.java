@@ -46,6 +46,11 @@ final class NginxConsistentSelector implements Selector {
   }
 
   @Override
+  public boolean readsInFlightTotal() {
+    return options.hasBoundedLoad();
+  }
+
+  @Override
   public int select(PoolSnapshot pool, RequestContext request, Eligibility eligible) {
     CharSequence k = KeyExtractors.safeKey(key, keyFailures, request);
     if (k == null || k.length() == 0 || pool.size() < 2) {
@@ -53,26 +58,31 @@ final class NginxConsistentSelector implements Selector {
     }
     NginxRing r = pool.precomputed(ring);
     int keyCrc = Crc32.ofUtf8(k);
-    if (!options.hasBoundedLoad()) {
-      int peer = pick(r, keyCrc, eligible);
-      return peer >= 0 ? peer : roundRobin.select(pool, request, eligible);
+    if (!options.hasBoundedLoad() || pool.upWeight() == 0) {
+      return pickOrRoundRobin(r, keyCrc, pool, request, eligible);
     }
     int start = r.find(keyCrc);
     // Bounded load goes beyond nginx: round robin would ignore the bound, so the walk goes on
     // around the ring for as long as some eligible backend has room.
-    double factor = options.boundedLoad();
-    long inFlight = BoundedLoad.totalInFlight(pool, eligible);
-    long weight = BoundedLoad.totalWeight(pool, eligible);
+    double perWeight =
+        BoundedLoad.perWeight(options.boundedLoad(), pool.inFlightTotal(), pool.upWeight());
     for (int tries = 0, points = r.pointCount(); tries < points; tries++) {
-      if (tries == TRIES && !anyHasRoom(pool, eligible, factor, inFlight, weight)) {
+      if (tries == TRIES && !anyHasRoom(pool, eligible, perWeight)) {
         break;
       }
       int peer = r.pick(start + tries, eligible);
-      if (peer >= 0 && BoundedLoad.hasRoom(pool, peer, factor, inFlight, weight)) {
+      if (peer >= 0 && BoundedLoad.hasRoom(pool, peer, perWeight)) {
         return peer;
       }
     }
-    return roundRobin.select(pool, request, eligible);
+    // No eligible backend has room (BoundedLoad says when): the bound gives way, not the key.
+    return pickOrRoundRobin(r, keyCrc, pool, request, eligible);
+  }
+
+  private int pickOrRoundRobin(
+      NginxRing r, int keyCrc, PoolSnapshot pool, RequestContext request, Eligibility eligible) {
+    int peer = pick(r, keyCrc, eligible);
+    return peer >= 0 ? peer : roundRobin.select(pool, request, eligible);
   }
 
   /**
@@ -90,10 +100,9 @@ final class NginxConsistentSelector implements Selector {
     return NONE;
   }
 
-  private static boolean anyHasRoom(
-      PoolSnapshot pool, Eligibility eligible, double factor, long inFlight, long weight) {
+  private static boolean anyHasRoom(PoolSnapshot pool, Eligibility eligible, double perWeight) {
     for (int i = 0, n = pool.size(); i < n; i++) {
-      if (eligible.isEligible(i) && BoundedLoad.hasRoom(pool, i, factor, inFlight, weight)) {
+      if (eligible.isEligible(i) && BoundedLoad.hasRoom(pool, i, perWeight)) {
         return true;
       }
     }

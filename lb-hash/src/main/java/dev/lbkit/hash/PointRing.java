@@ -87,43 +87,31 @@ abstract class PointRing implements BoundedRing {
     if (eligible.isEligible(owner)) {
       return owner;
     }
-    return walk(p, eligible, null, 0, 0, 0);
+    return walk(p, eligible, null, 0);
   }
 
   @Override
   public final int locateBounded(
-      long keyHash,
-      Eligibility eligible,
-      PoolSnapshot pool,
-      double factor,
-      long totalInFlight,
-      long totalWeight) {
+      long keyHash, Eligibility eligible, PoolSnapshot pool, double perWeight) {
     if (owners.length == 0) {
       return Selector.NONE;
     }
-    return walk(position(keyHash), eligible, pool, factor, totalInFlight, totalWeight);
+    return walk(position(keyHash), eligible, pool, perWeight);
   }
 
   /**
    * The first backend from {@code start} clockwise that is eligible and, when {@code pool} is
-   * given, has room under bounded load with {@code factor}.
+   * given, has room under bounded load with {@code perWeight}.
    */
-  final int walk(
-      int start,
-      Eligibility eligible,
-      @Nullable PoolSnapshot pool,
-      double factor,
-      long totalInFlight,
-      long totalWeight) {
+  final int walk(int start, Eligibility eligible, @Nullable PoolSnapshot pool, double perWeight) {
     int p = start;
     for (int step = 0; step < runs; step++) {
-      if (step == CHECK_AFTER && !anyTakes(eligible, pool, factor, totalInFlight, totalWeight)) {
+      if (step == CHECK_AFTER && !anyTakes(eligible, pool, perWeight)) {
         return Selector.NONE;
       }
       int owner = owners[p];
       if (eligible.isEligible(owner)
-          && (pool == null
-              || BoundedLoad.hasRoom(pool, owner, factor, totalInFlight, totalWeight))) {
+          && (pool == null || BoundedLoad.hasRoom(pool, owner, perWeight))) {
         return owner;
       }
       p = nextOther[p];
@@ -131,23 +119,16 @@ abstract class PointRing implements BoundedRing {
     // Only a backend without points can be left (spymemcached's weighted formula gives a tiny
     // weight none): take the first such, rather than fail a request that one could serve.
     for (int i = 0; i < backendCount; i++) {
-      if (eligible.isEligible(i)
-          && (pool == null || BoundedLoad.hasRoom(pool, i, factor, totalInFlight, totalWeight))) {
+      if (eligible.isEligible(i) && (pool == null || BoundedLoad.hasRoom(pool, i, perWeight))) {
         return i;
       }
     }
     return Selector.NONE;
   }
 
-  private boolean anyTakes(
-      Eligibility eligible,
-      @Nullable PoolSnapshot pool,
-      double factor,
-      long totalInFlight,
-      long totalWeight) {
+  private boolean anyTakes(Eligibility eligible, @Nullable PoolSnapshot pool, double perWeight) {
     for (int i = 0; i < backendCount; i++) {
-      if (eligible.isEligible(i)
-          && (pool == null || BoundedLoad.hasRoom(pool, i, factor, totalInFlight, totalWeight))) {
+      if (eligible.isEligible(i) && (pool == null || BoundedLoad.hasRoom(pool, i, perWeight))) {
         return true;
       }
     }

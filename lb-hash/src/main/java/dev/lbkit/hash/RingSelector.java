@@ -72,16 +72,27 @@ final class RingSelector implements Selector {
         : r.locate(hash, eligible);
   }
 
-  /** The lookup with bounded load once the key is hashed: the pool's live counts, then the walk. */
+  @Override
+  public boolean readsInFlightTotal() {
+    return options.hasBoundedLoad();
+  }
+
+  /**
+   * The lookup with bounded load once the key is hashed: the walk past backends without room, or,
+   * if no eligible backend has room (or none is {@code UP}), the plain lookup.
+   */
   static int locateBounded(
       BoundedRing ring, long keyHash, PoolSnapshot pool, Eligibility eligible, double factor) {
-    return ring.locateBounded(
-        keyHash,
-        eligible,
-        pool,
-        factor,
-        BoundedLoad.totalInFlight(pool, eligible),
-        BoundedLoad.totalWeight(pool, eligible));
+    long weight = pool.upWeight();
+    if (weight > 0) {
+      int index =
+          ring.locateBounded(
+              keyHash, eligible, pool, BoundedLoad.perWeight(factor, pool.inFlightTotal(), weight));
+      if (index != NONE) {
+        return index;
+      }
+    }
+    return ring.locate(keyHash, eligible);
   }
 
   @Override

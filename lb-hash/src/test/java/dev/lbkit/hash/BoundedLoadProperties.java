@@ -75,6 +75,7 @@ class BoundedLoadProperties {
         total += pool.inFlight(i);
       }
       assertThat(total).isEqualTo(inFlight.size());
+      assertThat(pool.inFlightTotal()).isEqualTo(total); // the running total the bound reads
       if (arrive) {
         int picked =
             inFlight

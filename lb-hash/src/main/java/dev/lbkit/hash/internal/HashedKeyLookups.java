@@ -163,9 +163,10 @@ public final class HashedKeyLookups {
   /** A ring or Maglev table looked up with bounded load. */
   public interface Bounded {
     /**
-     * As the selector once it has {@code keyHash}: adds up the eligible backends' requests in
-     * flight and weights in {@code pool}, then passes over backends that are not eligible or have
-     * no room.
+     * As the selector once it has {@code keyHash}: passes over backends that are not eligible or
+     * have no room under {@code pool}'s {@link PoolSnapshot#inFlightTotal()} and {@link
+     * PoolSnapshot#upWeight()} (O(1) when a bounded-load selector is registered with its upstream,
+     * else the total is a sum over the backends).
      */
     int locate(long keyHash, PoolSnapshot pool, Eligibility eligible);
   }
