@@ -27,15 +27,10 @@ final class Base64Url {
     return (bytes * 8 + 5) / 6;
   }
 
-  /** The 6-bit value of {@code c}, or -1 if it is not in the alphabet. */
-  static int value(char c) {
-    return c < 128 ? VALUES[c] : -1;
-  }
-
   /**
    * The 6-bit value of {@code c}'s low seven bits, or -1 if they are not in the alphabet: for a
    * caller that rejects characters from 128 on by itself ({@code (c | ...) >= 128}). Indexing by
-   * the masked value lets the JIT drop the bounds check and the branch of {@link #value}.
+   * the masked value lets the JIT drop the bounds check and the branch of a {@code c < 128} test.
    */
   static int valueOfLowBits(char c) {
     return VALUES[c & 0x7f];

@@ -2,6 +2,7 @@ package dev.lbkit.cookie.internal;
 
 import dev.lbkit.cookie.SessionPersistence.MacAlgorithm;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,7 +60,7 @@ final class TokenCodec {
     if (algorithm == MacAlgorithm.SIPHASH_2_4) {
       tag0 = SipHash.hash16Tail(keys.k0[0], keys.k1[0], wire, payload, tail, NONCE_BYTES);
     } else {
-      byte[] mac = hmac(keys, 0, wire, payload, tail);
+      byte[] mac = hmac(keys, 0, wire, payload, tail).mac;
       tag0 = SipHash.littleEndian(mac, 0, 8);
       tag1 = SipHash.littleEndian(mac, 8, 8);
     }
@@ -108,75 +109,57 @@ final class TokenCodec {
 
   /**
    * The session in {@code s[from, to)} if it is a token this scope issued with any of its secrets,
-   * or {@code null}. Allocates nothing unless the token is genuine (HMAC: unless it is
-   * well-formed).
+   * or {@code null}. Allocates nothing unless the token is genuine.
    */
-  @Nullable SessionToken read(TokenKeys keys, CharSequence s, int from, int to) {
+  @Nullable SessionToken read(TokenKeys keys, String s, int from, int to) {
     if (to - from != tokenChars) {
       return null;
     }
-    if (algorithm == MacAlgorithm.SIPHASH_2_4) {
-      return readSipHash(keys, s, from);
+    return algorithm == MacAlgorithm.SIPHASH_2_4
+        ? readSipHash(keys, s, from)
+        : readHmac(keys, s, from);
+  }
+
+  /**
+   * {@link #read} for the 47-character HMAC token, in blocks as {@link #readSipHash}: five of 8
+   * characters (bytes 0..29) and one of 7 (42 bits: bytes 30..34 and two bits that a canonical
+   * encoding leaves zero).
+   */
+  private @Nullable SessionToken readHmac(TokenKeys keys, String s, int from) {
+    long c0 = block(s, from, 8);
+    long c1 = block(s, from + 8, 8);
+    long c2 = block(s, from + 16, 8);
+    long c3 = block(s, from + 24, 8);
+    long c4 = block(s, from + 32, 8);
+    long c5 = block(s, from + 40, 7);
+    if ((c0 | c1 | c2 | c3 | c4 | c5) < 0) {
+      return null; // a character outside the alphabet
     }
-    long key = 0;
-    long payload = 0;
-    long w2 = 0;
-    long w3 = 0;
-    long w4 = 0;
-    int acc = 0;
-    int bits = 0;
-    int j = 0;
-    for (int i = from; i < to; i++) {
-      int v = Base64Url.value(s.charAt(i));
-      if (v < 0) {
-        return null;
-      }
-      acc = (acc << 6) | v;
-      bits += 6;
-      if (bits >= 8) {
-        bits -= 8;
-        long b = (acc >>> bits) & 0xff;
-        int shift = (j & 7) << 3;
-        switch (j >>> 3) {
-          case 0:
-            key |= b << shift;
-            break;
-          case 1:
-            payload |= b << shift;
-            break;
-          case 2:
-            w2 |= b << shift;
-            break;
-          case 3:
-            w3 |= b << shift;
-            break;
-          default:
-            w4 |= b << shift;
-            break;
-        }
-        j++;
-        acc &= (1 << bits) - 1;
-      }
-    }
-    if (acc != 0) {
+    if ((c5 & 3) != 0) {
       return null; // non-canonical: the unused low bits of the last character must be zero
     }
+    long b0 = Long.reverseBytes(c0 << 16); // bytes 0..5
+    long b6 = Long.reverseBytes(c1 << 16); // bytes 6..11
+    long b12 = Long.reverseBytes(c2 << 16); // bytes 12..17
+    long b18 = Long.reverseBytes(c3 << 16); // bytes 18..23
+    long b24 = Long.reverseBytes(c4 << 16); // bytes 24..29
+    long b30 = Long.reverseBytes((c5 >>> 2) << 24); // bytes 30..34
+    long key = b0 | (b6 << 48);
+    long payload = (b6 >>> 16) | (b12 << 32);
+    long w2 = (b12 >>> 32) | (b18 << 16); // bytes 16..23
+    long w3 = b24 | (b30 << 48); // bytes 24..31
+    long w4 = b30 >>> 16; // bytes 32..34
     long tail = w2 & NONCE_MASK;
     long tag0 = (w2 >>> 24) | (w3 << 40);
     long tag1 = (w3 >>> 24) | (w4 << 40);
     int secrets = keys.secretCount();
     for (int i = 0; i < secrets; i++) {
-      boolean valid;
-      if (algorithm == MacAlgorithm.SIPHASH_2_4) {
-        valid = SipHash.hash16Tail(keys.k0[i], keys.k1[i], key, payload, tail, NONCE_BYTES) == tag0;
-      } else {
-        byte[] mac = hmac(keys, i, key, payload, tail);
-        // Both halves compared without an early exit.
-        valid =
-            ((SipHash.littleEndian(mac, 0, 8) ^ tag0) | (SipHash.littleEndian(mac, 8, 8) ^ tag1))
-                == 0;
-      }
-      if (valid) {
+      TokenKeys.HmacState state = hmac(keys, i, key, payload, tail);
+      // Both halves compared without an early exit.
+      long diff =
+          (SipHash.littleEndian(state.mac, 0, 8) ^ tag0)
+              | (SipHash.littleEndian(state.mac, 8, 8) ^ tag1);
+      if (diff == 0) {
         long plain = key ^ keys.mask(i, payload, tail);
         return new SessionToken(plain, payload & 0xffffffffL, payload >>> 32, tag0, i);
       }
@@ -214,7 +197,7 @@ final class TokenCodec {
    * little-endian bytes with one {@link Long#reverseBytes}. 216 bits carry exactly 27 bytes, so
    * every such string is canonical.
    */
-  private @Nullable SessionToken readSipHash(TokenKeys keys, CharSequence s, int from) {
+  private @Nullable SessionToken readSipHash(TokenKeys keys, String s, int from) {
     long c0 = block(s, from, 8);
     long c1 = block(s, from + 8, 8);
     long c2 = block(s, from + 16, 8);
@@ -248,7 +231,7 @@ final class TokenCodec {
    * character is outside the alphabet (its -1 sets the sign bit whatever its shift, and a character
    * from 128 on is caught by the OR of all of them), without a branch per character.
    */
-  private static long block(CharSequence s, int from, int count) {
+  private static long block(String s, int from, int count) {
     long bits = 0;
     int chars = 0;
     for (int i = 0; i < count; i++) {
@@ -263,8 +246,12 @@ final class TokenCodec {
     return (issued & 0xffffffffL) | (lastSeen << 32);
   }
 
-  /** HMAC-SHA256 of the payload; allocates the digest (the JDK's Mac offers no other way). */
-  private static byte[] hmac(TokenKeys keys, int secret, long key, long payload, long tail) {
+  /**
+   * HMAC-SHA256 of the payload with secret {@code secret}, left in this thread's {@link
+   * TokenKeys.HmacState#mac}: read it before the next call on the same thread.
+   */
+  private static TokenKeys.HmacState hmac(
+      TokenKeys keys, int secret, long key, long payload, long tail) {
     TokenKeys.HmacState state = keys.hmac();
     byte[] in = state.payload;
     for (int b = 0; b < 8; b++) {
@@ -276,6 +263,11 @@ final class TokenCodec {
     }
     Mac mac = state.macs[secret];
     mac.update(in, 0, PAYLOAD_BYTES);
-    return mac.doFinal();
+    try {
+      mac.doFinal(state.mac, 0);
+    } catch (ShortBufferException e) {
+      throw new AssertionError("HmacSHA256 writes 32 bytes", e);
+    }
+    return state;
   }
 }

@@ -129,10 +129,11 @@ final class TokenKeys {
     }
   }
 
-  /** Per-thread HMAC state: a Mac per secret and the payload buffer. */
+  /** Per-thread HMAC state: a Mac per secret, the payload buffer and the MAC's output. */
   static final class HmacState {
     final Mac[] macs;
     final byte[] payload = new byte[TokenCodec.PAYLOAD_BYTES];
+    final byte[] mac = new byte[32];
 
     HmacState(byte[][] keys) {
       macs = new Mac[keys.length];
