@@ -1,6 +1,9 @@
 package dev.lbkit.benchmarks;
 
+import dev.lbkit.core.Decision;
 import dev.lbkit.core.Eligibility;
+import dev.lbkit.core.LoadBalancer;
+import dev.lbkit.core.Outcome;
 import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.Selector;
@@ -23,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * them for a request without a session: {@code select(pool, request, pool.newPicks())}.
  *
  * <p>Before measuring, {@code 2 n} picks are left in flight (drawn at random), so that least_conn
- * compares real, uneven counts and meets the ties a live pool has.
+ * compares real, uneven counts and meets the ties a live pool has. {@link #pickAndReport} is the
+ * whole cycle through the {@code LoadBalancer}: the pick, its in-flight count, and the report that
+ * releases it, which for least_conn includes keeping its tree of the minimum up to date.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -39,6 +44,7 @@ public class SelectorBenchmark {
   String selector;
 
   private Selector chosen;
+  private LoadBalancer balancer;
   private PoolSnapshot pool;
   private Eligibility eligible;
   private final RequestContext request = RequestContext.empty();
@@ -47,7 +53,7 @@ public class SelectorBenchmark {
   public void setUp() {
     chosen = selector(selector);
     Upstream upstream = Fixtures.upstream(n);
-    Fixtures.register(upstream, chosen);
+    balancer = Fixtures.register(upstream, chosen);
     pool = Fixtures.loadUp(upstream);
     eligible = pool.newPicks();
   }
@@ -70,5 +76,12 @@ public class SelectorBenchmark {
   @Benchmark
   public int select() {
     return chosen.select(pool, request, eligible);
+  }
+
+  @Benchmark
+  public Decision pickAndReport() {
+    Decision decision = balancer.pick(request);
+    balancer.report(decision, Outcome.SUCCESS);
+    return decision;
   }
 }

@@ -50,16 +50,54 @@ final class BackendStats {
   private volatile long accessedMillis;
   private volatile int health;
 
+  /** The least_conn tree of the current snapshot that follows this count, or null. */
+  private volatile @Nullable Watch watch;
+
+  /** A tree and this backend's index in it, published together. */
+  private static final class Watch {
+    final LeastConnTree tree;
+    final int index;
+
+    Watch(LeastConnTree tree, int index) {
+      this.tree = tree;
+      this.index = index;
+    }
+  }
+
   int inFlight() {
     return inFlight;
   }
 
   void acquire() {
     IN_FLIGHT.getAndAdd(this, 1);
+    counted();
   }
 
   void release() {
     IN_FLIGHT.getAndAdd(this, -1);
+    counted();
+  }
+
+  private void counted() {
+    Watch w = watch;
+    if (w != null) {
+      w.tree.changed(w.index);
+    }
+  }
+
+  /**
+   * Makes {@code tree} follow this count as backend {@code index}, or stops any tree following it
+   * ({@code tree} null). Called when a snapshot is published.
+   */
+  void watch(@Nullable LeastConnTree tree, int index) {
+    Watch current = watch;
+    if (tree == null) {
+      if (current != null) {
+        watch = null;
+      }
+    } else if (current == null || current.tree != tree || current.index != index) {
+      watch = new Watch(tree, index);
+    }
   }
 
   int fails() {

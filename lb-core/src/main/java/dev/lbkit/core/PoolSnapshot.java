@@ -207,6 +207,21 @@ public final class PoolSnapshot {
     return (T) value;
   }
 
+  /**
+   * Links the backends' counts to this snapshot's least_conn tree, if a least_conn selector
+   * registered one, or unlinks them. Called by the upstream as it publishes this snapshot.
+   */
+  void linkLeastConnTree() {
+    Object tree = precomputed.find(LeastConnSelector.TREE);
+    if (tree instanceof LeastConnTree && ((LeastConnTree) tree).isUsable()) {
+      ((LeastConnTree) tree).link(this);
+    } else {
+      for (BackendStats s : stats) {
+        s.watch(null, -1);
+      }
+    }
+  }
+
   /** What this snapshot precomputed: the next snapshot of the same backends reuses it. */
   PrecomputationTable precomputations() {
     return precomputed;

@@ -45,7 +45,7 @@ final class SmoothWeightedSequence {
    * Slots a sequence pick consumes before it falls back to scanning the backends. A smooth sequence
    * holds every backend whose share is above 1/16 within any 16 consecutive slots.
    */
-  private static final int SLOT_TRIES = 16;
+  static final int SLOT_TRIES = 16;
 
   private static final int[] EMPTY = new int[0];
 
@@ -145,7 +145,9 @@ final class SmoothWeightedSequence {
 
   /**
    * The next backend in turn that is eligible and has exactly {@code conns / weight} requests in
-   * flight relative to its weight (the least-connections tie), or {@link Selector#NONE}.
+   * flight relative to its weight (the least-connections tie), or {@link Selector#NONE} if none is
+   * within the next {@value #SLOT_TRIES} turns (the caller then takes the first tied backend by
+   * index, which it already knows, rather than scan for another).
    */
   int nextTied(PoolSnapshot pool, Eligibility eligible, long conns, long weight) {
     return next(pool, eligible, conns, weight);
@@ -173,7 +175,7 @@ final class SmoothWeightedSequence {
         return candidate;
       }
     }
-    return scanMembers(slot, pool, eligible, tieConns, tieWeight);
+    return tieConns >= 0 ? Selector.NONE : scanMembers(slot, pool, eligible, tieConns, tieWeight);
   }
 
   private int nextLive(PoolSnapshot pool, Eligibility eligible, long tieConns, long tieWeight) {

@@ -93,6 +93,7 @@ public final class Upstream {
     this.listeners = Listener.of(builder.listeners);
     synchronized (writeLock) {
       PoolSnapshot first = buildSnapshot(builder.backends);
+      first.linkLeastConnTree();
       this.snapshot = first;
       snapshotPublished(null, first);
     }
@@ -324,6 +325,7 @@ public final class Upstream {
 
   /** Publishes {@code next} and tells the listeners; under writeLock. */
   private void setSnapshot(PoolSnapshot next) {
+    next.linkLeastConnTree();
     PoolSnapshot previous = snapshot;
     snapshot = next;
     snapshotPublished(previous, next);
