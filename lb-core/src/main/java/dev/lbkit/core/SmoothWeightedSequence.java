@@ -115,8 +115,15 @@ final class SmoothWeightedSequence {
     return new SmoothWeightedSequence(members, weights, total, maxPeriod);
   }
 
-  /** nginx's loop, run for one period. */
+  /**
+   * nginx's loop, run for one period: O(period x members). With equal weights (all 1 once divided
+   * by their greatest common divisor) the loop takes the members in order, so that order is written
+   * directly: a set of 10,000 equal backends would otherwise cost 10<sup>8</sup> steps.
+   */
   private static int[] period(int[] members, long[] weights, long total) {
+    if (total == members.length) {
+      return members.clone();
+    }
     int[] order = new int[(int) total];
     long[] current = new long[members.length];
     for (int pick = 0; pick < order.length; pick++) {

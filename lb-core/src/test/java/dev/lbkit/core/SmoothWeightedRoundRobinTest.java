@@ -137,6 +137,24 @@ class SmoothWeightedRoundRobinTest {
     assertThat(sb.toString()).isEqualTo("aabacaa" + "aabacaa");
   }
 
+  /** Equal weights take the shortcut (the members in order); the live loop agrees with it. */
+  @Test
+  void equalWeightsGiveTheLoopsOrder() {
+    List<Backend> backends = new ArrayList<>(weighted(3, 3, 3, 3, 3));
+    backends.set(2, backends.get(2).withState(BackendState.DOWN));
+    PoolSnapshot pool = Upstream.of("u", backends).snapshot();
+    SmoothWeightedSequence precomputed = SmoothWeightedSequence.of(backends);
+    SmoothWeightedSequence live = SmoothWeightedSequence.of(backends, 0);
+    assertThat(precomputed.isPrecomputed()).isTrue();
+    StringBuilder a = new StringBuilder();
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      a.append(backends.get(precomputed.next(pool, pool.newPicks())).id());
+      b.append(backends.get(live.next(pool, pool.newPicks())).id());
+    }
+    assertThat(a.toString()).isEqualTo(b.toString()).isEqualTo("abdeabde");
+  }
+
   @Test
   void largeCoprimeWeightsSwitchToLiveModeAndStillFollowWeights() {
     // 120 backends of consecutive weights from 9000 (gcd 1): a period of more than a million.
