@@ -4,6 +4,7 @@
 #   machine.txt    JDK, CPU, cores and load before and after
 #   results.md     the Markdown tables and targets (ResultsTable), as shown in docs/benchmarks.md
 #   distribution.csv, disruption.csv, *.svg   balance and disruption (DistributionReport)
+#   scaling.svg    pick time against N for every method (ScalingChart)
 #
 # Usage: lb-benchmarks/run.sh [JMH regexp or options...]   (no arguments: the whole suite)
 # Budget: about 14 minutes on 2 cores (one fork, 2 x 1 s warmup, 3 x 1 s measurement per case).
@@ -49,6 +50,7 @@ end=$(date +%s)
 
 "$JAVA" -cp "$JAR" dev.lbkit.benchmarks.ResultsTable "$OUT/results.json" "$OUT/machine.txt" > "$OUT/results.md"
 "$JAVA" -cp "$JAR" dev.lbkit.benchmarks.DistributionReport "$OUT"
+"$JAVA" -cp "$JAR" dev.lbkit.benchmarks.ScalingChart "$OUT/results.json" "$OUT/scaling.svg"
 
 # Refresh the generated parts of docs/benchmarks.md (between its begin/end markers).
 splice() { # splice MARKER FILE

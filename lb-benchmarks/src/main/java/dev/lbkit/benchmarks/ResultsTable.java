@@ -147,12 +147,123 @@ public final class ResultsTable {
         r -> r.benchmark().startsWith(SPRING_CHOOSE),
         "n",
         false);
+    scaling();
     pivot(
         "Building a ring or table (N = 1000)",
         r -> r.benchmark().startsWith("BuildBenchmark."),
         "n",
         true);
     return out.toString();
+  }
+
+  static final String SCALING_PICK = "ScalingBenchmark.pickAndReport";
+  static final String SCALING_BUILD = "ScalingBenchmark.build";
+  static final String SCALING_PEER = "ScalingPeerBenchmark.fromKey";
+
+  /** How each method's pick grows, as the code says: the table states it beside the numbers. */
+  private static final Map<String, String> PICK_GROWTH =
+      Map.ofEntries(
+          Map.entry("round_robin", "O(1): a precomputed sequence"),
+          Map.entry(
+              "least_conn",
+              "O(N) scan below 48 backends; then O(1) pick and O(log N) per count change (tree)"),
+          Map.entry("random_two_least_conn", "O(log N): two binary searches of the weights"),
+          Map.entry("hash", "O(1) expected: up to 20 rehashes, as nginx"),
+          Map.entry("hash_consistent", "O(log N): binary search of 160 points per backend"),
+          Map.entry("ketama", "O(log N) search of 160 points per backend, plus MD5 of the key"),
+          Map.entry("ring", "O(log N) at most: indexed search of 160 points per backend"),
+          Map.entry("maglev", "O(1): one table entry"),
+          Map.entry("ring_bounded_load", "as ring, plus O(1) expected steps past full backends"),
+          Map.entry("spymemcached", "O(log N) TreeMap search, plus MD5 and allocation"),
+          Map.entry("guava-consistenthash", "O(log N) expected, plus murmur3 of the key"));
+
+  /**
+   * The scaling table: pick-and-report time per method at each N through the public API, the peers
+   * at the same N, how much N = 10,000 costs over N = 10 and the growth the code has; then build
+   * time and what building allocates per backend.
+   */
+  private void scaling() {
+    List<Result> picks =
+        select(r -> r.benchmark().equals(SCALING_PICK) || r.benchmark().equals(SCALING_PEER));
+    if (picks.isEmpty()) {
+      return;
+    }
+    List<String> ns = columnValues(picks, "n");
+    out.append("### Scaling: a pick and its report through the public API\n\n")
+        .append("`LoadBalancer.pick` (the key in a header for the hash methods) then `report`,")
+        .append(" over 2N requests in flight; spymemcached and Guava from the same String keys.")
+        .append(" Times in ns · B/op (the 56 B are the `Decision`).\n\n| method |");
+    for (String n : ns) {
+      out.append(" N=").append(n).append(" |");
+    }
+    String last = ns.get(ns.size() - 1);
+    String first = ns.get(0);
+    out.append(" N=").append(last).append(" ÷ N=").append(first).append(" | growth |\n|---|");
+    for (int i = 0; i <= ns.size(); i++) {
+      out.append("---:|");
+    }
+    out.append("---|\n");
+    for (String method : columnValues(picks, "method")) {
+      String benchmark =
+          find(SCALING_PICK, "method", method, first) != null ? SCALING_PICK : SCALING_PEER;
+      out.append("| ").append(method).append(" |");
+      for (String n : ns) {
+        Result r = find(benchmark, "method", method, n);
+        out.append(' ').append(r == null ? "" : cell(r, false)).append(" |");
+      }
+      out.append(' ')
+          .append(
+              ratio(
+                  find(benchmark, "method", method, last),
+                  find(benchmark, "method", method, first)))
+          .append(" | ")
+          .append(PICK_GROWTH.getOrDefault(method, ""))
+          .append(" |\n");
+    }
+    out.append('\n');
+    List<Result> builds = select(r -> r.benchmark().equals(SCALING_BUILD));
+    if (builds.isEmpty()) {
+      return;
+    }
+    out.append("### Scaling: building what a method precomputes\n\n")
+        .append("Computed on every change of the backend set. Time, then what building allocates")
+        .append(" per backend (B/op ÷ N, an upper bound on what it keeps).\n\n| method |");
+    for (String n : ns) {
+      out.append(" N=").append(n).append(" |");
+    }
+    out.append("\n|---|");
+    for (int i = 0; i < ns.size(); i++) {
+      out.append("---:|");
+    }
+    out.append('\n');
+    for (String method : columnValues(builds, "method")) {
+      out.append("| ").append(method).append(" |");
+      for (String n : ns) {
+        Result r = find(SCALING_BUILD, "method", method, n);
+        if (r == null) {
+          out.append(" |");
+          continue;
+        }
+        double perBackend = r.bytesPerOp() / Double.parseDouble(n);
+        out.append(' ')
+            .append(buildTime(r.score()))
+            .append(" · ")
+            .append(Double.isNaN(perBackend) ? "n/a" : formatBytes(perBackend))
+            .append(" |");
+      }
+      out.append('\n');
+    }
+    out.append('\n');
+  }
+
+  private static String buildTime(double ns) {
+    if (ns >= 1e6) {
+      return String.format(Locale.ROOT, "%.1f ms", ns / 1e6);
+    }
+    if (ns >= 1e3) {
+      return String.format(Locale.ROOT, "%.1f us", ns / 1e3);
+    }
+    return formatNanos(ns) + " ns";
   }
 
   private void lookups(String benchmark, String title, boolean withReference) {
