@@ -12,8 +12,8 @@ import dev.lbkit.core.PoolSnapshot;
 import dev.lbkit.core.RequestContext;
 import dev.lbkit.core.Selector;
 import dev.lbkit.core.Upstream;
+import dev.lbkit.hash.BoundedLoadProperties.Method;
 import java.time.Duration;
-import java.util.function.BiFunction;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,22 +23,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * have all reached it.
  */
 class BoundedLoadTest {
-  enum Method {
-    NGINX(HashSelectors::hashConsistent),
-    KETAMA(HashSelectors::ketama),
-    RING(HashSelectors::ring),
-    MAGLEV(HashSelectors::maglev);
-
-    final BiFunction<KeyExtractor, HashOptions, Selector> factory;
-
-    Method(BiFunction<KeyExtractor, HashOptions, Selector> factory) {
-      this.factory = factory;
-    }
-
-    Selector bounded(double factor) {
-      return factory.apply(
-          KeyExtractor.header("K"), HashOptions.builder().boundedLoad(factor).build());
-    }
+  private static Selector bounded(Method method, double factor) {
+    return method.factory.apply(
+        KeyExtractor.header("K"), HashOptions.builder().boundedLoad(factor).build());
   }
 
   @ParameterizedTest
@@ -50,7 +37,7 @@ class BoundedLoadTest {
             Backend.of("b1", "10.0.0.1", 80),
             Backend.of("b2", "10.0.0.2", 80),
             Backend.of("b3", "10.0.0.3", 80).withState(BackendState.DRAINING));
-    LoadBalancer lb = LoadBalancer.builder(upstream).selector(method.bounded(1.0)).build();
+    LoadBalancer lb = LoadBalancer.builder(upstream).selector(bounded(method, 1.0)).build();
     for (int i = 0; i < 60; i++) {
       assertThat(lb.pick(Fixture.header("K", "hot")).hasBackend()).isTrue();
     }
@@ -69,7 +56,7 @@ class BoundedLoadTest {
             .backends(RingsTest.backends(3))
             .passiveHealth(PassiveHealth.of(1, Duration.ofMinutes(10)))
             .build();
-    LoadBalancer lb = LoadBalancer.builder(upstream).selector(method.bounded(1.0)).build();
+    LoadBalancer lb = LoadBalancer.builder(upstream).selector(bounded(method, 1.0)).build();
     int failed = failOne(upstream, "b3");
 
     // b3 is UP, so it counts in the weight while passive health keeps it out: the two others
