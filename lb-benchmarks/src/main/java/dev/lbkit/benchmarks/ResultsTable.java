@@ -192,17 +192,10 @@ public final class ResultsTable {
     out.append("### Scaling: a pick and its report through the public API\n\n")
         .append("`LoadBalancer.pick` (the key in a header for the hash methods) then `report`,")
         .append(" over 2N requests in flight; spymemcached and Guava from the same String keys.")
-        .append(" Times in ns · B/op (the 56 B are the `Decision`).\n\n| method |");
-    for (String n : ns) {
-      out.append(" N=").append(n).append(" |");
-    }
+        .append(" Times in ns · B/op (the 56 B are the `Decision`).\n\n");
     String last = ns.get(ns.size() - 1);
     String first = ns.get(0);
-    out.append(" N=").append(last).append(" ÷ N=").append(first).append(" | growth |\n|---|");
-    for (int i = 0; i <= ns.size(); i++) {
-      out.append("---:|");
-    }
-    out.append("---|\n");
+    methodHeader(ns, List.of("N=" + last + " ÷ N=" + first), "growth");
     for (String method : columnValues(picks, "method")) {
       String benchmark =
           find(SCALING_PICK, "method", method, first) != null ? SCALING_PICK : SCALING_PEER;
@@ -227,15 +220,8 @@ public final class ResultsTable {
     }
     out.append("### Scaling: building what a method precomputes\n\n")
         .append("Computed on every change of the backend set. Time, then what building allocates")
-        .append(" per backend (B/op ÷ N, an upper bound on what it keeps).\n\n| method |");
-    for (String n : ns) {
-      out.append(" N=").append(n).append(" |");
-    }
-    out.append("\n|---|");
-    for (int i = 0; i < ns.size(); i++) {
-      out.append("---:|");
-    }
-    out.append('\n');
+        .append(" per backend (B/op ÷ N, an upper bound on what it keeps).\n\n");
+    methodHeader(ns, List.of(), null);
     for (String method : columnValues(builds, "method")) {
       out.append("| ").append(method).append(" |");
       for (String n : ns) {
@@ -254,6 +240,30 @@ public final class ResultsTable {
       out.append('\n');
     }
     out.append('\n');
+  }
+
+  /**
+   * A table's header: a method column, one right-aligned column per N and per {@code numeric}
+   * title, then {@code text} left-aligned if given.
+   */
+  private void methodHeader(List<String> ns, List<String> numeric, @Nullable String text) {
+    List<String> right = new ArrayList<>();
+    for (String n : ns) {
+      right.add("N=" + n);
+    }
+    right.addAll(numeric);
+    out.append("| method |");
+    for (String title : right) {
+      out.append(' ').append(title).append(" |");
+    }
+    if (text != null) {
+      out.append(' ').append(text).append(" |");
+    }
+    out.append("\n|---|");
+    for (int i = 0; i < right.size(); i++) {
+      out.append("---:|");
+    }
+    out.append(text != null ? "---|\n" : "\n");
   }
 
   private static String buildTime(double ns) {

@@ -74,7 +74,7 @@ public class ScalingBenchmark {
     precomputations = selector.precomputations();
     balancer = Fixtures.register(upstream, selector);
     Fixtures.loadUp(upstream);
-    boolean keyed = !method.equals("round_robin") && !method.contains("least_conn");
+    boolean keyed = selector.readsRequest();
     String[] keys = Fixtures.keys();
     for (int i = 0; i < requests.length; i++) {
       requests[i] = keyed ? HashSelectorBenchmark.withHeader(keys[i]) : RequestContext.empty();

@@ -49,24 +49,25 @@ final class LeastConnTree {
   /** Whether each backend is {@code UP}: the others never take a new pick. */
   private final boolean[] up;
 
+  private final int[] weights;
+
   /** Inner nodes 1..leaves-1; node {@code k}'s children are {@code 2k} and {@code 2k+1}. */
   private final AtomicLongArray nodes;
 
   /** Set by {@link #link}: where the live counts are. */
   private volatile BackendStats[] stats = new BackendStats[0];
 
-  private volatile int[] weights = new int[0];
-
   private LeastConnTree(List<Backend> backends) {
     this.size = backends.size();
     this.leaves = Math.max(2, Integer.highestOneBit(Math.max(1, size - 1)) << 1);
     this.up = new boolean[size];
-    // An unusable tree keeps no nodes: least_conn scans instead.
-    int nodeCount = size >= MIN_BACKENDS && size <= MAX_BACKENDS ? leaves : 0;
+    this.weights = new int[size];
     for (int i = 0; i < size; i++) {
       up[i] = backends.get(i).state() == BackendState.UP;
+      weights[i] = backends.get(i).weight();
     }
-    this.nodes = new AtomicLongArray(nodeCount);
+    // An unusable tree keeps no nodes: least_conn scans instead.
+    this.nodes = new AtomicLongArray(isUsable() ? leaves : 0);
   }
 
   /** The precomputation; see {@link #isUsable()} for the sets it can index. */
@@ -85,12 +86,9 @@ final class LeastConnTree {
    */
   void link(PoolSnapshot pool) {
     BackendStats[] s = new BackendStats[size];
-    int[] w = new int[size];
     for (int i = 0; i < size; i++) {
       s[i] = pool.stats(i);
-      w[i] = pool.weight(i);
     }
-    this.weights = w;
     this.stats = s;
     for (int i = 0; i < size; i++) {
       s[i].watch(this, i);
@@ -167,8 +165,7 @@ final class LeastConnTree {
     int i = best(a);
     int j = best(b);
     BackendStats[] s = stats;
-    int[] w = weights;
-    long cmp = (long) s[i].inFlight() * w[j] - (long) s[j].inFlight() * w[i];
+    long cmp = (long) s[i].inFlight() * weights[j] - (long) s[j].inFlight() * weights[i];
     if (cmp < 0) {
       return a;
     }

@@ -160,8 +160,7 @@ final class TokenCodec {
           (SipHash.littleEndian(state.mac, 0, 8) ^ tag0)
               | (SipHash.littleEndian(state.mac, 8, 8) ^ tag1);
       if (diff == 0) {
-        long plain = key ^ keys.mask(i, payload, tail);
-        return new SessionToken(plain, payload & 0xffffffffL, payload >>> 32, tag0, i);
+        return session(keys, i, key, payload, tail, tag0);
       }
     }
     return null;
@@ -219,8 +218,7 @@ final class TokenCodec {
     int secrets = keys.secretCount();
     for (int i = 0; i < secrets; i++) {
       if (SipHash.hash16Tail(keys.k0[i], keys.k1[i], key, payload, tail, NONCE_BYTES) == tag) {
-        long plain = key ^ keys.mask(i, payload, tail);
-        return new SessionToken(plain, payload & 0xffffffffL, payload >>> 32, tag, i);
+        return session(keys, i, key, payload, tail, tag);
       }
     }
     return null;
@@ -240,6 +238,13 @@ final class TokenCodec {
       bits |= (long) Base64Url.valueOfLowBits(c) << (6 * (count - 1 - i));
     }
     return chars < 128 ? bits : -1;
+  }
+
+  /** The genuine token's session: its key unmasked with secret {@code secret}'s mask. */
+  private static SessionToken session(
+      TokenKeys keys, int secret, long wireKey, long payload, long tail, long tag) {
+    long plain = wireKey ^ keys.mask(secret, payload, tail);
+    return new SessionToken(plain, payload & 0xffffffffL, payload >>> 32, tag, secret);
   }
 
   private static long payloadWord(long issued, long lastSeen) {
