@@ -34,6 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code stickyHit}: a request whose realistic six-cookie {@code Cookie} header carries a
  *       valid session: {@code pick} (scan the header, verify the token, resolve the backend, count
  *       it in flight) and {@code report};
+ *   <li>{@code stickyHitRepeat}: the same for 16 sessions in turn, tokens the verified-token cache
+ *       remembers (the requests of a page and its assets);
+ *   <li>{@code stickyHitUncached}: {@code stickyHit} with the verified-token cache turned off
+ *       ({@code verifiedTokenCache(0)}): every token verified, as a token seen for the first time;
  *   <li>{@code stickyResolve}: only the affinity's part of that: scan, verify, resolve;
  *   <li>{@code newSession}: the same header without a session: balance, issue a token and format
  *       the {@code Set-Cookie} header, then {@code report};
@@ -44,7 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <p>{@value #SESSIONS} distinct sessions over 10 backends, persistent mode, no timeouts (so that a
- * sticky hit sends nothing back). The setup checks that each request takes the path it is named
+ * sticky hit sends nothing back), sent in turn: each comes back after the 4,095 others, so the
+ * default cache of 4,096 verified tokens (direct-mapped, admitting a token the second time it is
+ * verified) holds only some of them. The setup checks that each request takes the path it is named
  * after.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -55,6 +61,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class SessionBenchmark {
   static final int SESSIONS = 4096;
+  private static final int REPEATED = 16;
   static final String COOKIE = "srv_id";
   static final String HEADER = "X-Session-Id";
   static final String SECRET = "lbkit-benchmark-secret-0123456789";
@@ -64,6 +71,7 @@ public class SessionBenchmark {
 
   private LoadBalancer cookies;
   private LoadBalancer countedCookies;
+  private LoadBalancer uncachedCookies;
   private LoadBalancer headers;
   private SessionAffinity cookieAffinity;
   private PoolSnapshot cookiePool;
@@ -82,6 +90,11 @@ public class SessionBenchmark {
             .affinity(cookieAffinity)
             .listener(DecisionCounters.of(cookieUpstream))
             .build();
+    uncachedCookies =
+        LoadBalancer.builder(cookieUpstream)
+            .affinity(
+                configure(SessionPersistence.cookie(COOKIE).verifiedTokenCache(0)).toAffinity())
+            .build();
     cookiePool = cookieUpstream.snapshot();
     headers =
         LoadBalancer.builder(Fixtures.upstream(10))
@@ -96,6 +109,7 @@ public class SessionBenchmark {
       String headerToken = issue(headers, RequestContext.empty(), HEADER, "");
       headerSticky[i] = withHeader(HEADER, headerToken);
       expect(cookies, sticky[i], Decision.Reason.STICKY_HIT, 0);
+      expect(uncachedCookies, sticky[i], Decision.Reason.STICKY_HIT, 0);
       expect(headers, headerSticky[i], Decision.Reason.STICKY_HIT, 0);
       expect(cookies, fresh[i], Decision.Reason.NEW_SESSION, 1);
       if (cookieAffinity.resolve(cookiePool, sticky[i]).kind() != Binding.Kind.BOUND) {
@@ -194,6 +208,24 @@ public class SessionBenchmark {
   public Decision stickyHit() {
     Decision d = cookies.pick(sticky[cursor++ & (SESSIONS - 1)]);
     cookies.report(d, Outcome.SUCCESS);
+    return d;
+  }
+
+  /**
+   * The same 16 sessions over and over, as the requests of a page and its assets come from a few
+   * clients at a time: tokens the verified-token cache remembers.
+   */
+  @Benchmark
+  public Decision stickyHitRepeat() {
+    Decision d = cookies.pick(sticky[cursor++ & (REPEATED - 1)]);
+    cookies.report(d, Outcome.SUCCESS);
+    return d;
+  }
+
+  @Benchmark
+  public Decision stickyHitUncached() {
+    Decision d = uncachedCookies.pick(sticky[cursor++ & (SESSIONS - 1)]);
+    uncachedCookies.report(d, Outcome.SUCCESS);
     return d;
   }
 

@@ -135,6 +135,12 @@ public final class SessionPersistence {
     HMAC_SHA256
   }
 
+  /** The {@link #verifiedTokenCache()} unless set. */
+  public static final int DEFAULT_VERIFIED_TOKEN_CACHE = 4096;
+
+  /** The largest {@link #verifiedTokenCache()}. */
+  public static final int MAX_VERIFIED_TOKEN_CACHE = 1 << 20;
+
   private final Type type;
   private final String name;
   private final Mode mode;
@@ -150,6 +156,7 @@ public final class SessionPersistence {
   private final List<String> secrets;
   private final boolean insecureUnsignedTokens;
   private final MacAlgorithm macAlgorithm;
+  private final int verifiedTokenCache;
   private final List<LegacyCookie> legacyCookies;
   private final Clock clock;
 
@@ -172,6 +179,7 @@ public final class SessionPersistence {
     this.secrets = List.copyOf(b.secrets);
     this.insecureUnsignedTokens = b.insecureUnsignedTokens;
     this.macAlgorithm = b.macAlgorithm;
+    this.verifiedTokenCache = b.verifiedTokenCache;
     this.legacyCookies = List.copyOf(b.legacyCookies);
     this.clock = b.clock;
   }
@@ -206,6 +214,7 @@ public final class SessionPersistence {
     b.secrets = new ArrayList<>(secrets);
     b.insecureUnsignedTokens = insecureUnsignedTokens;
     b.macAlgorithm = macAlgorithm;
+    b.verifiedTokenCache = verifiedTokenCache;
     b.legacyCookies = new ArrayList<>(legacyCookies);
     b.clock = clock;
     return b;
@@ -292,6 +301,15 @@ public final class SessionPersistence {
     return macAlgorithm;
   }
 
+  /**
+   * How many recently verified tokens are remembered, so that a client sending the same token again
+   * is recognised without computing its MAC: a power of two, or 0 for none. {@value
+   * #DEFAULT_VERIFIED_TOKEN_CACHE} unless set.
+   */
+  public int verifiedTokenCache() {
+    return verifiedTokenCache;
+  }
+
   /** Cookie values of other products that are read and re-issued in lbkit's format. */
   public List<LegacyCookie> legacyCookies() {
     return legacyCookies;
@@ -346,6 +364,7 @@ public final class SessionPersistence {
         && secrets.equals(that.secrets)
         && insecureUnsignedTokens == that.insecureUnsignedTokens
         && macAlgorithm == that.macAlgorithm
+        && verifiedTokenCache == that.verifiedTokenCache
         && legacyCookies.equals(that.legacyCookies)
         && clock.equals(that.clock);
   }
@@ -367,6 +386,7 @@ public final class SessionPersistence {
         secrets,
         insecureUnsignedTokens,
         macAlgorithm,
+        verifiedTokenCache,
         legacyCookies,
         clock);
   }
@@ -404,6 +424,9 @@ public final class SessionPersistence {
         .append(insecureUnsignedTokens ? " (insecure: unsigned tokens)" : " (redacted)")
         .append(", mac=")
         .append(macAlgorithm);
+    if (verifiedTokenCache != DEFAULT_VERIFIED_TOKEN_CACHE) {
+      sb.append(", verifiedTokenCache=").append(verifiedTokenCache);
+    }
     if (!legacyCookies.isEmpty()) {
       sb.append(", legacyCookies=").append(legacyCookies);
     }
@@ -485,6 +508,7 @@ public final class SessionPersistence {
     private List<String> secrets = new ArrayList<>();
     private boolean insecureUnsignedTokens;
     private MacAlgorithm macAlgorithm = MacAlgorithm.SIPHASH_2_4;
+    private int verifiedTokenCache = DEFAULT_VERIFIED_TOKEN_CACHE;
     private Clock clock = Clock.systemUTC();
     // Cookie sessions only; set through CookieBuilder.
     private CookieAttributes cookieAttributes = CookieAttributes.ofDefaults();
@@ -603,6 +627,25 @@ public final class SessionPersistence {
     /** {@link MacAlgorithm#SIPHASH_2_4} unless set. Changing it invalidates every live token. */
     public B macAlgorithm(MacAlgorithm macAlgorithm) {
       this.macAlgorithm = Objects.requireNonNull(macAlgorithm, "macAlgorithm");
+      return self();
+    }
+
+    /**
+     * How many recently verified tokens to remember ({@value #DEFAULT_VERIFIED_TOKEN_CACHE} unless
+     * set): a token sent again while remembered is recognised by its bytes, without computing its
+     * MAC or allocating. A power of two up to {@value #MAX_VERIFIED_TOKEN_CACHE}, or 0 to verify
+     * every token every time. Each remembered token takes about 100 bytes.
+     */
+    public B verifiedTokenCache(int tokens) {
+      checkArgument(
+          tokens == 0
+              || (tokens > 0
+                  && tokens <= MAX_VERIFIED_TOKEN_CACHE
+                  && Integer.bitCount(tokens) == 1),
+          "verifiedTokenCache: %s (expected: 0, or a power of two from 1 to %s)",
+          tokens,
+          MAX_VERIFIED_TOKEN_CACHE);
+      this.verifiedTokenCache = tokens;
       return self();
     }
 

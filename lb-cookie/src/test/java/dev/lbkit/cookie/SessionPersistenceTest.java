@@ -111,6 +111,24 @@ class SessionPersistenceTest {
   }
 
   @Test
+  void theVerifiedTokenCacheIsAPowerOfTwoOrNone() {
+    assertThat(SessionPersistence.cookie("a").build().verifiedTokenCache())
+        .isEqualTo(SessionPersistence.DEFAULT_VERIFIED_TOKEN_CACHE);
+    assertThat(SessionPersistence.cookie("a").verifiedTokenCache(0).build().verifiedTokenCache())
+        .isZero();
+    SessionPersistence small = SessionPersistence.cookie("a").verifiedTokenCache(64).build();
+    assertThat(small.toBuilder().build()).isEqualTo(small);
+    assertThat(small).isNotEqualTo(SessionPersistence.cookie("a").build());
+    assertThat(small.toString()).contains("verifiedTokenCache=64");
+    for (int bad : new int[] {-1, 3, 1000, (1 << 20) + 1, 1 << 21}) {
+      assertThatThrownBy(() -> SessionPersistence.cookie("a").verifiedTokenCache(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "verifiedTokenCache: " + bad + " (expected: 0, or a power of two from 1 to 1048576)");
+    }
+  }
+
+  @Test
   void anUnsetSecretNamesTheOptionNotANullPointer() {
     String unset = System.getenv("LBKIT_NO_SUCH_VARIABLE_FOR_TESTS");
     assertThatThrownBy(() -> SessionPersistence.cookie("a").secrets(unset))

@@ -24,15 +24,33 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Persistent sessions stay put while other backends come, go, drain and fail, with picks on several
- * threads and the upstream changing underneath: a bounded run of about a second and a half.
+ * threads and the upstream changing underneath: a bounded run of about a second each.
  */
 class StickySessionStressTest {
   @Test
   void persistentSessionsOfStableBackendsNeverMoveWhileOthersChurn() throws Exception {
+    churn(SessionPersistence.DEFAULT_VERIFIED_TOKEN_CACHE);
+  }
+
+  /**
+   * Four slots for 60 sessions: the threads displace each other's remembered tokens all the time,
+   * and a token (with the binding it brings) never answers for another session.
+   */
+  @Test
+  void sessionsSharingTheSlotsOfATinyCacheKeepTheirBackends() throws Exception {
+    churn(4);
+  }
+
+  private static void churn(int verifiedTokenCache) throws Exception {
     Upstream up = Upstream.of("up", stable(0), stable(1), stable(2));
     LoadBalancer lb =
         LoadBalancer.builder(up)
-            .affinity(SessionPersistence.cookie("srv_id").secrets(SECRET).build().toAffinity())
+            .affinity(
+                SessionPersistence.cookie("srv_id")
+                    .secrets(SECRET)
+                    .verifiedTokenCache(verifiedTokenCache)
+                    .build()
+                    .toAffinity())
             .build();
     Map<String, String> sessions = new ConcurrentHashMap<>();
     for (int i = 0; i < 60; i++) {
@@ -97,7 +115,7 @@ class StickySessionStressTest {
               }));
     }
     threads.forEach(Thread::start);
-    Thread.sleep(1500);
+    Thread.sleep(1000);
     stop.set(true);
     for (Thread thread : threads) {
       thread.join(TimeUnit.SECONDS.toMillis(10));

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * and verify each until one is genuine, live and of this scope, and resolve it to a snapshot index
  * (persistent: through the {@link BackendTable}; balanced: through the consistent ring). The scan,
  * the decoding and the SipHash verification allocate nothing; a genuine token allocates its {@link
- * SessionToken} and the {@link Binding}. Only when no token is genuine are the configured {@link
+ * SessionToken} and the {@link Binding}, unless it is among the {@link VerifiedTokens verified
+ * lately}, which bring both back. Only when no token is genuine are the configured {@link
  * dev.lbkit.cookie.LegacyCookie legacy values} looked up, under the session's name and under their
  * own, where they stand in the header; one that binds is answered with a new token and, under a
  * name of its own, an expiry of its cookie.
@@ -101,7 +102,8 @@ public final class StickyAffinity implements SessionAffinity {
     this.absoluteSeconds = seconds(config.absoluteTimeout());
     this.idleSeconds = seconds(config.idleTimeout());
     this.clock = config.clock();
-    this.codec = new TokenCodec(config.macAlgorithm());
+    this.codec =
+        new TokenCodec(config.macAlgorithm(), VerifiedTokens.of(config.verifiedTokenCache()));
     List<byte[]> keys = new ArrayList<>();
     List<String> configured = config.secrets();
     for (int i = 0; i < configured.size(); i++) {
@@ -231,7 +233,7 @@ public final class StickyAffinity implements SessionAffinity {
         }
         if (token.secretIndex != 0 || everyResponse) {
           long key = persistent ? pool.precomputed(table).idHash(chosen) : token.key;
-          return issue(pool, request, key, token.issued, nowSeconds());
+          return issue(pool, request, key, token.issued(), nowSeconds());
         }
         return List.of();
       default:
@@ -263,13 +265,13 @@ public final class StickyAffinity implements SessionAffinity {
             && pool.precomputed(ring).locate(token.key, pool.newPicks()) == chosen) {
           // The key already leads here while its own backend is away: no new token needed.
           return token.secretIndex != 0 || everyResponse
-              ? issue(pool, request, token.key, token.issued, now)
+              ? issue(pool, request, token.key, token.issued(), now)
               : List.of();
         }
-        long movedIssued = token.isLegacy() ? now : token.issued;
+        long movedIssued = token.isLegacy() ? now : token.issued();
         return issue(pool, request, keyFor(pool, chosen), movedIssued, now);
       case FAILOVER:
-        long issued = token == null || token.isLegacy() ? now : token.issued;
+        long issued = token == null || token.isLegacy() ? now : token.issued();
         return issue(pool, request, keyFor(pool, chosen), issued, now);
       default:
         return issue(pool, request, keyFor(pool, chosen), now, now);
@@ -373,7 +375,17 @@ public final class StickyAffinity implements SessionAffinity {
         persistent
             ? pool.precomputed(table).indexOf(token.secretIndex, token.key)
             : pool.precomputed(ring).locate(token.key, EVERY_BACKEND);
-    return index >= 0 ? Binding.bound(index, token) : Binding.gone(token);
+    if (index < 0) {
+      return Binding.gone(token);
+    }
+    // A token found among the verified ones brings the binding it was given last time.
+    Binding last = token.bound;
+    if (last != null && last.index() == index) {
+      return last;
+    }
+    Binding binding = Binding.bound(index, token);
+    token.bound = binding;
+    return binding;
   }
 
   /**
@@ -382,20 +394,20 @@ public final class StickyAffinity implements SessionAffinity {
    * read of a sticky hit.
    */
   private boolean isLive(SessionToken token) {
-    if (token.lastSeen < token.issued) {
+    if (token.lastSeen() < token.issued()) {
       return false;
     }
     if (absoluteSeconds == 0 && idleSeconds == 0) {
       return true;
     }
     long now = nowSeconds();
-    if (token.issued > now + MAX_FUTURE_SECONDS || token.lastSeen > now + MAX_FUTURE_SECONDS) {
+    if (token.issued() > now + MAX_FUTURE_SECONDS || token.lastSeen() > now + MAX_FUTURE_SECONDS) {
       return false;
     }
-    if (absoluteSeconds > 0 && now - token.issued >= absoluteSeconds) {
+    if (absoluteSeconds > 0 && now - token.issued() >= absoluteSeconds) {
       return false;
     }
-    return idleSeconds == 0 || now - token.lastSeen <= idleSeconds;
+    return idleSeconds == 0 || now - token.lastSeen() <= idleSeconds;
   }
 
   private TokenKeys keysFor(PoolSnapshot pool) {

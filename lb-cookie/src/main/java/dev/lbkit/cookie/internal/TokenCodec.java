@@ -32,9 +32,11 @@ final class TokenCodec {
   private final MacAlgorithm algorithm;
   private final int tokenBytes;
   private final int tokenChars;
+  private final VerifiedTokens verified;
 
-  TokenCodec(MacAlgorithm algorithm) {
+  TokenCodec(MacAlgorithm algorithm, VerifiedTokens verified) {
     this.algorithm = algorithm;
+    this.verified = verified;
     this.tokenBytes = PAYLOAD_BYTES + (algorithm == MacAlgorithm.SIPHASH_2_4 ? 8 : 16);
     this.tokenChars = Base64Url.encodedLength(tokenBytes);
   }
@@ -109,7 +111,8 @@ final class TokenCodec {
 
   /**
    * The session in {@code s[from, to)} if it is a token this scope issued with any of its secrets,
-   * or {@code null}. Allocates nothing unless the token is genuine.
+   * or {@code null}. Allocates nothing unless the token is genuine and not among the {@link
+   * VerifiedTokens verified lately}, which are returned as they were without computing any MAC.
    */
   @Nullable SessionToken read(TokenKeys keys, String s, int from, int to) {
     if (to - from != tokenChars) {
@@ -152,6 +155,10 @@ final class TokenCodec {
     long tail = w2 & NONCE_MASK;
     long tag0 = (w2 >>> 24) | (w3 << 40);
     long tag1 = (w3 >>> 24) | (w4 << 40);
+    SessionToken known = verified.find(keys, key, payload, (int) tail, tag0, tag1);
+    if (known != null) {
+      return known;
+    }
     int secrets = keys.secretCount();
     for (int i = 0; i < secrets; i++) {
       TokenKeys.HmacState state = hmac(keys, i, key, payload, tail);
@@ -160,7 +167,7 @@ final class TokenCodec {
           (SipHash.littleEndian(state.mac, 0, 8) ^ tag0)
               | (SipHash.littleEndian(state.mac, 8, 8) ^ tag1);
       if (diff == 0) {
-        return session(keys, i, key, payload, tail, tag0);
+        return session(keys, i, key, payload, tail, tag0, tag1);
       }
     }
     return null;
@@ -215,10 +222,14 @@ final class TokenCodec {
     long w2 = (b12 >>> 32) | (b18 << 16);
     long tail = w2 & NONCE_MASK;
     long tag = (w2 >>> 24) | (b24 << 40);
+    SessionToken known = verified.find(keys, key, payload, (int) tail, tag, 0);
+    if (known != null) {
+      return known;
+    }
     int secrets = keys.secretCount();
     for (int i = 0; i < secrets; i++) {
       if (SipHash.hash16Tail(keys.k0[i], keys.k1[i], key, payload, tail, NONCE_BYTES) == tag) {
-        return session(keys, i, key, payload, tail, tag);
+        return session(keys, i, key, payload, tail, tag, 0);
       }
     }
     return null;
@@ -240,11 +251,17 @@ final class TokenCodec {
     return chars < 128 ? bits : -1;
   }
 
-  /** The genuine token's session: its key unmasked with secret {@code secret}'s mask. */
-  private static SessionToken session(
-      TokenKeys keys, int secret, long wireKey, long payload, long tail, long tag) {
+  /**
+   * The genuine token's session, its key unmasked with secret {@code secret}'s mask, recorded as
+   * verified.
+   */
+  private SessionToken session(
+      TokenKeys keys, int secret, long wireKey, long payload, long tail, long tag, long tagHigh) {
     long plain = wireKey ^ keys.mask(secret, payload, tail);
-    return new SessionToken(plain, payload & 0xffffffffL, payload >>> 32, tag, secret);
+    SessionToken token =
+        SessionToken.signed(keys, secret, plain, wireKey, payload, (int) tail, tag, tagHigh);
+    verified.verified(token);
+    return token;
   }
 
   private static long payloadWord(long issued, long lastSeen) {

@@ -27,7 +27,7 @@ class TokenCodecProperties {
       @ForAll long key,
       @ForAll @LongRange(min = 0, max = 0xffffffffL) long issued,
       @ForAll @LongRange(min = 0, max = 0xffffffffL) long lastSeen) {
-    TokenCodec codec = new TokenCodec(algorithm);
+    TokenCodec codec = codec(algorithm);
     String token = write(codec, KEYS, key, issued, lastSeen);
     assertThat(token)
         .hasSize(algorithm == MacAlgorithm.SIPHASH_2_4 ? 36 : 47)
@@ -36,8 +36,8 @@ class TokenCodecProperties {
     SessionToken read = codec.read(KEYS, token, 0, token.length());
     assertThat(read).isNotNull();
     assertThat(read.key).isEqualTo(key);
-    assertThat(read.issued).isEqualTo(issued);
-    assertThat(read.lastSeen).isEqualTo(lastSeen);
+    assertThat(read.issued()).isEqualTo(issued);
+    assertThat(read.lastSeen()).isEqualTo(lastSeen);
     assertThat(read.secretIndex).isZero();
   }
 
@@ -49,7 +49,7 @@ class TokenCodecProperties {
       @ForAll @LongRange(min = 0, max = 0xffffffffL) long lastSeen,
       @ForAll int nonce)
       throws Exception {
-    TokenCodec codec = new TokenCodec(algorithm);
+    TokenCodec codec = codec(algorithm);
     byte[] out = new byte[codec.tokenChars()];
     codec.write(KEYS, key, issued, lastSeen, nonce, out, 0);
     byte[] raw = Base64.getUrlDecoder().decode(out);
@@ -85,7 +85,7 @@ class TokenCodecProperties {
   @Property(tries = 300)
   void theKeyFieldOfTwoTokensForOneKeyDiffers(
       @ForAll MacAlgorithm algorithm, @ForAll long key, @ForAll int nonce) {
-    TokenCodec codec = new TokenCodec(algorithm);
+    TokenCodec codec = codec(algorithm);
     TokenKeys other = new TokenKeys(List.of(SECRET), "another-route");
     byte[] a = new byte[codec.tokenChars()];
     byte[] b = new byte[codec.tokenChars()];
@@ -109,7 +109,7 @@ class TokenCodecProperties {
 
   @Property(tries = 300)
   void readsATokenInsideALargerString(@ForAll MacAlgorithm algorithm, @ForAll long key) {
-    TokenCodec codec = new TokenCodec(algorithm);
+    TokenCodec codec = codec(algorithm);
     String token = write(codec, KEYS, key, 1000, 2000);
     String around = "a=b; name=" + token + "; c=d";
     int from = around.indexOf(token);
@@ -121,9 +121,10 @@ class TokenCodecProperties {
       @ForAll MacAlgorithm algorithm,
       @ForAll long key,
       @ForAll @IntRange(min = 0, max = 255) int bit) {
-    TokenCodec codec = new TokenCodec(algorithm);
-    byte[] raw =
-        Base64.getUrlDecoder().decode(write(codec, KEYS, key, 1_700_000_000L, 1_700_000_100L));
+    TokenCodec codec = codec(algorithm);
+    String genuine = write(codec, KEYS, key, 1_700_000_000L, 1_700_000_100L);
+    remember(codec, KEYS, genuine);
+    byte[] raw = Base64.getUrlDecoder().decode(genuine);
     int index = bit % (raw.length * 8);
     raw[index / 8] ^= (byte) (1 << (index % 8));
     String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
@@ -140,8 +141,9 @@ class TokenCodecProperties {
       @ForAll long key,
       @ForAll @IntRange(min = 0, max = 46) int position,
       @ForAll("aboveAscii") int high) {
-    TokenCodec codec = new TokenCodec(algorithm);
+    TokenCodec codec = codec(algorithm);
     String token = write(codec, KEYS, key, 1_700_000_000L, 1_700_000_100L);
+    remember(codec, KEYS, token);
     int at = position % token.length();
     char[] chars = token.toCharArray();
     chars[at] = (char) (chars[at] | high);
@@ -156,7 +158,7 @@ class TokenCodecProperties {
 
   @Property(tries = 500)
   void noRandomStringIsAccepted(@ForAll MacAlgorithm algorithm, @ForAll("base64url") String value) {
-    TokenCodec codec = new TokenCodec(algorithm);
+    TokenCodec codec = codec(algorithm);
     assertThat(codec.read(KEYS, value, 0, value.length())).isNull();
   }
 
@@ -165,8 +167,9 @@ class TokenCodecProperties {
       @ForAll MacAlgorithm algorithm,
       @ForAll long key,
       @ForAll @IntRange(min = 1, max = 47) int cut) {
-    TokenCodec codec = new TokenCodec(algorithm);
+    TokenCodec codec = codec(algorithm);
     String token = write(codec, KEYS, key, 5, 6);
+    remember(codec, KEYS, token);
     String truncated = token.substring(0, Math.max(0, token.length() - cut));
     assertThat(codec.read(KEYS, truncated, 0, truncated.length())).isNull();
     String extended = token + "A";
@@ -175,8 +178,9 @@ class TokenCodecProperties {
 
   @Property(tries = 200)
   void tokensOfAnotherScopeOrSecretAreRefused(@ForAll MacAlgorithm algorithm, @ForAll long key) {
-    TokenCodec codec = new TokenCodec(algorithm);
+    TokenCodec codec = codec(algorithm);
     String token = write(codec, KEYS, key, 10, 20);
+    remember(codec, KEYS, token);
     TokenKeys otherScope = new TokenKeys(List.of(SECRET), "coffee");
     TokenKeys otherSecret = new TokenKeys(List.of(OTHER_SECRET), "tea");
     assertThat(codec.read(otherScope, token, 0, token.length())).isNull();
@@ -185,7 +189,7 @@ class TokenCodecProperties {
 
   @Property(tries = 100)
   void everySecretVerifiesAndTheFirstSigns(@ForAll MacAlgorithm algorithm, @ForAll long key) {
-    TokenCodec codec = new TokenCodec(algorithm);
+    TokenCodec codec = codec(algorithm);
     TokenKeys old = new TokenKeys(List.of(OTHER_SECRET), "tea");
     TokenKeys rotated = new TokenKeys(List.of(SECRET, OTHER_SECRET), "tea");
     String oldToken = write(codec, old, key, 10, 20);
@@ -198,7 +202,7 @@ class TokenCodecProperties {
 
   @Property(tries = 100)
   void equalSessionsGiveDifferentTokens(@ForAll long key) {
-    TokenCodec codec = new TokenCodec(MacAlgorithm.SIPHASH_2_4);
+    TokenCodec codec = codec(MacAlgorithm.SIPHASH_2_4);
     byte[] a = new byte[codec.tokenChars()];
     byte[] b = new byte[codec.tokenChars()];
     codec.write(KEYS, key, 100, 100, 1, a, 0);
@@ -208,8 +212,9 @@ class TokenCodecProperties {
 
   @Example
   void nonCanonicalTrailingBitsAreRefused() {
-    TokenCodec codec = new TokenCodec(MacAlgorithm.HMAC_SHA256);
+    TokenCodec codec = codec(MacAlgorithm.HMAC_SHA256);
     String token = write(codec, KEYS, 42, 1, 2);
+    remember(codec, KEYS, token);
     // 47 characters carry 282 bits for 280: the last character's two low bits are padding.
     char last = token.charAt(46);
     int value = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".indexOf(last);
@@ -229,6 +234,63 @@ class TokenCodecProperties {
         .withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
         .ofMinLength(34)
         .ofMaxLength(48);
+  }
+
+  /**
+   * A token read twice is remembered: read again, it is the same object, with the same fields, and
+   * no MAC is computed (a codec without a cache allocates a new one every time).
+   */
+  @Property(tries = 200)
+  void aTokenReadTwiceIsRememberedAndReturnedAsItWas(
+      @ForAll MacAlgorithm algorithm,
+      @ForAll long key,
+      @ForAll @LongRange(min = 0, max = 0xffffffffL) long issued) {
+    TokenCodec codec = codec(algorithm);
+    String token = write(codec, KEYS, key, issued, issued);
+    SessionToken first = codec.read(KEYS, token, 0, token.length());
+    SessionToken second = codec.read(KEYS, token, 0, token.length());
+    SessionToken third = codec.read(KEYS, token, 0, token.length());
+    assertThat(first).isNotNull().isNotSameAs(second);
+    assertThat(third).isSameAs(second);
+    assertThat(third.key).isEqualTo(key);
+    assertThat(third.issued()).isEqualTo(issued);
+    assertThat(third.lastSeen()).isEqualTo(issued);
+
+    TokenCodec uncached = new TokenCodec(algorithm, VerifiedTokens.of(0));
+    SessionToken a = uncached.read(KEYS, token, 0, token.length());
+    SessionToken b = uncached.read(KEYS, token, 0, token.length());
+    SessionToken c = uncached.read(KEYS, token, 0, token.length());
+    assertThat(c).isNotNull().isNotSameAs(b).isNotSameAs(a);
+  }
+
+  /**
+   * Tokens that share a slot of the cache (one slot here) displace each other and are each still
+   * read with their own fields; a remembered token never answers for another.
+   */
+  @Property(tries = 200)
+  void tokensSharingASlotKeepTheirOwnFields(
+      @ForAll MacAlgorithm algorithm, @ForAll long keyA, @ForAll long keyB) {
+    TokenCodec codec = new TokenCodec(algorithm, VerifiedTokens.of(1));
+    String a = write(codec, KEYS, keyA, 100, 200);
+    String b = write(codec, KEYS, keyB, 300, 400);
+    for (int round = 0; round < 3; round++) {
+      for (String token : List.of(a, a, b, b, a, b)) {
+        SessionToken read = codec.read(KEYS, token, 0, token.length());
+        assertThat(read).isNotNull();
+        assertThat(read.key).isEqualTo(token.equals(a) ? keyA : keyB);
+        assertThat(read.issued()).isEqualTo(token.equals(a) ? 100 : 300);
+      }
+    }
+  }
+
+  static TokenCodec codec(MacAlgorithm algorithm) {
+    return new TokenCodec(algorithm, VerifiedTokens.of(64));
+  }
+
+  /** Reads a genuine token twice, so that the codec remembers it. */
+  private static void remember(TokenCodec codec, TokenKeys keys, String token) {
+    assertThat(codec.read(keys, token, 0, token.length())).isNotNull();
+    assertThat(codec.read(keys, token, 0, token.length())).isNotNull();
   }
 
   static String write(TokenCodec codec, TokenKeys keys, long key, long issued, long lastSeen) {
